@@ -1,0 +1,29 @@
+/* cli.h - the hardgate command: shared options and the subcommands. */
+#ifndef HG_CLI_H
+#define HG_CLI_H
+
+#define EXIT_USAGE 64	/* EX_USAGE: bad command line */
+
+struct cli {
+	const char *conf;	/* --conf, or NULL for HARDGATE_CONF / the default */
+	const char *service;	/* --service */
+	const char *preload;	/* --preload (exec) */
+	int json;		/* --json */
+	int argc;		/* what follows the options */
+	char **argv;
+};
+
+int cmd_check(struct cli *c);
+int cmd_lint(struct cli *c);
+int cmd_exec(struct cli *c);
+int cmd_explain(struct cli *c);
+int cmd_list(struct cli *c);
+
+/* Print D (text or JSON) to F and return its exit status. */
+struct hg_decision;
+int cli_report(const struct cli *c, const struct hg_decision *d, int to_stderr);
+
+/* Policy path in use: --conf, HARDGATE_CONF or the default. */
+const char *cli_conf(const struct cli *c);
+
+#endif

@@ -1,0 +1,113 @@
+/* cmd_check.c - hardgate check and hardgate lint: dry runs of the policy. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <hardgate/hardgate.h>
+
+#include "cli.h"
+#include "decision.h"
+#include "policy.h"
+#include "report.h"
+#include "run.h"
+#include "stack.h"
+
+static int
+worst(int a, int b)
+{
+	if (a == HG_EXIT_INTERNAL || b == HG_EXIT_INTERNAL)
+		return HG_EXIT_INTERNAL;
+	return a > b ? a : b;
+}
+
+/* A policy that does not load: one finding, exit 78. */
+static int
+policy_failed(const struct cli *c, const struct hg_error *e)
+{
+	struct hg_decision *d = hg_decision_new(c->service);
+	int st;
+
+	if (d == NULL)
+		return HG_EXIT_INTERNAL;
+	d->matched = 1;
+	hg_decision_add_error(d, e);
+	hg_decision_set(d, HG_EXIT_REFUSED, "policy cannot be used");
+	st = cli_report(c, d, 0);
+	hg_decision_free(d);
+	return st;
+}
+
+static int
+check_one(const struct cli *c, const char *service)
+{
+	struct hg_run_opts o = {
+		.conf = c->conf, .service = service, .stage = HG_STAGE_CHECK, .ignore_mode = 1,
+	};
+	struct hg_decision *d = NULL;
+	int st;
+
+	if (hg_run(&o, &d) < 0) {
+		fprintf(stderr, "hardgate: out of memory\n");
+		return HG_EXIT_INTERNAL;
+	}
+	st = cli_report(c, d, 0);
+	hg_decision_free(d);
+	return st;
+}
+
+int
+cmd_check(struct cli *c)
+{
+	struct hg_policy *p;
+	struct hg_error e = { 0 };
+	int st = 0;
+
+	if (c->service)
+		return check_one(c, c->service);
+	if (hg_policy_load(cli_conf(c), &p, &e) < 0)
+		return policy_failed(c, &e);
+	for (size_t i = 0; i < p->nsvc; i++)
+		st = worst(st, check_one(c, p->svc[i].name));
+	if (p->nsvc == 0)
+		fprintf(stderr, "hardgate: %s defines no services\n", cli_conf(c));
+	hg_policy_free(p);
+	return st;
+}
+
+int
+cmd_lint(struct cli *c)
+{
+	struct hg_policy *p;
+	struct hg_error e = { 0 };
+	struct hg_decision *d;
+	size_t entries = 0;
+	int bad = 0, r;
+
+	if (hg_policy_load(cli_conf(c), &p, &e) < 0)
+		return policy_failed(c, &e);
+	if ((d = hg_decision_new("lint")) == NULL) {
+		hg_policy_free(p);
+		return HG_EXIT_INTERNAL;
+	}
+	d->matched = 1;
+	for (size_t i = 0; i < p->nsvc; i++) {
+		if ((r = hg_stack_lint(p, &p->svc[i], d)) < 0) {
+			bad = -1;
+			break;
+		}
+		bad += r;
+		entries += p->svc[i].nstack;
+	}
+	if (bad < 0)
+		hg_decision_set(d, HG_EXIT_INTERNAL, "out of memory");
+	else if (bad > 0)
+		hg_decision_set(d, HG_EXIT_REFUSED, "%s: %d faulty stack %s", cli_conf(c), bad,
+				bad == 1 ? "entry" : "entries");
+	else
+		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack entries)",
+				cli_conf(c), p->nsvc, entries);
+	r = cli_report(c, d, 0);
+	hg_decision_free(d);
+	hg_policy_free(p);
+	return r;
+}

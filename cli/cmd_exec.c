@@ -1,0 +1,160 @@
+/*
+ * cmd_exec.c - hardgate exec: the launcher.
+ *
+ * Order: find the program; prove ld.so will load the preload into it
+ * (ld.so warns and runs the program unprotected otherwise); run the stack
+ * at the launcher stage, which applies the controls that survive execve;
+ * then execve with the preload and the service named in the environment.
+ * Nothing is applied before both proofs hold.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hardgate/hardgate.h>
+
+#include "cli.h"
+#include "decision.h"
+#include "elfcheck.h"
+#include "hgenv.h"
+#include "loader.h"
+#include "report.h"
+#include "run.h"
+
+extern char **environ;
+
+/* execvp's search, done up front so the file we check is the file we run. */
+static int
+find_program(const char *cmd, char *out, size_t n)
+{
+	const char *path = getenv("PATH");
+	const char *p, *end;
+
+	if (strchr(cmd, '/')) {
+		snprintf(out, n, "%s", cmd);
+		return access(out, X_OK) == 0 ? 0 : -errno;
+	}
+	for (p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		if (end == p)
+			continue;
+		if (snprintf(out, n, "%.*s/%s", (int)(end - p), p, cmd) >= (int)n)
+			continue;
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int
+ours(const char *kv)
+{
+	static const char *const names[] = {
+		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_PROBE "=", NULL,
+	};
+
+	for (const char *const *n = names; *n; n++)
+		if (strncmp(kv, *n, strlen(*n)) == 0)
+			return 1;
+	return 0;
+}
+
+/* The child's environment: ours replaced, the preload first in LD_PRELOAD. */
+static char **
+child_env(const char *preload, const char *service, const char *conf)
+{
+	const char *old = getenv("LD_PRELOAD");
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	if ((env = calloc(n + 4, sizeof(*env))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!ours(environ[i]))
+			env[k++] = environ[i];
+	if (asprintf(&env[k++], "LD_PRELOAD=%s%s%s", preload, old && *old ? ":" : "",
+		     old ? old : "") < 0 ||
+	    asprintf(&env[k++], "%s=%s", HG_ENV_SERVICE, service) < 0 ||
+	    asprintf(&env[k++], "%s=%s", HG_ENV_CONF, conf) < 0)
+		return NULL;	/* exiting right after: nothing to free */
+	return env;
+}
+
+/* Load the preload here once: a file ld.so cannot load fails here, not open. */
+static int
+probe_preload(const char *preload, struct hg_error *e)
+{
+	char pid[32];
+	void *h = NULL;
+	int r;
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	setenv(HG_ENV_PROBE, pid, 1);	/* its constructor stands down */
+	r = hg_dlopen_trusted(preload, "HG-008", &h, e);
+	unsetenv(HG_ENV_PROBE);
+	return r;
+}
+
+static int
+refuse(const char *service, const struct hg_error *e)
+{
+	struct hg_decision *d = hg_decision_new(service);
+
+	if (d == NULL)
+		return HG_EXIT_INTERNAL;
+	d->matched = 1;
+	hg_decision_add_error(d, e);
+	hg_decision_set(d, HG_EXIT_REFUSED, "program cannot be protected");
+	hg_report_text(d, stderr);
+	hg_decision_free(d);
+	return HG_EXIT_REFUSED;
+}
+
+int
+cmd_exec(struct cli *c)
+{
+	const char *preload = c->preload ? c->preload : HG_PRELOAD_PATH;
+	struct hg_run_opts o = {
+		.conf = c->conf, .service = c->service, .stage = HG_STAGE_LAUNCHER, .record = 1,
+	};
+	struct hg_error e = { 0 };
+	struct hg_decision *d = NULL;
+	char prog[4096], **env;
+	int st;
+
+	if (c->service == NULL || c->argc < 1) {
+		fprintf(stderr, "usage: hardgate exec --service NAME [--conf FILE] -- CMD [ARGS]\n");
+		return EXIT_USAGE;
+	}
+	if (find_program(c->argv[0], prog, sizeof(prog)) < 0) {
+		hg_error_set(&e, ENOENT, "HG-008", c->argv[0], "give the full path of the program",
+			     "program %s not found or not executable", c->argv[0]);
+		return refuse(c->service, &e);
+	}
+	if (hg_elf_preloadable(prog, preload, &e) < 0 || probe_preload(preload, &e) < 0)
+		return refuse(c->service, &e);
+	if (hg_run(&o, &d) < 0) {
+		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
+		return HG_EXIT_INTERNAL;
+	}
+	if (d->status != HG_EXIT_ALLOWED || d->n > 0)
+		hg_report_text(d, stderr);
+	st = d->status;
+	hg_decision_free(d);
+	if (st != HG_EXIT_ALLOWED)
+		return st;
+	if ((env = child_env(preload, c->service, cli_conf(c))) == NULL) {
+		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
+		return HG_EXIT_INTERNAL;
+	}
+	execve(prog, c->argv, env);
+	fprintf(stderr, "hardgate[%s]: HG-008 FAIL %s cannot execute: %s\n", c->service, prog,
+		strerror(errno));
+	return HG_EXIT_INTERNAL;
+}

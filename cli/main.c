@@ -1,0 +1,123 @@
+/* main.c - hardgate: command line front end of the core. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hardgate/hardgate.h>
+
+#include "cli.h"
+#include "decision.h"
+#include "report.h"
+#include "run.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(struct cli *);
+	const char *help;
+} commands[] = {
+	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
+	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
+	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
+	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
+	{ "list", cmd_list, "list modules (with args and IDs) and services" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: hardgate COMMAND [--conf FILE] [--service NAME] [--json] [ARGS]\n"
+		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nexit status: 0 allowed, 78 refused by policy, 70 internal error, 64 usage\n");
+}
+
+/* cwd + relative path, without resolving symlinks (the trusted walk does). */
+static char *
+absolute(const char *rel)
+{
+	char cwd[4096], *p;
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL || asprintf(&p, "%s/%s", cwd, rel) < 0)
+		return NULL;
+	return p;
+}
+
+const char *
+cli_conf(const struct cli *c)
+{
+	return c->conf ? c->conf : hg_default_conf();
+}
+
+int
+cli_report(const struct cli *c, const struct hg_decision *d, int to_stderr)
+{
+	FILE *f = to_stderr ? stderr : stdout;
+
+	if (c->json)
+		hg_report_json(d, f);
+	else
+		hg_report_text(d, f);
+	return d->status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "conf", required_argument, NULL, 'c' },
+		{ "service", required_argument, NULL, 's' },
+		{ "preload", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli c = { 0 };
+	const char *cmd;
+	int o;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	cmd = argv[1];
+	argv++;
+	argc--;
+	/* "+": stop at the first operand, so exec's CMD keeps its own options. */
+	while ((o = getopt_long(argc, argv, "+c:s:p:jh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			c.conf = optarg;
+			break;
+		case 's':
+			c.service = optarg;
+			break;
+		case 'p':
+			c.preload = optarg;
+			break;
+		case 'j':
+			c.json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (c.conf && c.conf[0] != '/' && (c.conf = absolute(c.conf)) == NULL)
+		return HG_EXIT_INTERNAL;
+	c.argc = argc - optind;
+	c.argv = argv + optind;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].fn(&c);
+	fprintf(stderr, "hardgate: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}

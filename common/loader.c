@@ -1,0 +1,178 @@
+/*
+ * loader.c - the only file that calls dl*(). A module that fails any check
+ * here is a failure of its stack entry (fail closed, as Linux-PAM's
+ * "faulty module"), never skipped.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "safefile.h"
+
+#define ID_LOAD "HG-003"
+
+static int
+valid_name(const char *n)
+{
+	return n && n[0] && strlen(n) < 64 &&
+	       strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(n);
+}
+
+/* A module file must be root-owned and not group/world-writable. */
+static int
+trusted_file(const char *path, const struct stat *st, const char *id, struct hg_error *e)
+{
+	char mb[6];
+
+	if (st->st_uid != 0)
+		return hg_error_set(e, EPERM, id, path, "chown root the file",
+				    "%s is owned by uid %u, must be owned by root", path,
+				    (unsigned)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return hg_error_set(e, EPERM, id, path, "chmod 0644 the file",
+				    "%s is mode %s, group/world-writable", path,
+				    hg_mode_str(st->st_mode, mb));
+	return 0;
+}
+
+/*
+ * dlopen PATH (just checked through FD) and prove the object loaded is the
+ * file checked: same device and inode. Not "/proc/self/fd/N": glibc
+ * matches loaded objects by name first, so two such names would collide.
+ * Every directory on PATH is root-owned and not writable by others, so
+ * only root could swap the file in between, and the read-back catches it.
+ */
+static void *
+dlopen_checked(const char *path, int fd, const char **why)
+{
+	struct link_map *lm = NULL;
+	struct stat a, b;
+	void *h;
+
+	*why = NULL;
+	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		*why = dlerror();
+		return NULL;
+	}
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || lm == NULL || fstat(fd, &a) != 0 ||
+	    stat(lm->l_name, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		dlclose(h);
+		*why = "the file changed while it was loaded";
+		return NULL;
+	}
+	return h;
+}
+
+int
+hg_dlopen_trusted(const char *path, const char *id, void **handle, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_FILE };
+	const char *why;
+	struct stat st;
+	int fd, r;
+
+	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0)
+		return fd;
+	if ((r = trusted_file(path, &st, id, e)) == 0 &&
+	    (*handle = dlopen_checked(path, fd, &why)) == NULL)
+		r = hg_error_set(e, ENOEXEC, id, path, "reinstall it for this architecture",
+				 "cannot load %s: %s", path, why);
+	close(fd);
+	return r;
+}
+
+/*
+ * Resolve NAME's file inside DIR: a symlink may point only to another
+ * plain name in DIR (libtool-style aliases), never out of it.
+ */
+static int
+module_path(const char *dir, const char *name, char *path, size_t n, struct hg_error *e)
+{
+	char link[256], target[4096];
+	ssize_t l;
+
+	snprintf(path, n, "%s/hardgate_%s.so", dir, name);
+	l = readlink(path, link, sizeof(link) - 1);
+	if (l < 0)
+		return 0;	/* not a symlink (or missing: the open says so) */
+	link[l] = '\0';
+	if (strchr(link, '/') != NULL || strcmp(link, "..") == 0 || strcmp(link, ".") == 0)
+		return hg_error_set(e, EPERM, ID_LOAD, path, "install the module file itself in module_dir",
+				    "%s is a symlink out of module_dir (-> %s)", path, link);
+	snprintf(target, sizeof(target), "%s/%s", dir, link);
+	snprintf(path, n, "%s", target);
+	return 0;
+}
+
+int
+hg_module_load(const char *dir, const char *name, struct hg_loaded *out, struct hg_error *e)
+{
+	const struct hg_trust t = { ID_LOAD, HG_UID_NONE, 0, HG_WANT_FILE };
+	char path[4096], sym[96];
+	const struct hg_module *m;
+	const char *why;
+	struct stat st;
+	void *h;
+	int fd, r;
+
+	memset(out, 0, sizeof(*out));
+	if (!valid_name(name))
+		return hg_error_set(e, EINVAL, ID_LOAD, "", "module names are [a-z0-9_]",
+				    "bad module name \"%s\"", name ? name : "");
+	if ((r = module_path(dir, name, path, sizeof(path), e)) < 0)
+		return r;
+	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0) {
+		if (e && fd == -ENOENT)
+			snprintf(e->fix, sizeof(e->fix),
+				 "install module %s, or correct hardgate.module_dir", name);
+		return fd;
+	}
+	if ((r = trusted_file(path, &st, ID_LOAD, e)) < 0) {
+		close(fd);
+		return r;
+	}
+	h = dlopen_checked(path, fd, &why);
+	close(fd);
+	if (h == NULL)
+		return hg_error_set(e, ENOEXEC, ID_LOAD, path, "reinstall the module",
+				    "cannot load module %s: %s", name, why);
+	snprintf(sym, sizeof(sym), "hg_module_%s", name);
+	m = dlsym(h, sym);
+	if (m == NULL)
+		r = hg_error_set(e, ENOENT, ID_LOAD, path, "rebuild the module against hardgate's module.h",
+				 "module %s does not export %s", name, sym);
+	else if (m->abi != HG_MODULE_ABI)
+		r = hg_error_set(e, EPROTO, ID_LOAD, path, "rebuild the module for this hardgate",
+				 "module %s has ABI %u, hardgate needs %u", name, m->abi,
+				 HG_MODULE_ABI);
+	else if (m->name == NULL || strcmp(m->name, name) != 0)
+		r = hg_error_set(e, EPROTO, ID_LOAD, path, "rename the file to match the module",
+				 "module file for %s calls itself \"%s\"", name,
+				 m->name ? m->name : "(null)");
+	else if (m->check == NULL || (m->steps != 0 && m->apply == NULL))
+		r = hg_error_set(e, EPROTO, ID_LOAD, path, "rebuild the module",
+				 "module %s lacks its check or apply function", name);
+	if (r < 0) {
+		dlclose(h);
+		return r;
+	}
+	out->mod = m;
+	out->handle = h;
+	return 0;
+}
+
+void
+hg_module_unload(struct hg_loaded *l)
+{
+	if (l && l->handle)
+		dlclose(l->handle);
+	if (l)
+		memset(l, 0, sizeof(*l));
+}

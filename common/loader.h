@@ -1,0 +1,29 @@
+/* loader.h - the only place that calls dlopen/dlsym/dlclose. */
+#ifndef HG_COMMON_LOADER_H
+#define HG_COMMON_LOADER_H
+
+#include <hardgate/module.h>
+
+#include "error.h"
+
+struct hg_loaded {
+	const struct hg_module *mod;
+	void *handle;
+};
+
+/*
+ * Load DIR/hardgate_NAME.so: NAME is [a-z0-9_]+; DIR and the file are
+ * root-owned and not group/world-writable (trusted walk, checked on the
+ * fd that is then loaded); a symlink may only point inside DIR. The
+ * module must export hg_module_NAME with abi == HG_MODULE_ABI and
+ * name == NAME. 0, or a negative errno with E (HG-003).
+ */
+int hg_module_load(const char *dir, const char *name, struct hg_loaded *out,
+		   struct hg_error *e);
+
+void hg_module_unload(struct hg_loaded *l);
+
+/* Trusted dlopen of a file (the preload probe). 0 or negative errno with E. */
+int hg_dlopen_trusted(const char *path, const char *id, void **handle, struct hg_error *e);
+
+#endif

@@ -1,0 +1,181 @@
+/* report.c - findings out: text for people, JSON for machines, syslog and JSONL for the record. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "report.h"
+#include "util.h"
+
+static const char *
+verdict(const struct hg_decision *d)
+{
+	if (!d->matched)
+		return "unmatched";
+	return d->status == HG_EXIT_ALLOWED ? "allowed" : "refused";
+}
+
+/* WHERE, unless the message already starts with it ("PATH is mode ..."). */
+static int
+shows_where(const struct hg_finding *x)
+{
+	size_t n = strlen(x->where);
+
+	return n > 0 && strncmp(x->message, x->where, n) != 0;
+}
+
+static void
+finding_line(FILE *f, const char *svc, const struct hg_finding *x)
+{
+	fprintf(f, "hardgate[%s]: %s %s ", svc, x->id, hg_severity_name(x->severity));
+	if (shows_where(x))
+		fprintf(f, "%s ", x->where);
+	fputs(x->message, f);
+	if (x->fix[0])
+		fprintf(f, "; fix: %s", x->fix);
+	fputc('\n', f);
+}
+
+int
+hg_report_text(const struct hg_decision *d, FILE *f)
+{
+	const char *svc = d->service[0] ? d->service : "-";
+
+	for (size_t i = 0; i < d->n; i++)
+		finding_line(f, svc, &d->f[i]);
+	if (d->status == HG_EXIT_ALLOWED)
+		fprintf(f, "hardgate[%s]: %s: %s\n", svc, verdict(d), d->reason);
+	else
+		fprintf(f, "hardgate[%s]: refused (exit %d): %s\n", svc, d->status, d->reason);
+	return ferror(f) ? -EIO : 0;
+}
+
+static const char *
+stage_name(int stage)
+{
+	static const char *const names[] = { "check", "launcher", "process" };
+
+	return stage >= 0 && stage <= 2 ? names[stage] : "?";
+}
+
+static void
+json_body(const struct hg_decision *d, FILE *f)
+{
+	fputs("{\"service\":", f);
+	hg_json_str(f, d->service);
+	fprintf(f, ",\"decision\":\"%s\",\"status\":%d,\"stage\":\"%s\",\"mode\":\"%s\","
+		"\"would_refuse\":%s,\"reason\":", verdict(d), d->status, stage_name(d->stage),
+		d->mode ? hg_mode_name((enum hg_mode)d->mode) : "", d->would_refuse ? "true" : "false");
+	hg_json_str(f, d->reason);
+	fputs(",\"findings\":[", f);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hg_finding *x = &d->f[i];
+
+		fputs(i ? ",{\"id\":" : "{\"id\":", f);
+		hg_json_str(f, x->id);
+		fprintf(f, ",\"severity\":\"%s\",\"module\":", hg_severity_name(x->severity));
+		hg_json_str(f, x->module);
+		fputs(",\"where\":", f);
+		hg_json_str(f, x->where);
+		fputs(",\"message\":", f);
+		hg_json_str(f, x->message);
+		fputs(",\"fix\":", f);
+		hg_json_str(f, x->fix);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
+int
+hg_report_json(const struct hg_decision *d, FILE *f)
+{
+	json_body(d, f);
+	fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/*
+ * Syslog by hand on /dev/log: openlog()/closelog() would change the
+ * protected program's own syslog identity. Best effort, like syslog(3).
+ */
+static void
+send_log(int fd, int prio, const char *svc, const char *msg)
+{
+	char buf[1024];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "<%d>hardgate[%d]: [%s] %s", LOG_AUTHPRIV | prio,
+		     (int)getpid(), svc, msg);
+	if (n > 0)
+		(void)send(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1,
+			   MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+void
+hg_report_syslog(const struct hg_decision *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	const char *svc = d->service[0] ? d->service : "-";
+	char msg[1024];
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hg_finding *x = &d->f[i];
+
+		if (x->severity == HG_SEV_INFO)
+			continue;
+		snprintf(msg, sizeof(msg), "%s %s %s%s%s", x->id, hg_severity_name(x->severity),
+			 shows_where(x) ? x->where : "", shows_where(x) ? " " : "", x->message);
+		send_log(fd, x->severity == HG_SEV_FAIL ? LOG_ERR : LOG_WARNING, svc, msg);
+	}
+	snprintf(msg, sizeof(msg), "decision=%s status=%d %s", verdict(d), d->status, d->reason);
+	send_log(fd, d->status == HG_EXIT_ALLOWED ? LOG_INFO : LOG_ERR, svc, msg);
+	close(fd);
+}
+
+int
+hg_report_jsonl(const struct hg_decision *d, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	ssize_t w;
+	int fd, err = 0;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return -ENOMEM;
+	fprintf(m, "{\"time\":%lld,\"pid\":%d,\"record\":", (long long)time(NULL), (int)getpid());
+	json_body(d, m);
+	fputs("}\n", m);
+	if (fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0) {
+		err = -errno;
+	} else {
+		w = write(fd, buf, len);	/* one write: one whole line in the log */
+		if (w < 0 || (size_t)w != len)
+			err = w < 0 ? -errno : -EIO;
+		close(fd);
+	}
+	free(buf);
+	return err;
+}

@@ -1,0 +1,21 @@
+/* report.h - findings for people (text), machines (JSON) and the record (syslog, JSONL). */
+#ifndef HG_COMMON_REPORT_H
+#define HG_COMMON_REPORT_H
+
+#include <stdio.h>
+
+#include "decision.h"
+
+/* "hardgate[SERVICE]: ID SEVERITY WHERE WHAT; fix: HOW" per finding, then the verdict. */
+int hg_report_text(const struct hg_decision *d, FILE *f);
+
+/* One JSON object: service, decision, status, reason, findings[]. */
+int hg_report_json(const struct hg_decision *d, FILE *f);
+
+/* One syslog line per FAIL/WARN finding and one for the verdict (LOG_AUTHPRIV). */
+void hg_report_syslog(const struct hg_decision *d);
+
+/* Append the JSON object as one line to PATH (O_APPEND, no symlinks). 0 or -errno. */
+int hg_report_jsonl(const struct hg_decision *d, const char *path);
+
+#endif

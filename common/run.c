@@ -1,0 +1,142 @@
+/* run.c - policy, service selection, stack, record: shared by every way in. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hgenv.h"
+#include "match.h"
+#include "report.h"
+#include "run.h"
+#include "stack.h"
+
+const char *
+hg_default_conf(void)
+{
+	const char *c = secure_getenv(HG_ENV_CONF);
+
+	return c && *c ? c : HG_CONF_FILE;
+}
+
+static int
+refuse(struct hg_decision *d, const struct hg_error *e, const char *why)
+{
+	d->matched = 1;
+	d->would_refuse = 1;
+	if (hg_decision_add_error(d, e) < 0)
+		return -ENOMEM;
+	hg_decision_set(d, HG_EXIT_REFUSED, "%s", why);
+	return 0;
+}
+
+/* Pick the service: by name, or by matching this process. 1, 0 (none) or <0. */
+static int
+select_service(const struct hg_run_opts *o, const struct hg_policy *p,
+	       const struct hg_service **s, struct hg_error *e)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (o->service) {
+		if ((*s = hg_policy_service(p, o->service)) != NULL)
+			return 1;
+		return hg_error_set(e, ENOENT, "HG-005", p->path,
+				    "define it in the policy or fix the name (hardgate list services)",
+				    "unknown service '%s'", o->service);
+	}
+	if (o->exe) {
+		snprintf(exe, sizeof(exe), "%s", o->exe);
+	} else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) < 0) {
+		return hg_error_set(e, errno, "HG-005", "/proc/self/exe", "mount /proc",
+				    "cannot tell which program this is");
+	} else {
+		exe[n] = '\0';
+	}
+	return hg_match_service(p, exe, o->argc, o->argv, s, e);
+}
+
+static void
+record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decision *d)
+{
+	int r;
+
+	if (!o->record || p == NULL)
+		return;
+	if (p->log_json && (r = hg_report_jsonl(d, p->log_json)) < 0) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "cannot write decision log %s: %s", p->log_json,
+			 strerror(-r));
+		hg_decision_add(d, "HG-010", HG_SEV_FAIL, "core", p->log_json,
+				"create its directory for root, or change hardgate.log.json", msg);
+		if (p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
+			hg_decision_set(d, HG_EXIT_REFUSED, "decision log not written");
+	}
+	if (p->log_syslog)
+		hg_report_syslog(d);
+}
+
+int
+hg_run(const struct hg_run_opts *o, struct hg_decision **out)
+{
+	const char *conf = o->conf ? o->conf : hg_default_conf();
+	const struct hg_service *s = NULL;
+	struct hg_policy *p = NULL;
+	struct hg_error e = { 0 };
+	struct hg_decision *d;
+	int r;
+
+	*out = NULL;
+	if ((d = hg_decision_new(o->service)) == NULL)
+		return -ENOMEM;
+	d->stage = o->stage;
+	if ((r = hg_policy_load(conf, &p, &e)) < 0) {
+		r = refuse(d, &e, "policy cannot be used");
+		goto done;
+	}
+	if ((r = select_service(o, p, &s, &e)) < 0) {
+		r = refuse(d, &e, "no service to run");
+		goto done;
+	}
+	if (r == 0) {		/* nothing matches this process: pass untouched */
+		d->matched = 0;
+		hg_decision_set(d, HG_EXIT_ALLOWED, "no service matches this process");
+		goto done;
+	}
+	d->matched = 1;
+	if (hg_decision_set_service(d, s->name) < 0) {
+		r = -ENOMEM;
+		goto done;
+	}
+	if (o->phase && o->phase != s->phase) {
+		hg_error_set(&e, EINVAL, "HG-005", s->where, "call it in the phase the policy declares",
+			     "service %s is declared for phase %s, called for %s", s->name,
+			     hg_phase_name(s->phase), hg_phase_name(o->phase));
+		r = refuse(d, &e, "wrong phase");
+		goto done;
+	}
+	{
+		struct hg_stack_opts so = {
+			.stage = o->stage,
+			.mode = o->ignore_mode ? HG_MODE_ENFORCE : p->mode,
+			.phase = s->phase,
+			.test_root = o->test_root ? o->test_root : "",
+			.keep_loaded = o->keep_loaded,
+		};
+
+		r = hg_stack_run(p, s, &so, d);
+	}
+done:
+	if (r == 0)
+		record(o, p, d);
+	hg_policy_free(p);
+	if (r < 0) {
+		hg_decision_free(d);
+		return r;
+	}
+	*out = d;
+	return 0;
+}

@@ -1,0 +1,299 @@
+/* safefile.c - trusted path walk by fd (see safefile.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "safefile.h"
+
+#define MAX_RESTARTS 40	/* symlink hops and ".." steps, as the kernel's ELOOP */
+
+const char *
+hg_mode_str(mode_t m, char buf[static 6])
+{
+	snprintf(buf, 6, "%04o", (unsigned)(m & 07777));
+	return buf;
+}
+
+static int
+trusted_uid(const struct hg_trust *t, uid_t uid)
+{
+	return uid == 0 || (t->owner != HG_UID_NONE && uid == t->owner);
+}
+
+static const char *
+owners(const struct hg_trust *t, char *buf, size_t n)
+{
+	if (t->owner == HG_UID_NONE || t->owner == 0)
+		snprintf(buf, n, "root");
+	else
+		snprintf(buf, n, "root or uid %u", (unsigned)t->owner);
+	return buf;
+}
+
+/*
+ * Check one directory on the way. *sticky is set when the directory is
+ * writable by others but sticky: then its next entry must be ours.
+ */
+static int
+check_dir(const char *dir, const struct stat *st, const struct hg_trust *t,
+	  int *sticky, struct hg_error *e)
+{
+	char who[64], mb[6];
+
+	if (!trusted_uid(t, st->st_uid))
+		return hg_error_set(e, EPERM, t->id, dir, "chown root the directory",
+				    "directory %s is owned by uid %u, must be owned by %s",
+				    dir, (unsigned)st->st_uid, owners(t, who, sizeof(who)));
+	*sticky = 0;
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		if (!(st->st_mode & S_ISVTX))
+			return hg_error_set(e, EPERM, t->id, dir, "chmod go-w the directory",
+					    "directory %s is mode %s, group/world-writable",
+					    dir, hg_mode_str(st->st_mode, mb));
+		*sticky = 1;
+	}
+	return 0;
+}
+
+/* Append component C (length N) to the resolved prefix R. */
+static int
+push(char *r, const char *c, size_t n)
+{
+	size_t l = strlen(r);
+
+	if (l + 1 + n + 1 > PATH_MAX)
+		return -ENAMETOOLONG;
+	r[l] = '/';
+	memcpy(r + l + 1, c, n);
+	r[l + 1 + n] = '\0';
+	return 0;
+}
+
+/* Next path component of *P: returns its length (0 at the end) and start. */
+static size_t
+next_comp(const char **p, const char **start)
+{
+	const char *s = *p;
+	size_t n;
+
+	while (*s == '/')
+		s++;
+	n = strcspn(s, "/");
+	*start = s;
+	*p = s + n;
+	return n;
+}
+
+int
+hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
+	     struct stat *st, struct hg_error *e)
+{
+	char todo[PATH_MAX], res[PATH_MAX], tmp[PATH_MAX], link[PATH_MAX];
+	const char *p, *c;
+	struct stat cst;
+	int dfd = -1, fd = -1, sticky = 0, restarts = 0, r;
+	size_t n;
+
+	if (path == NULL || path[0] != '/')
+		return hg_error_set(e, EINVAL, t->id, path ? path : "", "use an absolute path",
+				    "path %s is not absolute", path ? path : "(null)");
+	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo))
+		return hg_error_set(e, ENAMETOOLONG, t->id, "", NULL, "path too long");
+restart:
+	if (dfd >= 0)
+		close(dfd);
+	if (++restarts > MAX_RESTARTS) {
+		r = hg_error_set(e, ELOOP, t->id, path, "shorten the chain of symbolic links",
+				 "%s: too many symbolic links", path);
+		goto out;
+	}
+	res[0] = '\0';
+	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &cst) < 0) {
+		r = hg_error_set(e, errno, t->id, "/", NULL, "cannot open /: %s", strerror(errno));
+		goto out;
+	}
+	if ((r = check_dir("/", &cst, t, &sticky, e)) < 0)
+		goto out;
+	p = todo;
+	for (;;) {
+		n = next_comp(&p, &c);
+		if (n == 0)
+			break;	/* path ended on a slash: the directory itself */
+		if (n == 1 && c[0] == '.')
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			/* res holds no symlinks, so its parent is lexical. */
+			char *s = strrchr(res, '/');
+
+			if (s)
+				*s = '\0';
+			if (snprintf(tmp, sizeof(tmp), "%s/%s", res, p) >= (int)sizeof(tmp))
+				goto toolong;
+			memcpy(todo, tmp, sizeof(todo));
+			goto restart;
+		}
+		if (n > NAME_MAX)
+			goto toolong;
+		memcpy(link, c, n);
+		link[n] = '\0';
+		while (*p == '/')
+			p++;
+		int last = (*p == '\0');
+
+		fd = openat(dfd, link, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &cst) < 0) {
+			int err = errno;
+
+			if (push(res, c, n) < 0)
+				goto toolong;
+			r = hg_error_set(e, err, t->id, res,
+					 err == ENOENT ? "create it, or correct the path" : NULL,
+					 "%s: %s", res, strerror(err));
+			goto out;
+		}
+		if (push(res, c, n) < 0)
+			goto toolong;
+		if (sticky && !trusted_uid(t, cst.st_uid)) {
+			char who[64];
+
+			r = hg_error_set(e, EPERM, t->id, res, "move it out of the shared directory",
+					 "%s is owned by uid %u inside a world-writable directory, "
+					 "must be owned by %s", res, (unsigned)cst.st_uid,
+					 owners(t, who, sizeof(who)));
+			goto out;
+		}
+		if (S_ISLNK(cst.st_mode)) {
+			ssize_t l;
+
+			if (last && !t->follow_final) {
+				r = hg_error_set(e, ELOOP, t->id, res,
+						 "point the policy at the real file, not a symlink",
+						 "%s is a symbolic link", res);
+				goto out;
+			}
+			l = readlinkat(fd, "", link, sizeof(link) - 1);
+			if (l < 0) {
+				r = hg_error_set(e, errno, t->id, res, NULL, "%s: readlink: %s",
+						 res, strerror(errno));
+				goto out;
+			}
+			link[l] = '\0';
+			*strrchr(res, '/') = '\0';
+			if (snprintf(tmp, sizeof(tmp), "%s/%s/%s", link[0] == '/' ? "" : res,
+				     link, p) >= (int)sizeof(tmp))
+				goto toolong;
+			memcpy(todo, tmp, sizeof(todo));
+			close(fd);
+			fd = -1;
+			goto restart;
+		}
+		if (last)
+			break;
+		if (!S_ISDIR(cst.st_mode)) {
+			r = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+			goto out;
+		}
+		if ((r = check_dir(res, &cst, t, &sticky, e)) < 0)
+			goto out;
+		close(dfd);
+		dfd = fd;
+		fd = -1;
+	}
+	if (fd < 0) {		/* the path named a directory ("/" or "dir/") */
+		fd = dfd;
+		dfd = -1;
+		if (res[0] == '\0')
+			strcpy(res, "/");
+	}
+	if (t->want == HG_WANT_FILE && !S_ISREG(cst.st_mode)) {
+		r = hg_error_set(e, EINVAL, t->id, res, NULL, "%s is not a regular file", res);
+		goto out;
+	}
+	if (t->want == HG_WANT_DIR && !S_ISDIR(cst.st_mode)) {
+		r = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+		goto out;
+	}
+	if ((oflags & O_PATH) == 0) {
+		/* Reopen for reading through the checked fd, not the name. */
+		char proc[64];
+		struct stat st2;
+		int rfd;
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		rfd = open(proc, (oflags & ~O_NOFOLLOW) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (rfd < 0) {
+			r = hg_error_set(e, errno, t->id, res, NULL, "%s: %s", res, strerror(errno));
+			goto out;
+		}
+		if (fstat(rfd, &st2) < 0 || st2.st_ino != cst.st_ino || st2.st_dev != cst.st_dev) {
+			close(rfd);
+			r = hg_error_set(e, EAGAIN, t->id, res, NULL, "%s changed while opened", res);
+			goto out;
+		}
+		fcntl(rfd, F_SETFL, fcntl(rfd, F_GETFL) & ~O_NONBLOCK);
+		close(fd);
+		fd = rfd;
+	}
+	if (st)
+		*st = cst;
+	if (dfd >= 0)
+		close(dfd);
+	return fd;
+toolong:
+	r = hg_error_set(e, ENAMETOOLONG, t->id, path, NULL, "%s: path too long", path);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
+int
+hg_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t size, n = 0;
+	ssize_t r;
+	char *b;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
+	size = (size_t)st.st_size;
+	/* One byte more than the size to notice a file growing under us. */
+	if ((b = malloc(size + 2)) == NULL)
+		return -ENOMEM;
+	while (n <= size) {
+		r = read(fd, b + n, size + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = errno;
+
+			free(b);
+			return -err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n != size) {	/* changed while read: never act on half a file */
+		free(b);
+		return -EAGAIN;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}

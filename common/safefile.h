@@ -1,0 +1,55 @@
+/*
+ * safefile.h - open a path only through directories nobody else can change.
+ *
+ * An improvement on OpenSSH's safe_path(): the walk starts at "/" and goes
+ * one component at a time with openat(O_PATH|O_NOFOLLOW), checking owner
+ * and mode of every directory on the fd it just opened, so there is no
+ * window between check and use. Symbolic links in the middle of the path
+ * are followed from where they stand (their directory is already trusted);
+ * in the last component only when the caller allows it.
+ */
+#ifndef HG_COMMON_SAFEFILE_H
+#define HG_COMMON_SAFEFILE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+#define HG_UID_NONE ((uid_t)-1)
+
+enum hg_want {
+	HG_WANT_ANY = 0,
+	HG_WANT_FILE,	/* regular file */
+	HG_WANT_DIR,
+};
+
+struct hg_trust {
+	const char *id;		/* finding ID for errors, e.g. "HG-001" */
+	uid_t owner;		/* trusted besides root, or HG_UID_NONE */
+	int follow_final;	/* follow a symlink in the last component */
+	enum hg_want want;
+};
+
+/*
+ * Open absolute PATH with OFLAGS (O_RDONLY or O_PATH; O_NOFOLLOW and
+ * O_CLOEXEC are added) after checking every directory on the way: owned
+ * by root or t->owner, not group- or world-writable, except a sticky
+ * directory (/tmp) whose next entry is owned by root or t->owner.
+ * On success returns the fd and fills *ST (of the object opened).
+ * On failure returns a negative errno and fills E.
+ */
+int hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
+		 struct stat *st, struct hg_error *e);
+
+/*
+ * Read the whole regular file FD into a NUL-terminated heap buffer of at
+ * most MAX bytes. Returns 0 or a negative errno (-EFBIG if larger).
+ */
+int hg_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/* "0644" style mode string of M's permission bits into BUF (>= 6 bytes). */
+const char *hg_mode_str(mode_t m, char buf[static 6]);
+
+#endif

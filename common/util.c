@@ -1,0 +1,150 @@
+/* util.c - small pure helpers (see util.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int
+hg_parse_mode(const char *s, mode_t *out)
+{
+	unsigned long v = 0;
+	size_t n;
+
+	if (s == NULL)
+		return -EINVAL;
+	n = strlen(s);
+	if (n < 3 || n > 5)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return -EINVAL;
+		v = v * 8 + (unsigned long)(s[i] - '0');
+	}
+	if (v > 07777)
+		return -EINVAL;
+	*out = (mode_t)v;
+	return 0;
+}
+
+static int
+parse_id(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (errno || *end != '\0' || *out >= (unsigned long)(uid_t)-1)
+		return -EINVAL;
+	return 0;
+}
+
+int
+hg_parse_uid(const char *s, uid_t *out)
+{
+	struct passwd *pw;
+	unsigned long v;
+
+	if (parse_id(s, &v) == 0) {
+		*out = (uid_t)v;
+		return 0;
+	}
+	if (s == NULL || (pw = getpwnam(s)) == NULL)
+		return -ENOENT;
+	*out = pw->pw_uid;
+	return 0;
+}
+
+int
+hg_parse_gid(const char *s, gid_t *out)
+{
+	struct group *gr;
+	unsigned long v;
+
+	if (parse_id(s, &v) == 0) {
+		*out = (gid_t)v;
+		return 0;
+	}
+	if (s == NULL || (gr = getgrnam(s)) == NULL)
+		return -ENOENT;
+	*out = gr->gr_gid;
+	return 0;
+}
+
+void
+hg_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+char *
+hg_strdup0(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int
+hg_read_small(const char *path, char *buf, size_t n)
+{
+	ssize_t r;
+	int fd;
+
+	if (n == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, n - 1);
+	if (r < 0) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	buf[r] = '\0';
+	while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == ' '))
+		buf[--r] = '\0';
+	return 0;
+}
+
+const char *
+hg_rooted(const char *root, const char *path, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s", root ? root : "", path);
+	return buf;
+}

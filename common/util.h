@@ -1,0 +1,28 @@
+/* util.h - small pure helpers shared by the core and the modules. */
+#ifndef HG_COMMON_UTIL_H
+#define HG_COMMON_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Parse an octal permission string "0600"/"600" (<= 07777). 0 or -EINVAL. */
+int hg_parse_mode(const char *s, mode_t *out);
+
+/* Look up a user/group by name or decimal id. 0 or -ENOENT. */
+int hg_parse_uid(const char *s, uid_t *out);
+int hg_parse_gid(const char *s, gid_t *out);
+
+/* Write S as a JSON string literal (with quotes) to F. */
+void hg_json_str(FILE *f, const char *s);
+
+/* strdup that returns NULL for NULL. */
+char *hg_strdup0(const char *s);
+
+/* Read a small text file (a /proc or /sys value) into BUF, trimmed. 0 or -errno. */
+int hg_read_small(const char *path, char *buf, size_t n);
+
+/* Join ROOT and PATH ("" root means PATH itself) into BUF. */
+const char *hg_rooted(const char *root, const char *path, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,31 @@
+/* runner.c - the single CUnit runner: every suite, one run summary. */
+#include "config.h"
+
+#include <stdio.h>
+#include <CUnit/Basic.h>
+
+#include "testutil.h"
+
+int
+main(void)
+{
+	unsigned fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	hgt_suite_policy();
+	hgt_suite_stack();
+	hgt_suite_loader();
+	hgt_suite_catalog();
+	if (CU_get_error() != CUE_SUCCESS) {
+		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());
+		return 99;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	if (CU_get_number_of_tests_run() == 0)
+		fails = 1;	/* a run of nothing is a failure */
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}

@@ -1,0 +1,141 @@
+/* testutil.c - see testutil.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "testutil.h"
+
+char *
+hgt_tmpdir(void)
+{
+	char *d = strdup("/tmp/hgtest.XXXXXX");
+
+	if (d == NULL || mkdtemp(d) == NULL) {
+		perror("mkdtemp");
+		abort();
+	}
+	chmod(d, 0755);
+	return d;
+}
+
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+void
+hgt_rmrf(char *dir)
+{
+	if (dir == NULL)
+		return;
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+char *
+hgt_path(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		abort();
+	return p;
+}
+
+char *
+hgt_write(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *p = hgt_path(dir, name);
+	FILE *f;
+
+	unlink(p);
+	f = fopen(p, "w");
+	if (f == NULL) {
+		perror(p);
+		abort();
+	}
+	fputs(text, f);
+	fclose(f);
+	chmod(p, mode);
+	return p;
+}
+
+const char *
+hgt_module_dir(void)
+{
+	const char *d = getenv("HG_MODULE_DIR_TEST");
+
+	return d ? d : "modules/.libs";
+}
+
+char *
+hgt_policy(const char *dir, const char *mode, const char *body)
+{
+	char *text, *p;
+
+	if (asprintf(&text,
+		     "hardgate: {\n  mode = \"%s\";\n  module_dir = \"%s\";\n"
+		     "  log: { syslog = false; };\n};\nservices: {\n%s\n};\n",
+		     mode, hgt_module_dir(), body) < 0)
+		abort();
+	p = hgt_write(dir, "hardgate.conf", text, 0644);
+	free(text);
+	return p;
+}
+
+struct hg_decision *
+hgt_run(const char *conf, const char *service, enum hg_stage stage, const char *test_root)
+{
+	struct hg_run_opts o = {
+		.conf = conf, .service = service, .stage = stage, .test_root = test_root,
+	};
+	struct hg_decision *d = NULL;
+
+	if (hg_run(&o, &d) < 0 || d == NULL)
+		abort();
+	return d;
+}
+
+int
+hgt_has(const struct hg_decision *d, const char *id, int sev, const char *sub)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct hg_finding *f = &d->f[i];
+
+		if (strcmp(f->id, id) != 0)
+			continue;
+		if (sev >= 0 && (int)f->severity != sev)
+			continue;
+		if (sub && !strstr(f->message, sub) && !strstr(f->where, sub))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+void
+hgt_dump(const struct hg_decision *d)
+{
+	fprintf(stderr, "  decision: status %d, %s\n", d->status, d->reason);
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "  %s %d %s %s; fix: %s\n", d->f[i].id, d->f[i].severity,
+			d->f[i].where, d->f[i].message, d->f[i].fix);
+}
+
+int
+hgt_root(void)
+{
+	return geteuid() == 0;
+}

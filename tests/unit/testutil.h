@@ -1,0 +1,54 @@
+/* testutil.h - shared helpers of the CUnit runner (tests/unit/runner.c). */
+#ifndef HG_TESTUTIL_H
+#define HG_TESTUTIL_H
+
+#include <sys/types.h>
+#include <CUnit/CUnit.h>
+#include <hardgate/module.h>
+
+#include "decision.h"
+
+/* A fresh 0755 directory under /tmp; free with hgt_rmrf(). */
+char *hgt_tmpdir(void);
+/* Remove DIR and everything below it, then free it. */
+void hgt_rmrf(char *dir);
+/* Create DIR/NAME with TEXT and exactly MODE (after umask); returns the malloc'd path. */
+char *hgt_write(const char *dir, const char *name, const char *text, mode_t mode);
+/* Malloc'd "DIR/NAME". */
+char *hgt_path(const char *dir, const char *name);
+
+/*
+ * Write DIR/hardgate.conf: mode MODE ("enforce"...), module_dir the built
+ * modules (HG_MODULE_DIR_TEST), syslog off, and `services: { BODY };`.
+ * Returns the malloc'd path.
+ */
+char *hgt_policy(const char *dir, const char *mode, const char *body);
+
+/* hg_run() with SERVICE at STAGE (test_root may be NULL). Never NULL. */
+struct hg_decision *hgt_run(const char *conf, const char *service, enum hg_stage stage,
+			    const char *test_root);
+
+/* 1 if D has a finding with ID, severity SEV (or any if SEV < 0) whose message contains SUB (or any if NULL). */
+int hgt_has(const struct hg_decision *d, const char *id, int sev, const char *sub);
+
+/* Print D's findings to stderr (for a failing test's log). */
+void hgt_dump(const struct hg_decision *d);
+
+/* 1 when running as root (tests that chown skip otherwise, saying so). */
+int hgt_root(void);
+
+/* The built modules directory (HG_MODULE_DIR_TEST). */
+const char *hgt_module_dir(void);
+
+/* Suites: each test file defines one of these; runner.c calls them all. */
+void hgt_suite_safefile(void);
+void hgt_suite_policy(void);
+void hgt_suite_stack(void);
+void hgt_suite_loader(void);
+void hgt_suite_catalog(void);
+void hgt_suite_keyfile(void);
+void hgt_suite_coredump(void);
+
+#define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
+
+#endif
