@@ -13,6 +13,7 @@ main(void)
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 99;
+	hgt_suite_safefile();
 	hgt_suite_policy();
 	hgt_suite_stack();
 	hgt_suite_loader();
