@@ -9,6 +9,7 @@ struct cli {
 	const char *service;	/* --service */
 	const char *preload;	/* --preload (exec) */
 	int json;		/* --json */
+	int all;		/* --all (explain) */
 	int argc;		/* what follows the options */
 	char **argv;
 };

@@ -76,11 +76,11 @@ cmd_explain(struct cli *c)
 	if (hg_policy_load(cli_conf(c), &p, &err) == 0)
 		dir = p->module_dir;
 
-	if (c->argc != 1) {
+	if (c->argc != (c->all ? 0 : 1)) {
 		fprintf(stderr, "usage: hardgate explain ID | --all (IDs: hardgate explain --all)\n");
 		return EXIT_USAGE;
 	}
-	if (strcmp(c->argv[0], "--all") == 0 || strcmp(c->argv[0], "all") == 0) {
+	if (c->all) {
 		all = hg_catalog_all(&n);
 		if (c->json)
 			printf("[");

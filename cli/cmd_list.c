@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "loader.h"
 #include "policy.h"
+#include "report.h"
 #include "util.h"
 
 static const char *
@@ -99,8 +100,7 @@ list_modules(const struct cli *c, const char *dir)
 		struct hg_error e = { 0 };
 
 		if (hg_module_load(dir, names[i], &l, &e) < 0) {
-			fprintf(stderr, "hardgate: %s FAIL %s %s; fix: %s\n", e.id, e.where, e.msg,
-				e.fix);
+			hg_report_error(stderr, NULL, &e);
 			st = 78;
 		} else {
 			if (c->json)
@@ -172,7 +172,7 @@ cmd_list(struct cli *c)
 		return EXIT_USAGE;
 	}
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
-		fprintf(stderr, "hardgate: %s FAIL %s %s; fix: %s\n", e.id, e.where, e.msg, e.fix);
+		hg_report_error(stderr, NULL, &e);
 		if (svcs)
 			return 78;
 	}

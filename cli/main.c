@@ -73,6 +73,7 @@ main(int argc, char **argv)
 		{ "service", required_argument, NULL, 's' },
 		{ "preload", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -87,8 +88,9 @@ main(int argc, char **argv)
 	cmd = argv[1];
 	argv++;
 	argc--;
-	/* "+": stop at the first operand, so exec's CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, "+c:s:p:jh", opts, NULL)) != -1) {
+	/* exec: stop at the first operand, so CMD keeps its own options. */
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jah",
+				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
 			c.conf = optarg;
@@ -101,6 +103,9 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			c.json = 1;
+			break;
+		case 'a':
+			c.all = 1;
 			break;
 		case 'h':
 			usage(stdout);

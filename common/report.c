@@ -45,6 +45,17 @@ finding_line(FILE *f, const char *svc, const struct hg_finding *x)
 	fputc('\n', f);
 }
 
+void
+hg_report_error(FILE *f, const char *service, const struct hg_error *e)
+{
+	const struct hg_finding x = {
+		.id = e->id ? e->id : "HG-000", .severity = HG_SEV_FAIL, .module = "core",
+		.where = e->where, .message = e->msg, .fix = e->fix,
+	};
+
+	finding_line(f, service && *service ? service : "-", &x);
+}
+
 int
 hg_report_text(const struct hg_decision *d, FILE *f)
 {

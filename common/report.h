@@ -5,9 +5,13 @@
 #include <stdio.h>
 
 #include "decision.h"
+#include "error.h"
 
 /* "hardgate[SERVICE]: ID SEVERITY WHERE WHAT; fix: HOW" per finding, then the verdict. */
 int hg_report_text(const struct hg_decision *d, FILE *f);
+
+/* One error as a finding line ("hardgate[SERVICE]: ID FAIL WHERE WHAT; fix: HOW"). */
+void hg_report_error(FILE *f, const char *service, const struct hg_error *e);
 
 /* One JSON object: service, decision, status, reason, findings[]. */
 int hg_report_json(const struct hg_decision *d, FILE *f);

@@ -68,8 +68,7 @@ static void
 refuse_now(struct hg_decision *d, const struct hg_error *e)
 {
 	if (e && (d == NULL || hg_decision_add_error(d, e) < 0)) {
-		fprintf(stderr, "hardgate: %s FAIL %s %s; fix: %s\n", e->id, e->where, e->msg,
-			e->fix);
+		hg_report_error(stderr, NULL, e);
 		_exit(HG_EXIT_INTERNAL);
 	}
 	if (d == NULL) {
