@@ -143,7 +143,7 @@ cmd_exec(struct cli *c)
 		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
 		return HG_EXIT_INTERNAL;
 	}
-	if (d->status != HG_EXIT_ALLOWED || d->n > 0)
+	if (d->status != HG_EXIT_ALLOWED || hg_decision_noteworthy(d))
 		hg_report_text(d, stderr);
 	st = d->status;
 	hg_decision_free(d);

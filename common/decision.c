@@ -115,6 +115,12 @@ hg_decision_count_sev(const struct hg_decision *d, enum hg_severity sev)
 	return n;
 }
 
+int
+hg_decision_noteworthy(const struct hg_decision *d)
+{
+	return hg_decision_count_sev(d, HG_SEV_FAIL) + hg_decision_count_sev(d, HG_SEV_WARN) > 0;
+}
+
 const char *
 hg_severity_name(enum hg_severity s)
 {

@@ -38,6 +38,9 @@ int hg_decision_set_service(struct hg_decision *d, const char *service);
 /* Number of findings at severity SEV. */
 size_t hg_decision_count_sev(const struct hg_decision *d, enum hg_severity sev);
 
+/* 1 if D has a WARN or FAIL finding: worth printing even when allowed. */
+int hg_decision_noteworthy(const struct hg_decision *d);
+
 const char *hg_severity_name(enum hg_severity s);
 
 #endif

@@ -118,7 +118,7 @@ hg_preload_init(int argc, char **argv, char **envp)
 	}
 	if (d->status != HG_EXIT_ALLOWED)
 		refuse_now(d, NULL);
-	if (hg_decision_count_sev(d, HG_SEV_FAIL) + hg_decision_count_sev(d, HG_SEV_WARN) > 0)
+	if (hg_decision_noteworthy(d))
 		hg_report_text(d, stderr);
 	hg_decision_free(d);
 	errno = saved;
