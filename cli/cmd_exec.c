@@ -54,7 +54,8 @@ static int
 ours(const char *kv)
 {
 	static const char *const names[] = {
-		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_PROBE "=", NULL,
+		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_LAUNCHED "=",
+		HG_ENV_PROBE "=", NULL,
 	};
 
 	for (const char *const *n = names; *n; n++)
@@ -73,7 +74,7 @@ child_env(const char *preload, const char *service, const char *conf)
 
 	while (environ[n])
 		n++;
-	if ((env = calloc(n + 4, sizeof(*env))) == NULL)
+	if ((env = calloc(n + 5, sizeof(*env))) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!ours(environ[i]))
@@ -81,6 +82,7 @@ child_env(const char *preload, const char *service, const char *conf)
 	if (asprintf(&env[k++], "LD_PRELOAD=%s%s%s", preload, old && *old ? ":" : "",
 		     old ? old : "") < 0 ||
 	    asprintf(&env[k++], "%s=%s", HG_ENV_SERVICE, service) < 0 ||
+	    asprintf(&env[k++], "%s=%s", HG_ENV_LAUNCHED, service) < 0 ||
 	    asprintf(&env[k++], "%s=%s", HG_ENV_CONF, conf) < 0)
 		return NULL;	/* exiting right after: nothing to free */
 	return env;

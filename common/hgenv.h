@@ -8,5 +8,12 @@
 #define HG_ENV_CONF "HARDGATE_CONF"		/* policy file instead of the default */
 #define HG_ENV_SERVICE "HARDGATE_SERVICE"	/* service to run, instead of match */
 #define HG_ENV_PROBE "HARDGATE_PRELOAD_PROBE"	/* exec's own dlopen test of the preload */
+/*
+ * Set by hardgate exec to the service it checked: the child's preload
+ * then only applies and verifies (the checks ran before any privilege
+ * drop, which the child could no longer repeat). Whoever can set this
+ * can also unset LD_PRELOAD; the controls are still read back.
+ */
+#define HG_ENV_LAUNCHED "HARDGATE_LAUNCHED"
 
 #endif

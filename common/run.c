@@ -65,6 +65,8 @@ record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decisio
 
 	if (!o->record || p == NULL)
 		return;
+	if (o->launched && d->status == HG_EXIT_ALLOWED)
+		return;	/* hardgate exec recorded this start already */
 	if (p->log_json && (r = hg_report_jsonl(d, p->log_json)) < 0) {
 		char msg[600];
 
@@ -125,6 +127,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 			.phase = s->phase,
 			.test_root = o->test_root ? o->test_root : "",
 			.keep_loaded = o->keep_loaded,
+			.skip_checks = o->launched,
 		};
 
 		r = hg_stack_run(p, s, &so, d);

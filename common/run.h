@@ -19,6 +19,7 @@ struct hg_run_opts {
 	int record;		/* write syslog and the JSONL log */
 	int keep_loaded;	/* leave modules loaded (preload) */
 	int ignore_mode;	/* decide as enforce, whatever the policy's mode (check) */
+	int launched;		/* child of hardgate exec: checks done, apply and verify */
 };
 
 /* The policy path to use when none is given: HARDGATE_CONF or the default. */

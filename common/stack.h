@@ -37,6 +37,7 @@ struct hg_stack_opts {
 	enum hg_phase phase;
 	const char *test_root;	/* "" in production */
 	int keep_loaded;	/* do not dlclose the modules (preload) */
+	int skip_checks;	/* the launcher ran them: apply and verify only */
 };
 
 /*

@@ -102,6 +102,11 @@ hg_preload_init(int argc, char **argv, char **envp)
 		return;
 	if (o.service && o.service[0] == '\0')
 		o.service = NULL;
+	{
+		const char *l = secure_getenv(HG_ENV_LAUNCHED);
+
+		o.launched = o.service && l && strcmp(l, o.service) == 0;
+	}
 	/* Before anything is applied: a tampered install refuses everything. */
 	if (self_trusted(&e) < 0) {
 		d = hg_decision_new(o.service);

@@ -403,6 +403,35 @@ test_stack_check_ignores_warn_mode(void)
 }
 
 static void
+test_stack_launched_child_applies_and_verifies_only(void)
+{
+	char *log = hgt_path(dir, "apply.log"), stack[1024], *conf;
+	struct hg_run_opts o = { .service = "svc", .stage = HG_STAGE_PROCESS, .launched = 1 };
+	struct hg_decision *d = NULL;
+
+	unlink(log);
+	/* check() would fail: the launcher already ran it, so it is not run again */
+	snprintf(stack, sizeof(stack), FAKE("required", "result = \"fail\"; tag = \"a\"; log = \"%s\";"),
+		 log);
+	conf = policy("enforce", stack);
+	o.conf = conf;
+	CU_ASSERT_EQUAL_FATAL(hg_run(&o, &d), 0);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(read_log(log), "a:1:2\na:32:2\na:64:2\n");
+	hg_decision_free(d);
+	/* but the read-back still refuses */
+	snprintf(stack, sizeof(stack), FAKE("required", "apply_result = \"fail\";"));
+	free(conf);
+	conf = policy("enforce", stack);
+	o.conf = conf;
+	CU_ASSERT_EQUAL_FATAL(hg_run(&o, &d), 0);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	hg_decision_free(d);
+	free(conf);
+	free(log);
+}
+
+static void
 test_stack_refuses_when_policy_unusable(void)
 {
 	char *conf = hgt_write(dir, "hardgate.conf", "hardgate: { mode = \"nope\"; };\n", 0644);
@@ -498,6 +527,7 @@ hgt_suite_stack(void)
 	HGT_ADD(s, test_stack_refuses_failed_verify);
 	HGT_ADD(s, test_stack_warn_mode_reports_and_allows);
 	HGT_ADD(s, test_stack_check_ignores_warn_mode);
+	HGT_ADD(s, test_stack_launched_child_applies_and_verifies_only);
 	HGT_ADD(s, test_stack_refuses_when_policy_unusable);
 	HGT_ADD(s, test_stack_matches_on_exe_and_argv);
 	HGT_ADD(s, test_stack_refuses_ambiguous_match);
