@@ -408,6 +408,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "coredump",
 	  "coredump: a piped kernel.core_pattern ignores RLIMIT_CORE and fs.suid_dumpable=2 dumps non-dumpable processes",
 	  "sysctl -w fs.suid_dumpable=0 and persist it in /etc/sysctl.d"),
+	E("HG-014", "hardgate", "HG",
+	  "service runs with more privilege than declared",
+	  CORE, "privs",
+	  "privs: setgroups, setresgid, setresuid, capabilities down to the declared set (bounding, ambient, effective), no_new_privs; read back from /proc/self/status",
+	  "set user and caps in privs' args and start the service as root so hardgate can drop"),
 };
 
 const struct hg_catalog_entry *

@@ -161,13 +161,21 @@ hg_report_syslog(const struct hg_decision *d)
 }
 
 int
-hg_report_jsonl(const struct hg_decision *d, const char *path)
+hg_report_jsonl_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int
+hg_report_jsonl(const struct hg_decision *d, int fd)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *m;
 	ssize_t w;
-	int fd, err = 0;
+	FILE *m;
+	int err = 0;
 
 	if ((m = open_memstream(&buf, &len)) == NULL)
 		return -ENOMEM;
@@ -178,15 +186,9 @@ hg_report_jsonl(const struct hg_decision *d, const char *path)
 		free(buf);
 		return -ENOMEM;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
-	if (fd < 0) {
-		err = -errno;
-	} else {
-		w = write(fd, buf, len);	/* one write: one whole line in the log */
-		if (w < 0 || (size_t)w != len)
-			err = w < 0 ? -errno : -EIO;
-		close(fd);
-	}
+	w = write(fd, buf, len);	/* one write: one whole line in the log */
+	if (w < 0 || (size_t)w != len)
+		err = w < 0 ? -errno : -EIO;
 	free(buf);
 	return err;
 }

@@ -19,7 +19,14 @@ int hg_report_json(const struct hg_decision *d, FILE *f);
 /* One syslog line per FAIL/WARN finding and one for the verdict (LOG_AUTHPRIV). */
 void hg_report_syslog(const struct hg_decision *d);
 
-/* Append the JSON object as one line to PATH (O_APPEND, no symlinks). 0 or -errno. */
-int hg_report_jsonl(const struct hg_decision *d, const char *path);
+/*
+ * Open the JSON lines decision log PATH for appending (O_APPEND, no
+ * symlinks). Done before the stack runs: a privilege drop may follow.
+ * Returns the fd or -errno.
+ */
+int hg_report_jsonl_open(const char *path);
+
+/* Append D as one line to FD with one write(2). 0 or -errno. */
+int hg_report_jsonl(const struct hg_decision *d, int fd);
 
 #endif

@@ -58,16 +58,29 @@ select_service(const struct hg_run_opts *o, const struct hg_policy *p,
 	return hg_match_service(p, exe, o->argc, o->argv, s, e);
 }
 
-static void
-record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decision *d)
+/* Open the decision log while still privileged; -1 when none is kept. */
+static int
+open_record(const struct hg_run_opts *o, const struct hg_policy *p)
 {
-	int r;
+	if (!o->record || p == NULL || p->log_json == NULL)
+		return -1;
+	return hg_report_jsonl_open(p->log_json);
+}
 
-	if (!o->record || p == NULL)
+static void
+record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decision *d, int logfd)
+{
+	int r = logfd;
+
+	if (!o->record || !d->matched)
 		return;
+	if (p == NULL) {	/* the policy did not load: syslog, its default */
+		hg_report_syslog(d);
+		return;
+	}
 	if (o->launched && d->status == HG_EXIT_ALLOWED)
 		return;	/* hardgate exec recorded this start already */
-	if (p->log_json && (r = hg_report_jsonl(d, p->log_json)) < 0) {
+	if (p->log_json && (r < 0 || (r = hg_report_jsonl(d, logfd)) < 0)) {
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "cannot write decision log %s: %s", p->log_json,
@@ -89,7 +102,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	struct hg_policy *p = NULL;
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
-	int r;
+	int r, logfd = -1;
 
 	*out = NULL;
 	if ((d = hg_decision_new(o->service)) == NULL)
@@ -99,7 +112,10 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 		r = refuse(d, &e, "policy cannot be used");
 		goto done;
 	}
-	if ((r = select_service(o, p, &s, &e)) < 0) {
+	r = select_service(o, p, &s, &e);
+	if (r != 0)	/* a service, or a refusal: open the log while privileged */
+		logfd = open_record(o, p);
+	if (r < 0) {
 		r = refuse(d, &e, "no service to run");
 		goto done;
 	}
@@ -134,7 +150,9 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	}
 done:
 	if (r == 0)
-		record(o, p, d);
+		record(o, p, d, logfd);
+	if (logfd >= 0)
+		close(logfd);
 	hg_policy_free(p);
 	if (r < 0) {
 		hg_decision_free(d);

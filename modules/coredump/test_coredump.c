@@ -11,7 +11,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -141,40 +140,36 @@ test_coredump_refuses_unreadable_kernel_settings(void)
 	free(root);
 }
 
-/*
- * In a child: raise RLIMIT_CORE, run STAGE, report
- *   bit 0 allowed, bit 1 rlimit 0/0, bit 2 dumpable 0.
- */
+/* In the child: raise RLIMIT_CORE, run the stage; bit 0 allowed, 1 rlimit 0/0, 2 dumpable 0. */
+static int
+apply_in_child(void *arg)
+{
+	enum hg_stage stage = *(enum hg_stage *)arg;
+	struct hg_decision *d;
+	struct rlimit rl;
+	int r = 0;
+
+	getrlimit(RLIMIT_CORE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	d = run("id = \"DBW-REC-08\";", stage, NULL);
+	if (d->status == HG_EXIT_ALLOWED)
+		r |= 1;
+	else
+		hgt_dump(d);
+	getrlimit(RLIMIT_CORE, &rl);
+	if (rl.rlim_cur == 0 && rl.rlim_max == 0)
+		r |= 2;
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0)
+		r |= 4;
+	return r;
+}
+
 static int
 child_result(enum hg_stage stage)
 {
-	pid_t pid = fork();
-	int st;
-
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		struct rlimit rl;
-		struct hg_decision *d;
-		int r = 0;
-
-		getrlimit(RLIMIT_CORE, &rl);
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_CORE, &rl);
-		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-		d = run("id = \"DBW-REC-08\";", stage, NULL);
-		if (d->status == HG_EXIT_ALLOWED)
-			r |= 1;
-		else
-			hgt_dump(d);
-		getrlimit(RLIMIT_CORE, &rl);
-		if (rl.rlim_cur == 0 && rl.rlim_max == 0)
-			r |= 2;
-		if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0)
-			r |= 4;
-		_exit(r);
-	}
-	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return hgt_fork(apply_in_child, &stage);
 }
 
 static int

@@ -78,6 +78,48 @@ for way in exec preload; do
 	fi
 done
 
+echo "# redis-server dropped to its own account (privs)"
+if id redis >/dev/null 2>&1; then
+	mkdir -m 700 "$tmp/rdata"
+	chown redis:redis "$tmp/rdata"
+	write_policy "$tmp/privs.conf" <<CONF
+hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; json = "$tmp/decisions.jsonl"; }; };
+services: {
+  redis: {
+    stack = (
+      { module = "privs";    control = "required"; args: { user = "redis"; }; },
+      { module = "keyfile";  control = "required"; args: { path = "$key"; mode = "0600"; id = "DBW-PRE-05"; }; },
+      { module = "coredump"; control = "required"; args: { id = "DBW-REC-08"; }; }
+    );
+  };
+};
+CONF
+	ruid=$(id -u redis)
+	for way in exec preload; do
+		port=$(free_port)
+		if [ "$way" = exec ]; then
+			"$hg" exec --conf "$tmp/privs.conf" --service redis --preload "$preload" -- "$redis" --port "$port" \
+				--bind 127.0.0.1 --dir "$tmp/rdata" --save '' --appendonly no >"$tmp/redis.out" 2>&1 &
+		else
+			env LD_PRELOAD="$preload" HARDGATE_CONF="$tmp/privs.conf" HARDGATE_SERVICE=redis \
+				"$redis" --port "$port" --bind 127.0.0.1 --dir "$tmp/rdata" --save '' --appendonly no \
+				>"$tmp/redis.out" 2>&1 &
+		fi
+		pid=$!
+		hg_pids+=("$pid")
+		if wait_until 10 pong "$port"; then ok "$way: redis runs as redis and answers PING"; else
+			not_ok "$way: redis did not answer PING"; sed 's/^/    | /' "$tmp/redis.out"; fi
+		check "$way: every uid is redis ($ruid)" grep -Eq "^Uid:\s+$ruid\s+$ruid\s+$ruid\s+$ruid\$" "/proc/$pid/status"
+		check "$way: no capabilities left" grep -Eq '^CapEff:\s+0+$' "/proc/$pid/status"
+		check "$way: no_new_privs is set" grep -Eq '^NoNewPrivs:\s+1$' "/proc/$pid/status"
+		check "$way: still no core dumps" grep -Eq '^Max core file size +0 +0 ' "/proc/$pid/limits"
+		kill "$pid"
+		wait "$pid" 2>/dev/null
+	done
+else
+	echo "# no redis account: privs checks skipped"
+fi
+
 echo "# the decision log"
 check "refusals are recorded" test "$(grep -c '"decision":"refused"' "$tmp/decisions.jsonl")" -ge 2
 check "allowed starts are recorded with their stage" grep -q '"decision":"allowed","status":0,"stage":"process"' "$tmp/decisions.jsonl"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -132,6 +133,22 @@ hgt_dump(const struct hg_decision *d)
 	for (size_t i = 0; i < d->n; i++)
 		fprintf(stderr, "  %s %d %s %s; fix: %s\n", d->f[i].id, d->f[i].severity,
 			d->f[i].where, d->f[i].message, d->f[i].fix);
+}
+
+int
+hgt_fork(int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 int

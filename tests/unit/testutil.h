@@ -34,6 +34,13 @@ int hgt_has(const struct hg_decision *d, const char *id, int sev, const char *su
 /* Print D's findings to stderr (for a failing test's log). */
 void hgt_dump(const struct hg_decision *d);
 
+/*
+ * Run FN(ARG) in a forked child (for tests that change the process:
+ * rlimits, uids, capabilities) and return its exit status, or -1 if it
+ * did not exit normally.
+ */
+int hgt_fork(int (*fn)(void *), void *arg);
+
 /* 1 when running as root (tests that chown skip otherwise, saying so). */
 int hgt_root(void);
 
@@ -48,6 +55,7 @@ void hgt_suite_loader(void);
 void hgt_suite_catalog(void);
 void hgt_suite_keyfile(void);
 void hgt_suite_coredump(void);
+void hgt_suite_privs(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
