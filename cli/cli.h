@@ -10,6 +10,7 @@ struct cli {
 	const char *preload;	/* --preload (exec) */
 	int json;		/* --json */
 	int all;		/* --all (explain) */
+	int print;		/* --print (seccomp) */
 	int argc;		/* what follows the options */
 	char **argv;
 };
@@ -19,6 +20,7 @@ int cmd_lint(struct cli *c);
 int cmd_exec(struct cli *c);
 int cmd_explain(struct cli *c);
 int cmd_list(struct cli *c);
+int cmd_seccomp(struct cli *c);
 
 /* Print D (text or JSON) to F and return its exit status. */
 struct hg_decision;

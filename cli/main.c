@@ -24,6 +24,7 @@ static const struct {
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
 	{ "list", cmd_list, "list modules (with args and IDs) and services" },
+	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
 
 static void
@@ -74,6 +75,7 @@ main(int argc, char **argv)
 		{ "preload", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "print", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,7 +91,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jah",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPh",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -106,6 +108,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			c.all = 1;
+			break;
+		case 'P':
+			c.print = 1;
 			break;
 		case 'h':
 			usage(stdout);

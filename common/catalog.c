@@ -413,6 +413,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "privs",
 	  "privs: setgroups, setresgid, setresuid, capabilities down to the declared set (bounding, ambient, effective), no_new_privs; read back from /proc/self/status",
 	  "set user and caps in privs' args and start the service as root so hardgate can drop"),
+	E("HG-015", "hardgate", "HG",
+	  "syscall filter missing, unresolvable or not loaded",
+	  CORE, "seccomp",
+	  "seccomp: libseccomp allow- or deny-list from named groups (seccomp.groups), optimized binary tree, TSYNC when threads run, loaded last and read back with PR_GET_SECCOMP",
+	  "correct the allow/deny lists (hardgate seccomp --service NAME --print shows them)"),
 };
 
 const struct hg_catalog_entry *

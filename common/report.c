@@ -131,21 +131,27 @@ send_log(int fd, int prio, const char *svc, const char *msg)
 			   MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-void
-hg_report_syslog(const struct hg_decision *d)
+int
+hg_report_syslog_open(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+void
+hg_report_syslog(const struct hg_decision *d, int fd)
+{
 	const char *svc = d->service[0] ? d->service : "-";
 	char msg[1024];
-	int fd;
 
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return;
-	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct hg_finding *x = &d->f[i];
 
@@ -157,7 +163,6 @@ hg_report_syslog(const struct hg_decision *d)
 	}
 	snprintf(msg, sizeof(msg), "decision=%s status=%d %s", verdict(d), d->status, d->reason);
 	send_log(fd, d->status == HG_EXIT_ALLOWED ? LOG_INFO : LOG_ERR, svc, msg);
-	close(fd);
 }
 
 int

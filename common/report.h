@@ -16,8 +16,14 @@ void hg_report_error(FILE *f, const char *service, const struct hg_error *e);
 /* One JSON object: service, decision, status, reason, findings[]. */
 int hg_report_json(const struct hg_decision *d, FILE *f);
 
-/* One syslog line per FAIL/WARN finding and one for the verdict (LOG_AUTHPRIV). */
-void hg_report_syslog(const struct hg_decision *d);
+/*
+ * A socket connected to /dev/log, or -1 (syslog is best effort). Opened
+ * before the stack runs: after a seccomp filter only send() is needed.
+ */
+int hg_report_syslog_open(void);
+
+/* One syslog line per FAIL/WARN finding and one for the verdict (LOG_AUTHPRIV) on FD. */
+void hg_report_syslog(const struct hg_decision *d, int fd);
 
 /*
  * Open the JSON lines decision log PATH for appending (O_APPEND, no

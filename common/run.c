@@ -58,29 +58,44 @@ select_service(const struct hg_run_opts *o, const struct hg_policy *p,
 	return hg_match_service(p, exe, o->argc, o->argv, s, e);
 }
 
-/* Open the decision log while still privileged; -1 when none is kept. */
-static int
-open_record(const struct hg_run_opts *o, const struct hg_policy *p)
+/* The record's channels, opened while still privileged and unfiltered. */
+struct rec {
+	int json;	/* JSONL decision log, -errno if it would not open, -1 if none */
+	int syslog;	/* /dev/log, -1 if off or absent */
+};
+
+static void
+open_record(const struct hg_run_opts *o, const struct hg_policy *p, struct rec *rc)
 {
-	if (!o->record || p == NULL || p->log_json == NULL)
-		return -1;
-	return hg_report_jsonl_open(p->log_json);
+	rc->json = rc->syslog = -1;
+	if (!o->record)
+		return;
+	if (p == NULL || p->log_syslog)
+		rc->syslog = hg_report_syslog_open();
+	if (p && p->log_json)
+		rc->json = hg_report_jsonl_open(p->log_json);
 }
 
 static void
-record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decision *d, int logfd)
+close_record(struct rec *rc)
 {
-	int r = logfd;
+	if (rc->json >= 0)
+		close(rc->json);
+	if (rc->syslog >= 0)
+		close(rc->syslog);
+}
+
+static void
+record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decision *d,
+       const struct rec *rc)
+{
+	int r = rc->json;
 
 	if (!o->record || !d->matched)
 		return;
-	if (p == NULL) {	/* the policy did not load: syslog, its default */
-		hg_report_syslog(d);
-		return;
-	}
 	if (o->launched && d->status == HG_EXIT_ALLOWED)
 		return;	/* hardgate exec recorded this start already */
-	if (p->log_json && (r < 0 || (r = hg_report_jsonl(d, logfd)) < 0)) {
+	if (p && p->log_json && (r < 0 || (r = hg_report_jsonl(d, rc->json)) < 0)) {
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "cannot write decision log %s: %s", p->log_json,
@@ -90,8 +105,7 @@ record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decisio
 		if (p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
 			hg_decision_set(d, HG_EXIT_REFUSED, "decision log not written");
 	}
-	if (p->log_syslog)
-		hg_report_syslog(d);
+	hg_report_syslog(d, rc->syslog);	/* policy failed to load: syslog, its default */
 }
 
 int
@@ -102,19 +116,21 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	struct hg_policy *p = NULL;
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
-	int r, logfd = -1;
+	struct rec rc = { -1, -1 };
+	int r;
 
 	*out = NULL;
 	if ((d = hg_decision_new(o->service)) == NULL)
 		return -ENOMEM;
 	d->stage = o->stage;
 	if ((r = hg_policy_load(conf, &p, &e)) < 0) {
+		open_record(o, NULL, &rc);
 		r = refuse(d, &e, "policy cannot be used");
 		goto done;
 	}
 	r = select_service(o, p, &s, &e);
-	if (r != 0)	/* a service, or a refusal: open the log while privileged */
-		logfd = open_record(o, p);
+	if (r != 0)	/* a service, or a refusal: open the record while privileged */
+		open_record(o, p, &rc);
 	if (r < 0) {
 		r = refuse(d, &e, "no service to run");
 		goto done;
@@ -150,9 +166,8 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	}
 done:
 	if (r == 0)
-		record(o, p, d, logfd);
-	if (logfd >= 0)
-		close(logfd);
+		record(o, p, d, &rc);
+	close_record(&rc);
 	hg_policy_free(p);
 	if (r < 0) {
 		hg_decision_free(d);

@@ -219,6 +219,39 @@ hg_stack_lint(const struct hg_policy *p, const struct hg_service *s, struct hg_d
 	return bad;
 }
 
+int
+hg_stack_describe(const struct hg_policy *p, const struct hg_service *s, const char *module,
+		  FILE *out, struct hg_decision *d)
+{
+	struct hg_stack_opts o = { .stage = HG_STAGE_CHECK, .mode = HG_MODE_ENFORCE,
+				   .phase = s->phase, .test_root = "" };
+	struct core c = { d, &o, s->name, "core", 0, 0 };
+	struct slot *sl = calloc(s->nstack, sizeof(*sl));
+	int shown = 0, r;
+
+	if (sl == NULL)
+		return -ENOMEM;
+	if ((r = prepare_all(p, s, sl, d)) < 0) {
+		free(sl);
+		return r;
+	}
+	for (size_t i = 0; i < s->nstack; i++) {
+		const struct hg_entry *en = &s->stack[i];
+		struct hg_ctx ctx = { &host, &c };
+
+		if (!sl[i].usable || sl[i].l.mod->describe == NULL ||
+		    (module && strcmp(en->module, module) != 0))
+			continue;
+		c.module = en->module;
+		fprintf(out, "# %s: %s (%s)\n", s->name, en->module, en->where);
+		sl[i].l.mod->describe(&ctx, &en->args, out);
+		shown++;
+	}
+	unload_all(sl, s->nstack, 0);
+	free(sl);
+	return c.oom ? -ENOMEM : shown;
+}
+
 static int
 run_checks(const struct hg_service *s, struct slot *sl, struct core *c, struct hg_verdict *v)
 {

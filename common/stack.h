@@ -5,6 +5,8 @@
 #ifndef HG_COMMON_STACK_H
 #define HG_COMMON_STACK_H
 
+#include <stdio.h>
+
 #include <hardgate/module.h>
 
 #include "decision.h"
@@ -54,5 +56,13 @@ int hg_stack_run(const struct hg_policy *p, const struct hg_service *s,
  * supported. Findings into D. Returns the number of problems found.
  */
 int hg_stack_lint(const struct hg_policy *p, const struct hg_service *s, struct hg_decision *d);
+
+/*
+ * Write what the entries of S using MODULE (all if NULL) would apply,
+ * through their describe() hooks, to OUT. Problems go into D. Returns
+ * the number of entries described, or -ENOMEM.
+ */
+int hg_stack_describe(const struct hg_policy *p, const struct hg_service *s, const char *module,
+		      FILE *out, struct hg_decision *d);
 
 #endif

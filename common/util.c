@@ -148,3 +148,25 @@ hg_rooted(const char *root, const char *path, char *buf, size_t n)
 	snprintf(buf, n, "%s%s", root ? root : "", path);
 	return buf;
 }
+
+int
+hg_proc_status(const char *key, char *buf, size_t n)
+{
+	char st[8192];
+	size_t kl = strlen(key);
+	int r;
+
+	if ((r = hg_read_small("/proc/self/status", st, sizeof(st))) < 0)
+		return r;
+	for (const char *line = st; line != NULL; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+			const char *v = line + kl + 1 + strspn(line + kl + 1, " \t");
+
+			snprintf(buf, n, "%.*s", (int)strcspn(v, "\n"), v);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

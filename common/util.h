@@ -22,6 +22,9 @@ char *hg_strdup0(const char *s);
 /* Read a small text file (a /proc or /sys value) into BUF, trimmed. 0 or -errno. */
 int hg_read_small(const char *path, char *buf, size_t n);
 
+/* The value of "KEY:" in /proc/self/status (trimmed) into BUF. 0 or -errno. */
+int hg_proc_status(const char *key, char *buf, size_t n);
+
 /* Join ROOT and PATH ("" root means PATH itself) into BUF. */
 const char *hg_rooted(const char *root, const char *path, char *buf, size_t n);
 

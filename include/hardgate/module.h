@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <hardgate/hardgate.h>
 
 #ifdef __cplusplus
@@ -30,7 +31,7 @@ extern "C" {
 #endif
 
 /* Bump on any incompatible change of the structs below. */
-#define HG_MODULE_ABI 1u
+#define HG_MODULE_ABI 2u
 
 /* What check() and apply() return. Anything else counts as HG_ERROR. */
 enum hg_result {
@@ -47,18 +48,22 @@ enum hg_stage {
 	HG_STAGE_PROCESS = 2,	/* the final process (preload, plugin API) */
 };
 
-/* Apply steps, in the order the core runs them (design.md section 6). */
+/*
+ * Apply steps, in the order the core runs them (design.md section 6).
+ * VERIFY comes before SECCOMP so that read-backs (/proc/self/status) are
+ * not subject to the filter; the seccomp step verifies itself (prctl).
+ */
 enum hg_step {
 	HG_STEP_RLIMITS = 1u << 0,	/* resource limits, RLIMIT_CORE */
 	HG_STEP_PRIVS = 1u << 1,	/* setgroups/setgid/setuid, capabilities */
 	HG_STEP_DUMPABLE = 1u << 2,	/* PR_SET_DUMPABLE 0 (after any uid change) */
 	HG_STEP_NNP = 1u << 3,		/* PR_SET_NO_NEW_PRIVS */
 	HG_STEP_LANDLOCK = 1u << 4,
-	HG_STEP_SECCOMP = 1u << 5,	/* always last of the controls */
-	HG_STEP_VERIFY = 1u << 6,	/* read every control back from the kernel */
+	HG_STEP_VERIFY = 1u << 5,	/* read every control back from the kernel */
+	HG_STEP_SECCOMP = 1u << 6,	/* always last; verifies itself */
 };
 #define HG_STEP_FIRST HG_STEP_RLIMITS
-#define HG_STEP_LAST HG_STEP_VERIFY
+#define HG_STEP_LAST HG_STEP_SECCOMP
 
 /* Types of declared module arguments; the core validates them. */
 enum hg_arg_type {
@@ -114,6 +119,11 @@ struct hg_module {
 	const char *const *ids;		/* IDs it may report, NULL-terminated */
 	int (*check)(struct hg_ctx *ctx, const struct hg_args *args);
 	int (*apply)(struct hg_ctx *ctx, const struct hg_args *args, enum hg_step step);
+	/*
+	 * Optional: write what apply() would do, resolved, for people
+	 * (hardgate seccomp --print). NULL if the module has nothing to show.
+	 */
+	int (*describe)(struct hg_ctx *ctx, const struct hg_args *args, FILE *out);
 };
 
 #define HG_PHASES_ALL (HG_PHASE_START | HG_PHASE_LAUNCH)

@@ -150,35 +150,13 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, struct plan *p)
 	return HG_PASS;
 }
 
-/* The value of "Key:" in /proc/self/status into BUF. 0 or -errno. */
-static int
-status_field(const char *key, char *buf, size_t n)
-{
-	char st[8192], *line;
-	size_t kl = strlen(key);
-	int r;
-
-	if ((r = hg_read_small("/proc/self/status", st, sizeof(st))) < 0)
-		return r;
-	for (line = st; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			const char *v = line + kl + 1 + strspn(line + kl + 1, " \t");
-			size_t l = strcspn(v, "\n");
-
-			snprintf(buf, n, "%.*s", (int)l, v);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 static int
 status_hex(const char *key, uint64_t *out)
 {
 	char v[64];
 	int r;
 
-	if ((r = status_field(key, v, sizeof(v))) < 0)
+	if ((r = hg_proc_status(key, v, sizeof(v))) < 0)
 		return r;
 	*out = strtoull(v, NULL, 16);
 	return 0;
@@ -217,7 +195,7 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 			   (unsigned)p.uid, (unsigned)geteuid());
 		return HG_FAIL;
 	}
-	status_field("Threads", threads, sizeof(threads));
+	hg_proc_status("Threads", threads, sizeof(threads));
 	if (strcmp(threads, "1") != 0) {
 		hg_finding(ctx, p.id, HG_SEV_FAIL, NULL,
 			   "use hardgate exec, or start no threads before main",
@@ -307,7 +285,7 @@ ids_are(const char *key, unsigned want)
 	char v[128];
 	unsigned a[4];
 
-	return status_field(key, v, sizeof(v)) == 0 &&
+	return hg_proc_status(key, v, sizeof(v)) == 0 &&
 	       sscanf(v, "%u %u %u %u", &a[0], &a[1], &a[2], &a[3]) == 4 && a[0] == want &&
 	       a[1] == want && a[2] == want && a[3] == want;
 }
@@ -359,7 +337,7 @@ verify(struct hg_ctx *ctx, const struct plan *p)
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL, "still running as root");
 		r = HG_FAIL;
 	}
-	if (p->nnp && (status_field("NoNewPrivs", v, sizeof(v)) < 0 || strcmp(v, "1") != 0)) {
+	if (p->nnp && (hg_proc_status("NoNewPrivs", v, sizeof(v)) < 0 || strcmp(v, "1") != 0)) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 			   "NoNewPrivs is not 1 after PR_SET_NO_NEW_PRIVS");
 		r = HG_FAIL;

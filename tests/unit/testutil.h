@@ -56,6 +56,7 @@ void hgt_suite_catalog(void);
 void hgt_suite_keyfile(void);
 void hgt_suite_coredump(void);
 void hgt_suite_privs(void);
+void hgt_suite_seccomp(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 

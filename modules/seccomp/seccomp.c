@@ -1,0 +1,409 @@
+/*
+ * seccomp.c - a syscall filter (libseccomp), loaded last and verified.
+ *
+ * allow = [ ... ] builds an allow-list (everything else gets `action`),
+ * deny = [ ... ] a deny-list. Items are syscall names or @groups from
+ * seccomp.groups (data, not code). Native architecture only unless
+ * `archs` names more; a call from any other architecture kills the
+ * process. The filter is an optimized binary tree (libseccomp optimize
+ * level 2), synchronized to all threads (TSYNC) when threads exist.
+ *
+ * It is loaded in the final process only, as the last control, so the
+ * allow-list has to cover the service, not ld.so or hardgate's start;
+ * hardgate exec compiles it before execve so a bad filter still fails
+ * early, and the child's preload loads it before main. Verified with
+ * PR_GET_SECCOMP (read from the kernel).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <hardgate/module.h>
+
+#include "safefile.h"
+#include "sysgroups.h"
+#include "util.h"
+
+#define ID_DEFAULT "HG-015"
+#define MAX_SYSCALLS 1024
+#define GROUPS_MAX_BYTES (1u << 20)
+
+static const struct hg_arg_spec args[] = {
+	{ "allow", HG_ARG_LIST, 0, NULL, "allow-list: syscalls and @groups" },
+	{ "deny", HG_ARG_LIST, 0, NULL, "deny-list: syscalls and @groups" },
+	{ "action", HG_ARG_STRING, 0, NULL,
+	  "on violation: kill (default), kill-thread, log, trap, errno:EPERM|EACCES|ENOSYS|N" },
+	{ "archs", HG_ARG_LIST, 0, NULL, "more architectures besides the native one (x86, x32)" },
+	{ "groups_file", HG_ARG_STRING, 0, NULL, "syscall groups (default: installed seccomp.groups)" },
+	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-015)" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+static const char *const ids[] = { "HG-015", "DBW-REC-09", NULL };
+
+/* The resolved filter: what the policy means on this machine. */
+struct filter {
+	const char *id;
+	int allow_mode;
+	uint32_t action;
+	const char *action_name;
+	int nr[MAX_SYSCALLS];
+	const char *name[MAX_SYSCALLS];	/* borrowed from the groups or the args */
+	int implicit[MAX_SYSCALLS];	/* added for hardgate's own report */
+	size_t n;
+	uint32_t archs[8];
+	size_t narchs;
+	struct hg_sysgroups *groups;
+	char err[512];
+};
+
+static int
+parse_action(const char *s, uint32_t *out)
+{
+	static const struct { const char *name; int err; } errnos[] = {
+		{ "EPERM", EPERM }, { "EACCES", EACCES }, { "ENOSYS", ENOSYS }, { "EINVAL", EINVAL },
+	};
+	char *end;
+	long v;
+
+	if (s == NULL || strcmp(s, "kill") == 0)
+		*out = SCMP_ACT_KILL_PROCESS;
+	else if (strcmp(s, "kill-thread") == 0)
+		*out = SCMP_ACT_KILL;
+	else if (strcmp(s, "log") == 0)
+		*out = SCMP_ACT_LOG;
+	else if (strcmp(s, "trap") == 0)
+		*out = SCMP_ACT_TRAP;
+	else if (strncmp(s, "errno:", 6) == 0) {
+		for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+			if (strcmp(s + 6, errnos[i].name) == 0) {
+				*out = SCMP_ACT_ERRNO((uint32_t)errnos[i].err);
+				return 0;
+			}
+		v = strtol(s + 6, &end, 10);
+		if (*end != '\0' || v < 1 || v > 4095)
+			return -EINVAL;
+		*out = SCMP_ACT_ERRNO((uint32_t)v);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+add_name(struct filter *f, const char *name, int implicit)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR)
+		return -ENOENT;
+	if (nr < 0)
+		return 0;	/* not a syscall of this architecture */
+	for (size_t i = 0; i < f->n; i++)
+		if (f->nr[i] == nr)
+			return 0;
+	if (f->n == MAX_SYSCALLS)
+		return -E2BIG;
+	f->nr[f->n] = nr;
+	f->name[f->n] = name;
+	f->implicit[f->n] = implicit;
+	f->n++;
+	return 0;
+}
+
+/* Group members: a name libseccomp does not know is skipped (newer kernels). */
+static int
+add_member(const char *name, void *arg)
+{
+	int r = add_name(arg, name, 0);
+
+	return r == -ENOENT ? 0 : r;
+}
+
+static int
+add_implicit(const char *name, void *arg)
+{
+	int r = add_name(arg, name, 1);
+
+	return r == -ENOENT ? 0 : r;
+}
+
+static int
+load_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	const char *path = hg_arg_str(ctx, a, "groups_file");
+	const struct hg_trust t = { f->id, HG_UID_NONE, 0, HG_WANT_FILE };
+	struct hg_error e = { 0 };
+	struct stat st;
+	char *text = NULL;
+	size_t len;
+	int fd, r;
+
+	if (path == NULL)
+		path = HG_SECCOMP_GROUPS;
+	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, &e)) < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, e.where, e.fix, "%s", e.msg);
+		return HG_FAIL;
+	}
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		hg_finding(ctx, f->id, HG_SEV_FAIL, path, "chown root and chmod 0644 it",
+			   "%s is not root-owned or is group/world-writable", path);
+		return HG_FAIL;
+	}
+	r = hg_read_fd(fd, GROUPS_MAX_BYTES, &text, &len);
+	close(fd);
+	if (r < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, path, NULL, "cannot read %s: %s", path,
+			   strerror(-r));
+		return HG_FAIL;
+	}
+	f->groups = hg_sysgroups_parse(text, f->err, sizeof(f->err));
+	free(text);
+	if (f->groups == NULL) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, path, "correct the groups file", "%s: %s", path,
+			   f->err);
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
+static int
+add_items(struct hg_ctx *ctx, const struct hg_args *a, const char *key, struct filter *f)
+{
+	for (size_t i = 0; i < hg_arg_list_len(ctx, a, key); i++) {
+		const char *item = hg_arg_list_at(ctx, a, key, i);
+		int r;
+
+		if (item[0] == '@')
+			r = hg_sysgroups_expand(f->groups, item, add_member, f, f->err, sizeof(f->err));
+		else if ((r = add_name(f, item, 0)) == -ENOENT)
+			snprintf(f->err, sizeof(f->err), "unknown syscall '%s'", item);
+		else if (r == -E2BIG)
+			snprintf(f->err, sizeof(f->err), "more than %d syscalls", MAX_SYSCALLS);
+		if (r < 0) {
+			hg_finding(ctx, f->id, HG_SEV_FAIL, hg_arg_where(ctx, a, key),
+				   "use names from syscalls(2) or groups from seccomp.groups", "%s",
+				   f->err);
+			return HG_FAIL;
+		}
+	}
+	return HG_PASS;
+}
+
+static int
+add_archs(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	size_t n = hg_arg_list_len(ctx, a, "archs");
+
+	for (size_t i = 0; i < n && i < 8; i++) {
+		const char *name = hg_arg_list_at(ctx, a, "archs", i);
+		uint32_t arch = seccomp_arch_resolve_name(name);
+
+		if (arch == 0) {
+			hg_finding(ctx, f->id, HG_SEV_FAIL, hg_arg_where(ctx, a, "archs"),
+				   "use libseccomp's names: x86, x86_64, x32, arm, aarch64",
+				   "unknown architecture '%s'", name);
+			return HG_FAIL;
+		}
+		f->archs[f->narchs++] = arch;
+	}
+	return HG_PASS;
+}
+
+/* Resolve the policy into F. HG_PASS, or HG_FAIL with a finding. */
+static int
+resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	int allow = hg_arg_isset(ctx, a, "allow"), deny = hg_arg_isset(ctx, a, "deny");
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->id = hg_arg_str(ctx, a, "id") ? hg_arg_str(ctx, a, "id") : ID_DEFAULT;
+	f->action_name = hg_arg_str(ctx, a, "action") ? hg_arg_str(ctx, a, "action") : "kill";
+	f->allow_mode = allow;
+	if (allow == deny) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
+			   "give either allow = [ ... ] or deny = [ ... ]",
+			   "seccomp needs exactly one of allow and deny");
+		return HG_FAIL;
+	}
+	if (parse_action(hg_arg_str(ctx, a, "action"), &f->action) < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, hg_arg_where(ctx, a, "action"),
+			   "use kill, kill-thread, log, trap or errno:EPERM",
+			   "unknown seccomp action \"%s\"", f->action_name);
+		return HG_FAIL;
+	}
+	if ((r = load_groups(ctx, a, f)) != HG_PASS || (r = add_archs(ctx, a, f)) != HG_PASS ||
+	    (r = add_items(ctx, a, allow ? "allow" : "deny", f)) != HG_PASS)
+		return r;
+	if (allow && hg_sysgroups_expand(f->groups, "@hardgate-report", add_implicit, f, f->err,
+					 sizeof(f->err)) < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, "reinstall seccomp.groups", "%s", f->err);
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
+static void
+release(struct filter *f)
+{
+	hg_sysgroups_free(f->groups);
+	f->groups = NULL;
+}
+
+/* The libseccomp context for F; NULL with a finding on failure. */
+static scmp_filter_ctx
+build(struct hg_ctx *ctx, const struct filter *f, int tsync)
+{
+	uint32_t def = f->allow_mode ? f->action : SCMP_ACT_ALLOW;
+	uint32_t rule = f->allow_mode ? SCMP_ACT_ALLOW : f->action;
+	scmp_filter_ctx sc = seccomp_init(def);
+	int r = sc ? 0 : -ENOMEM;
+
+	if (r == 0)
+		r = seccomp_attr_set(sc, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (r == 0)
+		r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r == 0 && tsync)
+		r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_TSYNC, 1);
+	for (size_t i = 0; r == 0 && i < f->narchs; i++)
+		if ((r = seccomp_arch_add(sc, f->archs[i])) == -EEXIST)
+			r = 0;
+	for (size_t i = 0; r == 0 && i < f->n; i++)
+		r = seccomp_rule_add(sc, rule, f->nr[i], 0);
+	if (r < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, NULL, "cannot build the seccomp filter: %s",
+			   strerror(-r));
+		seccomp_release(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+/* The kernel must support what the policy asks for. */
+static int
+kernel_ok(struct hg_ctx *ctx, const struct filter *f)
+{
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, "use a kernel with CONFIG_SECCOMP_FILTER",
+			   "the kernel has no seccomp: %s", strerror(errno));
+		return HG_FAIL;
+	}
+	if (f->action == SCMP_ACT_LOG && seccomp_api_get() < 3) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, "use another action",
+			   "the kernel cannot log seccomp violations (SECCOMP_RET_LOG)");
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
+static int
+check(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	struct filter *f = calloc(1, sizeof(*f));
+	scmp_filter_ctx sc;
+	int r;
+
+	if (f == NULL)
+		return HG_ERROR;
+	if ((r = resolve(ctx, a, f)) == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS) {
+		if ((sc = build(ctx, f, 0)) == NULL)	/* compile now, fail early */
+			r = HG_FAIL;
+		seccomp_release(sc);
+	}
+	release(f);
+	free(f);
+	return r;
+}
+
+static int
+threads_running(void)
+{
+	char v[16] = "1";
+
+	hg_proc_status("Threads", v, sizeof(v));
+	return strcmp(v, "1") != 0;
+}
+
+static int
+load(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	struct filter *f = calloc(1, sizeof(*f));
+	scmp_filter_ctx sc = NULL;
+	int r, before = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+
+	if (f == NULL)
+		return HG_ERROR;
+	if ((r = resolve(ctx, a, f)) != HG_PASS || (sc = build(ctx, f, threads_running())) == NULL)
+		goto out;
+	r = HG_FAIL;
+	if (seccomp_load(sc) < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL,
+			   "start no threads before main, or run it under hardgate exec",
+			   "cannot load the seccomp filter: %s", strerror(errno));
+		goto out;
+	}
+	/* Principle 2: the kernel says filter mode. (before: for the message only) */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, NULL,
+			   "seccomp mode is not 2 after loading the filter (was %d)", before);
+		goto out;
+	}
+	r = HG_PASS;
+out:
+	seccomp_release(sc);
+	release(f);
+	free(f);
+	return r;
+}
+
+static int
+apply(struct hg_ctx *ctx, const struct hg_args *a, enum hg_step step)
+{
+	if (step != HG_STEP_SECCOMP || hg_stage(ctx) != HG_STAGE_PROCESS)
+		return HG_PASS;	/* compiled by check(); loaded by the final process */
+	return load(ctx, a);
+}
+
+static int
+describe(struct hg_ctx *ctx, const struct hg_args *a, FILE *out)
+{
+	struct filter *f = calloc(1, sizeof(*f));
+	int r;
+
+	if (f == NULL)
+		return HG_ERROR;
+	if ((r = resolve(ctx, a, f)) == HG_PASS) {
+		fprintf(out, "seccomp %s-list, %zu syscalls, others: %s\n",
+			f->allow_mode ? "allow" : "deny", f->n,
+			f->allow_mode ? f->action_name : "allow");
+		fprintf(out, "  architectures: native%s\n", f->narchs ? " + listed" : " only");
+		for (size_t i = 0; i < f->n; i++)
+			fprintf(out, "  %-4s %-24s %s\n", f->allow_mode ? "allow" : f->action_name,
+				f->name[i], f->implicit[i] ? "(@hardgate-report)" : "");
+	}
+	release(f);
+	free(f);
+	return r;
+}
+
+const struct hg_module hg_module_seccomp = {
+	.abi = HG_MODULE_ABI,
+	.name = "seccomp",
+	.phases = HG_PHASES_ALL,
+	.steps = HG_STEP_SECCOMP,
+	.args = args,
+	.ids = ids,
+	.check = check,
+	.apply = apply,
+	.describe = describe,
+};
