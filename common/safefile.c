@@ -11,7 +11,7 @@
 
 #include "safefile.h"
 
-#define MAX_RESTARTS 40	/* symlink hops and ".." steps, as the kernel's ELOOP */
+#define MAX_HOPS 40	/* symlinks followed, as the kernel's ELOOP */
 
 const char *
 hg_mode_str(mode_t m, char buf[static 6])
@@ -44,18 +44,22 @@ static int
 check_dir(const char *dir, const struct stat *st, const struct hg_trust *t,
 	  int *sticky, struct hg_error *e)
 {
-	char who[64], mb[6];
+	char who[64], mb[6], fix[PATH_MAX + 32];
 
-	if (!trusted_uid(t, st->st_uid))
-		return hg_error_set(e, EPERM, t->id, dir, "chown root the directory",
+	if (!trusted_uid(t, st->st_uid)) {
+		snprintf(fix, sizeof(fix), "chown root %s", dir);
+		return hg_error_set(e, EPERM, t->id, dir, fix,
 				    "directory %s is owned by uid %u, must be owned by %s",
 				    dir, (unsigned)st->st_uid, owners(t, who, sizeof(who)));
+	}
 	*sticky = 0;
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		if (!(st->st_mode & S_ISVTX))
-			return hg_error_set(e, EPERM, t->id, dir, "chmod go-w the directory",
+		if (!(st->st_mode & S_ISVTX)) {
+			snprintf(fix, sizeof(fix), "chmod go-w %s", dir);
+			return hg_error_set(e, EPERM, t->id, dir, fix,
 					    "directory %s is mode %s, group/world-writable",
 					    dir, hg_mode_str(st->st_mode, mb));
+		}
 		*sticky = 1;
 	}
 	return 0;
@@ -97,23 +101,25 @@ hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
 	char todo[PATH_MAX], res[PATH_MAX], tmp[PATH_MAX], link[PATH_MAX];
 	const char *p, *c;
 	struct stat cst;
-	int dfd = -1, fd = -1, sticky = 0, restarts = 0, r;
+	int dfd = -1, fd = -1, sticky = 0, hops = 0, trailing = 0, r;
 	size_t n;
 
 	if (path == NULL || path[0] != '/')
 		return hg_error_set(e, EINVAL, t->id, path ? path : "", "use an absolute path",
 				    "path %s is not absolute", path ? path : "(null)");
 	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo))
-		return hg_error_set(e, ENAMETOOLONG, t->id, "", NULL, "path too long");
-restart:
+		return hg_error_set(e, ENAMETOOLONG, t->id, path, "shorten the path",
+				    "path too long (over %d bytes)", PATH_MAX - 1);
+restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) */
 	if (dfd >= 0)
 		close(dfd);
-	if (++restarts > MAX_RESTARTS) {
+	if (hops > MAX_HOPS) {
 		r = hg_error_set(e, ELOOP, t->id, path, "shorten the chain of symbolic links",
 				 "%s: too many symbolic links", path);
 		goto out;
 	}
 	res[0] = '\0';
+	trailing = 0;
 	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fstat(dfd, &cst) < 0) {
 		r = hg_error_set(e, errno, t->id, "/", NULL, "cannot open /: %s", strerror(errno));
@@ -143,6 +149,7 @@ restart:
 			goto toolong;
 		memcpy(link, c, n);
 		link[n] = '\0';
+		trailing = *p == '/';
 		while (*p == '/')
 			p++;
 		int last = (*p == '\0');
@@ -186,12 +193,14 @@ restart:
 			}
 			link[l] = '\0';
 			*strrchr(res, '/') = '\0';
-			if (snprintf(tmp, sizeof(tmp), "%s/%s/%s", link[0] == '/' ? "" : res,
-				     link, p) >= (int)sizeof(tmp))
+			/* keep a trailing "/" only where the path had one */
+			if (snprintf(tmp, sizeof(tmp), "%s/%s%s%s", link[0] == '/' ? "" : res, link,
+				     *p || trailing ? "/" : "", p) >= (int)sizeof(tmp))
 				goto toolong;
 			memcpy(todo, tmp, sizeof(todo));
 			close(fd);
 			fd = -1;
+			hops++;
 			goto restart;
 		}
 		if (last)
@@ -211,6 +220,11 @@ restart:
 		dfd = -1;
 		if (res[0] == '\0')
 			strcpy(res, "/");
+	}
+	if (trailing && !S_ISDIR(cst.st_mode)) {	/* "key/" must be a directory, as open(2) */
+		r = hg_error_set(e, ENOTDIR, t->id, res, "drop the trailing /",
+				 "%s is not a directory", res);
+		goto out;
 	}
 	if (t->want == HG_WANT_FILE && !S_ISREG(cst.st_mode)) {
 		r = hg_error_set(e, EINVAL, t->id, res, NULL, "%s is not a regular file", res);
