@@ -418,6 +418,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "seccomp",
 	  "seccomp: libseccomp allow- or deny-list from named groups (seccomp.groups), optimized binary tree, TSYNC when threads run, loaded last and read back with PR_GET_SECCOMP",
 	  "correct the allow/deny lists (hardgate seccomp --service NAME --print shows them)"),
+	E("HG-016", "hardgate", "HG",
+	  "outbound connection to a destination not allowed",
+	  CORE, "netout",
+	  "netout: the preload's connect(), sendto() and sendmsg() refuse destinations outside the allow list (EACCES and a log line); names resolved once at start",
+	  "add the destination to netout's allow list if it is meant to be reached"),
 };
 
 const struct hg_catalog_entry *

@@ -160,6 +160,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 			.test_root = o->test_root ? o->test_root : "",
 			.keep_loaded = o->keep_loaded,
 			.skip_checks = o->launched,
+			.interposed = o->interposed,
 		};
 
 		r = hg_stack_run(p, s, &so, d);

@@ -20,6 +20,7 @@ struct hg_run_opts {
 	int keep_loaded;	/* leave modules loaded (preload) */
 	int ignore_mode;	/* decide as enforce, whatever the policy's mode (check) */
 	int launched;		/* child of hardgate exec: checks done, apply and verify */
+	int interposed;		/* called from the preload: its interposers are live */
 };
 
 /* The policy path to use when none is given: HARDGATE_CONF or the default. */

@@ -16,6 +16,7 @@
 
 #include "args.h"
 #include "loader.h"
+#include "netguard.h"
 #include "stack.h"
 
 /* Per-call state behind struct hg_ctx.core. */
@@ -70,6 +71,19 @@ host_test_root(const struct hg_ctx *ctx)
 	return r ? r : "";
 }
 
+static int
+host_interposed(const struct hg_ctx *ctx)
+{
+	return ((const struct core *)ctx->core)->o->interposed;
+}
+
+static int
+host_netout_install(struct hg_ctx *ctx, const char *const *entries, size_t n, const char *id,
+		    char *err, size_t errlen)
+{
+	return hg_netguard_install(entries, n, ((struct core *)ctx->core)->service, id, err, errlen);
+}
+
 static const struct hg_host host = {
 	.abi = HG_MODULE_ABI,
 	.vfinding = host_vfinding,
@@ -84,6 +98,8 @@ static const struct hg_host host = {
 	.stage = host_stage,
 	.phase = host_phase,
 	.test_root = host_test_root,
+	.interposed = host_interposed,
+	.netout_install = host_netout_install,
 };
 
 void

@@ -40,6 +40,7 @@ struct hg_stack_opts {
 	const char *test_root;	/* "" in production */
 	int keep_loaded;	/* do not dlclose the modules (preload) */
 	int skip_checks;	/* the launcher ran them: apply and verify only */
+	int interposed;		/* the preload's connect() interposers are in this process */
 };
 
 /*

@@ -7,7 +7,8 @@
  * stack in the process itself (checks, then every apply step, then the
  * read-back), and on refusal prints the findings and _exit()s 78 before
  * the program's own code runs. A process that matches no service passes
- * untouched. Exports nothing (preload.map, -fvisibility=hidden).
+ * untouched. Exports only the interposers of interpose.c (preload.map,
+ * -fvisibility=hidden).
  *
  * In set-uid programs (AT_SECURE) secure_getenv() hides HARDGATE_*, so
  * only the default policy and its match rules apply there.
@@ -92,6 +93,7 @@ hg_preload_init(int argc, char **argv, char **envp)
 		.argv = argv,
 		.record = 1,
 		.keep_loaded = 1,	/* module code may stay active (interposers) */
+		.interposed = 1,	/* connect() & co. pass through interpose.c */
 	};
 	struct hg_decision *d = NULL;
 	struct hg_error e = { 0 };

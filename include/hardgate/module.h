@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* Bump on any incompatible change of the structs below. */
-#define HG_MODULE_ABI 2u
+#define HG_MODULE_ABI 3u
 
 /* What check() and apply() return. Anything else counts as HG_ERROR. */
 enum hg_result {
@@ -102,6 +102,9 @@ struct hg_host {
 	enum hg_stage (*stage)(const struct hg_ctx *ctx);
 	enum hg_phase (*phase)(const struct hg_ctx *ctx);
 	const char *(*test_root)(const struct hg_ctx *ctx);
+	int (*interposed)(const struct hg_ctx *ctx);
+	int (*netout_install)(struct hg_ctx *ctx, const char *const *entries, size_t n,
+			      const char *id, char *err, size_t errlen);
 };
 
 /* The context a module receives. `core` is private to the core. */
@@ -176,6 +179,17 @@ static inline enum hg_phase hg_phase(const struct hg_ctx *c) { return c->host->p
  * (/proc/sys/...), "" in production. Tests point it at fixtures.
  */
 static inline const char *hg_test_root(const struct hg_ctx *c) { return c->host->test_root(c); }
+
+/* 1 if this process's connect(), sendto() and sendmsg() pass through hardgate's preload. */
+static inline int hg_interposed(const struct hg_ctx *c) { return c->host->interposed(c); }
+/*
+ * Install the outbound allowlist the preload's interposers consult:
+ * ENTRIES in the netout syntax with host names already resolved; denials
+ * are reported under ID. 0, or a negative errno with a reason in ERR.
+ */
+static inline int hg_netout_install(struct hg_ctx *c, const char *const *entries, size_t n,
+				    const char *id, char *err, size_t errlen)
+{ return c->host->netout_install(c, entries, n, id, err, errlen); }
 
 #ifdef __cplusplus
 }

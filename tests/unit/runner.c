@@ -21,6 +21,8 @@ main(void)
 	hgt_suite_coredump();
 	hgt_suite_privs();
 	hgt_suite_seccomp();
+	hgt_suite_allowlist();
+	hgt_suite_netout();
 	hgt_suite_catalog();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());

@@ -78,7 +78,7 @@ test_loader_refuses_abi_mismatch(void)
 
 	CU_ASSERT_EQUAL(load(testmods(), "badabi", &e), -EPROTO);
 	CU_ASSERT_STRING_EQUAL(e.id, "HG-003");
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "has ABI 1002, hardgate needs 2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "has ABI 1003, hardgate needs 3"));
 }
 
 static void

@@ -57,6 +57,8 @@ void hgt_suite_keyfile(void);
 void hgt_suite_coredump(void);
 void hgt_suite_privs(void);
 void hgt_suite_seccomp(void);
+void hgt_suite_netout(void);
+void hgt_suite_allowlist(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 

@@ -1,0 +1,271 @@
+/* allowlist.c - see allowlist.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "allowlist.h"
+
+struct key {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t prefix;
+	uint16_t port;		/* 0: any */
+	uint8_t addr[16];	/* masked to prefix */
+};
+
+struct hg_allow {
+	struct key *slot;	/* open addressing; family 0 = empty */
+	size_t cap, n;
+	uint8_t used4[33], used6[129];	/* prefix lengths in use */
+	char **unix_paths;
+	size_t nunix;
+};
+
+static uint64_t
+hash(const struct key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static void
+mask(uint8_t *addr, size_t len, unsigned prefix)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned bits = prefix >= 8 * (i + 1) ? 8 : prefix > 8 * i ? prefix - 8 * i : 0;
+
+		addr[i] &= (uint8_t)(0xff00u >> bits);
+	}
+}
+
+static int
+find(const struct hg_allow *a, const struct key *k)
+{
+	if (a->cap == 0)
+		return 0;
+	for (size_t i = hash(k) & (a->cap - 1);; i = (i + 1) & (a->cap - 1)) {
+		if (a->slot[i].family == 0)
+			return 0;
+		if (memcmp(&a->slot[i], k, sizeof(*k)) == 0)
+			return 1;
+	}
+}
+
+static void
+put(struct key *slots, size_t cap, const struct key *k)
+{
+	size_t i = hash(k) & (cap - 1);
+
+	while (slots[i].family != 0)
+		i = (i + 1) & (cap - 1);
+	slots[i] = *k;
+}
+
+static int
+grow(struct hg_allow *a)
+{
+	size_t cap = a->cap ? a->cap * 2 : 64;
+	struct key *s = calloc(cap, sizeof(*s));
+
+	if (s == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->slot[i].family)
+			put(s, cap, &a->slot[i]);
+	free(a->slot);
+	a->slot = s;
+	a->cap = cap;
+	return 0;
+}
+
+struct hg_allow *
+hg_allow_new(void)
+{
+	return calloc(1, sizeof(struct hg_allow));
+}
+
+void
+hg_allow_free(struct hg_allow *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->nunix; i++)
+		free(a->unix_paths[i]);
+	free(a->unix_paths);
+	free(a->slot);
+	free(a);
+}
+
+int
+hg_allow_add_addr(struct hg_allow *a, int family, const void *addr, unsigned prefix,
+		  uint16_t port)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+	struct key k = { 0 };
+	int r;
+
+	if ((family != AF_INET && family != AF_INET6) || prefix > 8 * len)
+		return -EINVAL;
+	k.family = family == AF_INET ? 4 : 6;
+	k.prefix = (uint8_t)prefix;
+	k.port = port;
+	memcpy(k.addr, addr, len);
+	mask(k.addr, len, prefix);
+	if (find(a, &k))
+		return 0;
+	if ((a->n + 1) * 2 > a->cap && (r = grow(a)) < 0)
+		return r;
+	put(a->slot, a->cap, &k);
+	a->n++;
+	if (family == AF_INET)
+		a->used4[prefix] = 1;
+	else
+		a->used6[prefix] = 1;
+	return 0;
+}
+
+static int
+add_unix(struct hg_allow *a, const char *path, char *err, size_t errlen)
+{
+	char **v;
+
+	if (path[0] != '/' && !(path[0] == '@' && path[1] != '\0')) {	/* @: abstract */
+		snprintf(err, errlen, "unix socket path %s is neither absolute nor @abstract", path);
+		return -EINVAL;
+	}
+	if ((v = realloc(a->unix_paths, (a->nunix + 1) * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	a->unix_paths = v;
+	if ((v[a->nunix] = strdup(path)) == NULL)
+		return -ENOMEM;
+	a->nunix++;
+	return 0;
+}
+
+/* "5432" or "*" -> port (0 = any). */
+static int
+parse_port(const char *s, uint16_t *out)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "*") == 0) {
+		*out = 0;
+		return 0;
+	}
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
+		return -EINVAL;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int
+hg_allow_add(struct hg_allow *a, const char *entry, char *err, size_t errlen)
+{
+	char host[256], *slash;
+	const char *colon, *portstr;
+	uint8_t addr[16];
+	unsigned long prefix;
+	uint16_t port;
+	int family;
+	size_t hl;
+
+	if (strncmp(entry, "unix:", 5) == 0)
+		return add_unix(a, entry + 5, err, errlen);
+	if (entry[0] == '[') {	/* [v6]:port or [v6/len]:port */
+		const char *close = strchr(entry, ']');
+
+		if (close == NULL || close[1] != ':')
+			goto bad;
+		hl = (size_t)(close - entry - 1);
+		portstr = close + 2;
+		entry++;
+	} else {
+		if ((colon = strrchr(entry, ':')) == NULL || strchr(entry, ':') != colon)
+			goto bad;	/* a bare v6 address must be bracketed */
+		hl = (size_t)(colon - entry);
+		portstr = colon + 1;
+	}
+	if (hl == 0 || hl >= sizeof(host) || parse_port(portstr, &port) < 0)
+		goto bad;
+	memcpy(host, entry, hl);
+	host[hl] = '\0';
+	prefix = 999;
+	if ((slash = strchr(host, '/')) != NULL) {
+		char *end;
+
+		*slash = '\0';
+		prefix = strtoul(slash + 1, &end, 10);
+		if (slash[1] == '\0' || *end != '\0')
+			goto bad;
+	}
+	if (inet_pton(AF_INET, host, addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, host, addr) == 1)
+		family = AF_INET6;
+	else if (slash == NULL && strspn(host, "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen(host))
+		return -EAGAIN;	/* a host name: resolve once, add the addresses */
+	else
+		goto bad;
+	if (prefix == 999)
+		prefix = family == AF_INET ? 32 : 128;
+	if (prefix > (family == AF_INET ? 32u : 128u))
+		goto bad;
+	return hg_allow_add_addr(a, family, addr, (unsigned)prefix, port);
+bad:
+	snprintf(err, errlen, "bad destination \"%s\": use ADDR:PORT, CIDR:PORT, [V6]:PORT, "
+		 "HOST:PORT or unix:/PATH (PORT may be *)", entry);
+	return -EINVAL;
+}
+
+int
+hg_allow_inet(const struct hg_allow *a, int family, const void *addr, uint16_t port)
+{
+	const uint8_t *used = family == AF_INET ? a->used4 : a->used6;
+	unsigned max = family == AF_INET ? 32 : 128;
+	size_t len = family == AF_INET ? 4 : 16;
+	struct key k = { 0 };
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	k.family = family == AF_INET ? 4 : 6;
+	for (int p = (int)max; p >= 0; p--) {
+		if (!used[p])
+			continue;
+		k.prefix = (uint8_t)p;
+		memcpy(k.addr, addr, len);
+		mask(k.addr, len, (unsigned)p);
+		k.port = port;
+		if (find(a, &k))
+			return 1;
+		k.port = 0;
+		if (find(a, &k))
+			return 1;
+	}
+	return 0;
+}
+
+int
+hg_allow_unix(const struct hg_allow *a, const char *path)
+{
+	for (size_t i = 0; i < a->nunix; i++)
+		if (strcmp(a->unix_paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+size_t
+hg_allow_count(const struct hg_allow *a)
+{
+	return a->n + a->nunix;
+}

@@ -1,0 +1,206 @@
+/*
+ * netout.c - the outbound allowlist (design.md section 7), first layer:
+ * the preload's connect(), sendto() and sendmsg() refuse any destination
+ * not listed. Host names are resolved once, at start; DNS itself is
+ * reachable only with dns = true. Covers DBW-REC-09 (an agent reaches
+ * only the server URL and its target databases).
+ *
+ * This layer lives in the preload, so it needs the preload: under the
+ * plugin API (no interposers) it refuses rather than pretend. A raw
+ * syscall steps around it; the seccomp, Landlock and nftables layers
+ * (coming) are the ones a process cannot bypass.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <hardgate/module.h>
+
+#include "allowlist.h"
+
+#define ID_DEFAULT "HG-016"
+#define MAX_ENTRIES 100000
+
+static const struct hg_arg_spec args[] = {
+	{ "allow", HG_ARG_LIST, 1, NULL,
+	  "destinations: ADDR:PORT, CIDR:PORT, [V6]:PORT, HOST:PORT, unix:/PATH (PORT may be *)" },
+	{ "dns", HG_ARG_BOOL, 0, NULL, "allow DNS queries to any resolver (default false)" },
+	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-016)" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+static const char *const ids[] = { "HG-016", "DBW-REC-09", "KDB-B-04", NULL };
+
+/* The resolved entries: every name replaced by its addresses. */
+struct list {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+push(struct list *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	if ((l->v[l->n] = strdup(s)) == NULL)
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static void
+drop(struct list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* "db.example:5432" -> every address of db.example with port 5432. */
+static int
+resolve_name(struct hg_ctx *ctx, const struct hg_args *a, const char *id, const char *entry,
+	     struct list *out)
+{
+	const char *colon = strrchr(entry, ':');
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
+	char host[256], addr[INET6_ADDRSTRLEN], buf[320];
+	int r;
+
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - entry), entry);
+	if ((r = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
+			   "use an address, or make the name resolve at start",
+			   "cannot resolve %s: %s", host, gai_strerror(r));
+		return HG_FAIL;
+	}
+	for (ai = res, r = 0; ai && r == 0; ai = ai->ai_next) {
+		const void *p = ai->ai_family == AF_INET ?
+					(const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr :
+					(const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+
+		inet_ntop(ai->ai_family, p, addr, sizeof(addr));
+		snprintf(buf, sizeof(buf), ai->ai_family == AF_INET ? "%s:%s" : "[%s]:%s", addr,
+			 colon + 1);
+		r = push(out, buf);
+	}
+	freeaddrinfo(res);
+	return r < 0 ? HG_ERROR : HG_PASS;
+}
+
+/* Validate every entry and resolve the names into OUT. */
+static int
+resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list *out)
+{
+	size_t n = hg_arg_list_len(ctx, a, "allow");
+	struct hg_allow *scratch = hg_allow_new();
+	char err[384];
+	int r = HG_PASS;
+
+	if (scratch == NULL)
+		return HG_ERROR;
+	if (n > MAX_ENTRIES) {
+		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
+			   "use CIDR ranges", "more than %d destinations", MAX_ENTRIES);
+		r = HG_FAIL;
+	}
+	for (size_t i = 0; i < n && r == HG_PASS; i++) {
+		const char *e = hg_arg_list_at(ctx, a, "allow", i);
+		int x = hg_allow_add(scratch, e, err, sizeof(err));
+
+		if (x == -EAGAIN)
+			r = resolve_name(ctx, a, id, e, out);
+		else if (x < 0 && x != -ENOMEM) {
+			hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"), NULL, "%s", err);
+			r = HG_FAIL;
+		} else if (x < 0 || push(out, e) < 0)
+			r = HG_ERROR;
+	}
+	if (r == HG_PASS && hg_arg_bool(ctx, a, "dns", 0) &&
+	    (push(out, "0.0.0.0/0:53") < 0 || push(out, "[::/0]:53") < 0))
+		r = HG_ERROR;
+	hg_allow_free(scratch);
+	return r;
+}
+
+static const char *
+id_of(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	const char *id = hg_arg_str(ctx, a, "id");
+
+	return id ? id : ID_DEFAULT;
+}
+
+static int
+check(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	const char *id = id_of(ctx, a);
+	struct list l = { 0 };
+	int r = resolve(ctx, a, id, &l);
+
+	drop(&l);
+	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_PROCESS && !hg_interposed(ctx)) {
+		hg_finding(ctx, id, HG_SEV_FAIL, NULL,
+			   "start the service with hardgate exec or the preload",
+			   "netout's connect() layer needs hardgate's preload in the process");
+		r = HG_FAIL;
+	}
+	return r;
+}
+
+static int
+apply(struct hg_ctx *ctx, const struct hg_args *a, enum hg_step step)
+{
+	const char *id = id_of(ctx, a);
+	struct list l = { 0 };
+	char err[384];
+	int r;
+
+	if (step != HG_STEP_LANDLOCK || hg_stage(ctx) != HG_STAGE_PROCESS)
+		return HG_PASS;	/* the child's preload installs it */
+	if ((r = resolve(ctx, a, id, &l)) == HG_PASS &&
+	    hg_netout_install(ctx, (const char *const *)l.v, l.n, id, err, sizeof(err)) < 0) {
+		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"), NULL,
+			   "cannot install the outbound allowlist: %s", err);
+		r = HG_FAIL;
+	}
+	drop(&l);
+	return r;
+}
+
+static int
+describe(struct hg_ctx *ctx, const struct hg_args *a, FILE *out)
+{
+	struct list l = { 0 };
+	int r = resolve(ctx, a, id_of(ctx, a), &l);
+
+	for (size_t i = 0; r == HG_PASS && i < l.n; i++)
+		fprintf(out, "  allow %s\n", l.v[i]);
+	drop(&l);
+	return r;
+}
+
+const struct hg_module hg_module_netout = {
+	.abi = HG_MODULE_ABI,
+	.name = "netout",
+	.phases = HG_PHASES_ALL,
+	.steps = HG_STEP_LANDLOCK,
+	.args = args,
+	.ids = ids,
+	.check = check,
+	.apply = apply,
+	.describe = describe,
+};

@@ -1,0 +1,109 @@
+/* test_netout.c - netout through the real .so and loader. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "testutil.h"
+
+static char *dir;
+
+static int
+setup(void)
+{
+	dir = hgt_tmpdir();
+	return 0;
+}
+
+static int
+teardown(void)
+{
+	hgt_rmrf(dir);
+	return 0;
+}
+
+static char *
+policy(const char *args)
+{
+	char *body, *conf;
+
+	if (asprintf(&body, "  svc: { stack = ( { module = \"netout\"; control = \"required\"; "
+		     "args: { %s }; } ); };", args) < 0)
+		abort();
+	conf = hgt_policy(dir, "enforce", body);
+	free(body);
+	return conf;
+}
+
+static struct hg_decision *
+run(const char *args, enum hg_stage stage, int interposed)
+{
+	char *conf = policy(args);
+	struct hg_run_opts o = { .conf = conf, .service = "svc", .stage = stage,
+				 .interposed = interposed };
+	struct hg_decision *d = NULL;
+
+	if (hg_run(&o, &d) < 0)
+		abort();
+	if (d->status != HG_EXIT_ALLOWED)
+		hgt_dump(d);
+	free(conf);
+	return d;
+}
+
+static void
+test_netout_accepts_addresses_ranges_sockets_and_local_names(void)
+{
+	struct hg_decision *d = run("allow = [ \"192.0.2.10:5432\", \"10.0.0.0/8:443\", "
+				    "\"[::1]:80\", \"unix:/run/x.sock\", \"localhost:6379\" ];",
+				    HG_STAGE_CHECK, 0);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+}
+
+static void
+test_netout_refuses_a_malformed_destination(void)
+{
+	struct hg_decision *d = run("allow = [ \"192.0.2.10\" ]; id = \"DBW-REC-09\";",
+				    HG_STAGE_CHECK, 0);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-09", HG_SEV_FAIL, "bad destination \"192.0.2.10\""));
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-09", HG_SEV_FAIL, "hardgate.conf:7"));
+	hg_decision_free(d);
+}
+
+static void
+test_netout_refuses_without_the_preload(void)
+{
+	/* the plugin API has no interposers: refuse rather than pretend */
+	struct hg_decision *d = run("allow = [ \"192.0.2.10:5432\" ];", HG_STAGE_PROCESS, 0);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-016", HG_SEV_FAIL, "needs hardgate's preload"));
+	hg_decision_free(d);
+}
+
+static void
+test_netout_needs_an_allow_list(void)
+{
+	struct hg_decision *d = run("dns = true;", HG_STAGE_CHECK, 0);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-004", HG_SEV_FAIL, "needs arg 'allow'"));
+	hg_decision_free(d);
+}
+
+void
+hgt_suite_netout(void)
+{
+	CU_pSuite s = CU_add_suite("netout", setup, teardown);
+
+	HGT_ADD(s, test_netout_accepts_addresses_ranges_sockets_and_local_names);
+	HGT_ADD(s, test_netout_refuses_a_malformed_destination);
+	HGT_ADD(s, test_netout_refuses_without_the_preload);
+	HGT_ADD(s, test_netout_needs_an_allow_list);
+}

@@ -1,0 +1,145 @@
+/* test_allowlist.c - the outbound allowlist matcher (netout's first layer). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "allowlist.h"
+#include "testutil.h"
+
+static int
+v4(const struct hg_allow *a, const char *ip, unsigned port)
+{
+	unsigned char b[4];
+
+	inet_pton(AF_INET, ip, b);
+	return hg_allow_inet(a, AF_INET, b, (uint16_t)port);
+}
+
+static int
+v6(const struct hg_allow *a, const char *ip, unsigned port)
+{
+	unsigned char b[16];
+
+	inet_pton(AF_INET6, ip, b);
+	return hg_allow_inet(a, AF_INET6, b, (uint16_t)port);
+}
+
+static struct hg_allow *
+make(const char *const *entries)
+{
+	struct hg_allow *a = hg_allow_new();
+	char err[256];
+
+	for (; *entries; entries++)
+		CU_ASSERT_EQUAL(hg_allow_add(a, *entries, err, sizeof(err)), 0);
+	return a;
+}
+
+static void
+test_allowlist_matches_exact_cidr_and_any_port(void)
+{
+	static const char *const e[] = { "192.0.2.10:5432", "10.0.0.0/8:443", "198.51.100.7:*",
+					 NULL };
+	struct hg_allow *a = make(e);
+
+	CU_ASSERT_TRUE(v4(a, "192.0.2.10", 5432));
+	CU_ASSERT_FALSE(v4(a, "192.0.2.10", 5433));
+	CU_ASSERT_FALSE(v4(a, "192.0.2.11", 5432));
+	CU_ASSERT_TRUE(v4(a, "10.200.3.4", 443));
+	CU_ASSERT_FALSE(v4(a, "10.200.3.4", 80));
+	CU_ASSERT_FALSE(v4(a, "11.0.0.1", 443));
+	CU_ASSERT_TRUE(v4(a, "198.51.100.7", 1));
+	CU_ASSERT_TRUE(v4(a, "198.51.100.7", 65535));
+	CU_ASSERT_EQUAL(hg_allow_count(a), 3);
+	hg_allow_free(a);
+}
+
+static void
+test_allowlist_matches_ipv6_and_unix(void)
+{
+	static const char *const e[] = { "[::1]:80", "[fd00::/8]:443", "unix:/run/db.sock",
+					 "unix:@abstract", NULL };
+	struct hg_allow *a = make(e);
+
+	CU_ASSERT_TRUE(v6(a, "::1", 80));
+	CU_ASSERT_FALSE(v6(a, "::1", 81));
+	CU_ASSERT_TRUE(v6(a, "fd12:3456::1", 443));
+	CU_ASSERT_FALSE(v6(a, "fe80::1", 443));
+	CU_ASSERT_TRUE(hg_allow_unix(a, "/run/db.sock"));
+	CU_ASSERT_TRUE(hg_allow_unix(a, "@abstract"));
+	CU_ASSERT_FALSE(hg_allow_unix(a, "/run/other.sock"));
+	CU_ASSERT_FALSE(v4(a, "127.0.0.1", 80));	/* v6 entries never match v4 */
+	hg_allow_free(a);
+}
+
+static void
+test_allowlist_refuses_malformed_entries(void)
+{
+	static const char *const bad[] = {
+		"192.0.2.1", "192.0.2.1:0", "192.0.2.1:70000", "192.0.2.1:x", "10.0.0.0/33:1",
+		"10.0.0.0/:1", "::1:80", "[::1]80", "[::1/129]:80", "unix:relative", ":80",
+		"bad host!:80", NULL,
+	};
+	struct hg_allow *a = hg_allow_new();
+	char err[256];
+
+	for (const char *const *b = bad; *b; b++) {
+		int r = hg_allow_add(a, *b, err, sizeof(err));
+
+		if (r != -EINVAL)
+			fprintf(stderr, "  accepted %s (%d)\n", *b, r);
+		CU_ASSERT_EQUAL(r, -EINVAL);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad destination"));
+	CU_ASSERT_EQUAL(hg_allow_count(a), 0);
+	hg_allow_free(a);
+}
+
+static void
+test_allowlist_leaves_names_to_the_caller(void)
+{
+	struct hg_allow *a = hg_allow_new();
+	char err[256];
+
+	CU_ASSERT_EQUAL(hg_allow_add(a, "db.internal.example:5432", err, sizeof(err)), -EAGAIN);
+	CU_ASSERT_EQUAL(hg_allow_count(a), 0);
+	hg_allow_free(a);
+}
+
+static void
+test_allowlist_stays_correct_at_100000_entries(void)
+{
+	struct hg_allow *a = hg_allow_new();
+	unsigned char b[4] = { 10, 0, 0, 0 };
+	int failed = 0;
+
+	for (unsigned i = 0; i < 100000; i++) {
+		b[1] = (unsigned char)(i >> 16);
+		b[2] = (unsigned char)(i >> 8);
+		b[3] = (unsigned char)i;
+		failed += hg_allow_add_addr(a, AF_INET, b, 32, (uint16_t)(1000 + i % 7)) != 0;
+	}
+	CU_ASSERT_EQUAL_FATAL(failed, 0);
+	CU_ASSERT_EQUAL(hg_allow_count(a), 100000);
+	CU_ASSERT_TRUE(v4(a, "10.0.0.0", 1000));
+	CU_ASSERT_TRUE(v4(a, "10.1.134.159", 1000 + 99999 % 7));
+	CU_ASSERT_FALSE(v4(a, "10.1.134.159", 999));
+	CU_ASSERT_FALSE(v4(a, "10.1.134.160", 1000));
+	hg_allow_free(a);
+}
+
+void
+hgt_suite_allowlist(void)
+{
+	CU_pSuite s = CU_add_suite("allowlist", NULL, NULL);
+
+	HGT_ADD(s, test_allowlist_matches_exact_cidr_and_any_port);
+	HGT_ADD(s, test_allowlist_matches_ipv6_and_unix);
+	HGT_ADD(s, test_allowlist_refuses_malformed_entries);
+	HGT_ADD(s, test_allowlist_leaves_names_to_the_caller);
+	HGT_ADD(s, test_allowlist_stays_correct_at_100000_entries);
+}
