@@ -5,10 +5,13 @@
  * reachable only with dns = true. Covers DBW-REC-09 (an agent reaches
  * only the server URL and its target databases).
  *
- * This layer lives in the preload, so it needs the preload: under the
- * plugin API (no interposers) it refuses rather than pretend. A raw
- * syscall steps around it; the seccomp, Landlock and nftables layers
- * (coming) are the ones a process cannot bypass.
+ * Two layers so far. The preload's interposers (exact destinations, a
+ * clear log line) need the preload: under the plugin API it refuses
+ * rather than pretend. A raw syscall steps around them, so the kernel's
+ * Landlock restricts TCP connects to the listed ports (ABI >= 4); it is
+ * required unless the policy says best-effort or off, and read back by a
+ * raw connect that must fail with EACCES. Coming: seccomp socket
+ * families and the nftables layer (exact addresses, UDP).
  */
 #include "config.h"
 
@@ -23,14 +26,19 @@
 #include <hardgate/module.h>
 
 #include "allowlist.h"
+#include "landlock.h"
 
 #define ID_DEFAULT "HG-016"
 #define MAX_ENTRIES 100000
+
+static const char *const landlock_modes[] = { "required", "best-effort", "off", NULL };
 
 static const struct hg_arg_spec args[] = {
 	{ "allow", HG_ARG_LIST, 1, NULL,
 	  "destinations: ADDR:PORT, CIDR:PORT, [V6]:PORT, HOST:PORT, unix:/PATH (PORT may be *)" },
 	{ "dns", HG_ARG_BOOL, 0, NULL, "allow DNS queries to any resolver (default false)" },
+	{ "landlock", HG_ARG_STRING, 0, landlock_modes,
+	  "kernel TCP-connect layer by port (Landlock ABI 4): required (default), best-effort, off" },
 	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-016)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -136,6 +144,106 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list
 	return r;
 }
 
+/* The TCP ports of L (entries already validated). 1 if one of them is "*". */
+static int
+ports_of(const struct list *l, uint16_t *ports, size_t *n, size_t max)
+{
+	int any = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *c = strrchr(l->v[i], ':');
+		uint16_t p;
+		size_t j;
+
+		if (strncmp(l->v[i], "unix:", 5) == 0 || c == NULL)
+			continue;
+		if (strcmp(c + 1, "*") == 0) {
+			any = 1;
+			continue;
+		}
+		p = (uint16_t)atoi(c + 1);
+		for (j = 0; j < *n && ports[j] != p; j++)
+			;
+		if (j == *n && *n < max)
+			ports[(*n)++] = p;
+	}
+	return any;
+}
+
+static int
+landlock_mode(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	const char *m = hg_arg_str(ctx, a, "landlock");
+
+	return m == NULL || strcmp(m, "required") == 0 ? 2 : strcmp(m, "best-effort") == 0;
+}
+
+/*
+ * Can the Landlock layer hold for L here? HG_PASS if yes (or not wanted);
+ * HG_FAIL (required) or an INFO saying the layer is off (best-effort).
+ */
+static int
+landlock_possible(struct hg_ctx *ctx, const struct hg_args *a, const char *id,
+		  const struct list *l)
+{
+	int mode = landlock_mode(ctx, a), abi;
+	uint16_t ports[1];
+	size_t n;
+	const char *why = NULL;
+	char buf[160];
+
+	if (mode == 0)
+		return HG_PASS;
+	if ((abi = hg_landlock_abi()) < 4) {
+		snprintf(buf, sizeof(buf), "the kernel's Landlock ABI is %d, TCP rules need 4 "
+			 "(Linux 6.7)", abi < 0 ? 0 : abi);
+		why = buf;
+	} else if (ports_of(l, ports, &n, 1)) {
+		why = "an entry allows any port (*), which Landlock's per-port rules cannot narrow";
+	}
+	if (why == NULL)
+		return HG_PASS;
+	if (mode == 2) {
+		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
+			   "list ports explicitly, or set landlock = \"best-effort\" to run without it",
+			   "netout's Landlock layer is required but %s", why);
+		return HG_FAIL;
+	}
+	hg_finding(ctx, id, HG_SEV_INFO, NULL, NULL, "netout's Landlock layer is not active: %s",
+		   why);
+	return HG_PASS;
+}
+
+/* Apply the Landlock layer and read it back. */
+static int
+landlock_apply(struct hg_ctx *ctx, const struct hg_args *a, const char *id,
+	       const struct list *l)
+{
+	uint16_t ports[4096], probe = 1;
+	size_t n;
+	int r;
+
+	if (landlock_mode(ctx, a) == 0 || hg_landlock_abi() < 4 || ports_of(l, ports, &n, 4096))
+		return landlock_possible(ctx, a, id, l);	/* reports why it is off */
+	if ((r = hg_landlock_connect_ports(ports, n)) < 0) {
+		hg_finding(ctx, id, HG_SEV_FAIL, NULL, NULL, "cannot apply Landlock TCP rules: %s",
+			   strerror(-r));
+		return HG_FAIL;
+	}
+	for (size_t i = 0; i < n; i++)	/* a port the rules do not allow */
+		if (ports[i] == probe) {
+			probe++;
+			i = (size_t)-1;
+		}
+	if (!hg_landlock_denies_port(probe)) {
+		hg_finding(ctx, id, HG_SEV_FAIL, NULL, "report this: the kernel ignored the ruleset",
+			   "Landlock did not take hold: a connect to port %u was not refused", probe);
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
 static const char *
 id_of(struct hg_ctx *ctx, const struct hg_args *a)
 {
@@ -151,6 +259,8 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	struct list l = { 0 };
 	int r = resolve(ctx, a, id, &l);
 
+	if (r == HG_PASS)
+		r = landlock_possible(ctx, a, id, &l);
 	drop(&l);
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_PROCESS && !hg_interposed(ctx)) {
 		hg_finding(ctx, id, HG_SEV_FAIL, NULL,
@@ -177,6 +287,8 @@ apply(struct hg_ctx *ctx, const struct hg_args *a, enum hg_step step)
 			   "cannot install the outbound allowlist: %s", err);
 		r = HG_FAIL;
 	}
+	if (r == HG_PASS)
+		r = landlock_apply(ctx, a, id, &l);
 	drop(&l);
 	return r;
 }

@@ -5,6 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "landlock.h"
 #include "run.h"
 #include "testutil.h"
 
@@ -57,8 +65,8 @@ static void
 test_netout_accepts_addresses_ranges_sockets_and_local_names(void)
 {
 	struct hg_decision *d = run("allow = [ \"192.0.2.10:5432\", \"10.0.0.0/8:443\", "
-				    "\"[::1]:80\", \"unix:/run/x.sock\", \"localhost:6379\" ];",
-				    HG_STAGE_CHECK, 0);
+				    "\"[::1]:80\", \"unix:/run/x.sock\", \"localhost:6379\" ]; "
+				    "landlock = \"best-effort\";", HG_STAGE_CHECK, 0);
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
 	hg_decision_free(d);
@@ -97,6 +105,63 @@ test_netout_needs_an_allow_list(void)
 	hg_decision_free(d);
 }
 
+static void
+test_netout_landlock_required_refuses_any_port_entries(void)
+{
+	struct hg_decision *d = run("allow = [ \"192.0.2.10:*\" ];", HG_STAGE_CHECK, 0);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-016", HG_SEV_FAIL, "Landlock layer is required but"));
+	hg_decision_free(d);
+	d = run("allow = [ \"192.0.2.10:*\" ]; landlock = \"best-effort\";", HG_STAGE_CHECK, 0);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-016", HG_SEV_INFO, "Landlock layer is not active"));
+	hg_decision_free(d);
+	d = run("allow = [ \"192.0.2.10:*\" ]; landlock = \"off\";", HG_STAGE_CHECK, 0);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	CU_ASSERT_EQUAL(d->n, 0);
+	hg_decision_free(d);
+}
+
+/* errno of a raw connect(2) to 127.0.0.1:PORT (the preload's layer is not in play). */
+static int
+raw_connect(uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int s = socket(AF_INET, SOCK_STREAM, 0), e;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	e = syscall(SYS_connect, s, &sa, sizeof(sa)) == 0 ? 0 : errno;
+	close(s);
+	return e;
+}
+
+static int
+child_landlock(void *arg)
+{
+	/* ports 1 and 2 are closed on loopback: ECONNREFUSED when allowed */
+	struct hg_decision *d = run("allow = [ \"127.0.0.1:1\" ];", HG_STAGE_PROCESS, 1);
+
+	(void)arg;
+	if (d->status != HG_EXIT_ALLOWED)
+		return 1;
+	if (raw_connect(1) != ECONNREFUSED)	/* the listed port: the kernel lets it through */
+		return 2;
+	if (raw_connect(2) != EACCES)		/* any other: Landlock refuses, no packet */
+		return 3;
+	return 0;
+}
+
+static void
+test_netout_landlock_stops_raw_connects_to_other_ports(void)
+{
+	if (hg_landlock_abi() < 4) {
+		fprintf(stderr, "  (kernel Landlock ABI < 4: skipped)\n");
+		return;
+	}
+	CU_ASSERT_EQUAL(hgt_fork(child_landlock, NULL), 0);
+}
+
 void
 hgt_suite_netout(void)
 {
@@ -106,4 +171,6 @@ hgt_suite_netout(void)
 	HGT_ADD(s, test_netout_refuses_a_malformed_destination);
 	HGT_ADD(s, test_netout_refuses_without_the_preload);
 	HGT_ADD(s, test_netout_needs_an_allow_list);
+	HGT_ADD(s, test_netout_landlock_required_refuses_any_port_entries);
+	HGT_ADD(s, test_netout_landlock_stops_raw_connects_to_other_ports);
 }
