@@ -10,8 +10,9 @@
  * rather than pretend. A raw syscall steps around them, so the kernel's
  * Landlock restricts TCP connects to the listed ports (ABI >= 4); it is
  * required unless the policy says best-effort or off, and read back by a
- * raw connect that must fail with EACCES. Coming: seccomp socket
- * families and the nftables layer (exact addresses, UDP).
+ * raw connect that must fail with EACCES. A seccomp filter limits
+ * socket(2) to the named families and refuses raw IP sockets, read back
+ * by a live probe. Coming: the nftables layer (exact addresses, UDP).
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include <hardgate/module.h>
 
 #include "allowlist.h"
+#include "families.h"
 #include "landlock.h"
 
 #define ID_DEFAULT "HG-016"
@@ -39,6 +41,8 @@ static const struct hg_arg_spec args[] = {
 	{ "dns", HG_ARG_BOOL, 0, NULL, "allow DNS queries to any resolver (default false)" },
 	{ "landlock", HG_ARG_STRING, 0, landlock_modes,
 	  "kernel TCP-connect layer by port (Landlock ABI 4): required (default), best-effort, off" },
+	{ "families", HG_ARG_LIST, 0, NULL,
+	  "socket families allowed (default unix inet inet6 netlink); raw IP sockets never" },
 	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-016)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -244,6 +248,53 @@ landlock_apply(struct hg_ctx *ctx, const struct hg_args *a, const char *id,
 	return HG_PASS;
 }
 
+/* The families arg as a bit mask; HG_FAIL with a finding on an unknown name. */
+static int
+family_mask(struct hg_ctx *ctx, const struct hg_args *a, const char *id, uint64_t *mask)
+{
+	size_t n = hg_arg_list_len(ctx, a, "families");
+
+	*mask = UINT64_C(1) << AF_UNIX | UINT64_C(1) << AF_INET | UINT64_C(1) << AF_INET6 |
+		UINT64_C(1) << AF_NETLINK;
+	if (n > 0)
+		*mask = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *f = hg_arg_list_at(ctx, a, "families", i);
+		int num = hg_family_number(f);
+
+		if (num < 0) {
+			hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "families"),
+				   "use unix, inet, inet6, netlink, packet, vsock, ...",
+				   "unknown socket family '%s'", f);
+			return HG_FAIL;
+		}
+		*mask |= UINT64_C(1) << num;
+	}
+	return HG_PASS;
+}
+
+/* The seccomp socket-family layer, loaded and read back. */
+static int
+families_apply(struct hg_ctx *ctx, const struct hg_args *a, const char *id)
+{
+	uint64_t mask;
+	int r;
+
+	if ((r = family_mask(ctx, a, id, &mask)) != HG_PASS)
+		return r;
+	if ((r = hg_families_restrict(mask)) < 0) {
+		hg_finding(ctx, id, HG_SEV_FAIL, NULL, NULL,
+			   "cannot load the socket-family filter: %s", strerror(-r));
+		return HG_FAIL;
+	}
+	if (!hg_families_enforced(mask)) {
+		hg_finding(ctx, id, HG_SEV_FAIL, NULL, "report this: the kernel ignored the filter",
+			   "the socket-family filter did not take hold");
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
 static const char *
 id_of(struct hg_ctx *ctx, const struct hg_args *a)
 {
@@ -261,6 +312,11 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 
 	if (r == HG_PASS)
 		r = landlock_possible(ctx, a, id, &l);
+	if (r == HG_PASS) {
+		uint64_t mask;
+
+		r = family_mask(ctx, a, id, &mask);
+	}
 	drop(&l);
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_PROCESS && !hg_interposed(ctx)) {
 		hg_finding(ctx, id, HG_SEV_FAIL, NULL,
@@ -279,8 +335,12 @@ apply(struct hg_ctx *ctx, const struct hg_args *a, enum hg_step step)
 	char err[384];
 	int r;
 
-	if (step != HG_STEP_LANDLOCK || hg_stage(ctx) != HG_STAGE_PROCESS)
+	if (hg_stage(ctx) != HG_STAGE_PROCESS)
 		return HG_PASS;	/* the child's preload installs it */
+	if (step == HG_STEP_SECCOMP)
+		return families_apply(ctx, a, id);
+	if (step != HG_STEP_LANDLOCK)
+		return HG_PASS;
 	if ((r = resolve(ctx, a, id, &l)) == HG_PASS &&
 	    hg_netout_install(ctx, (const char *const *)l.v, l.n, id, err, sizeof(err)) < 0) {
 		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"), NULL,
@@ -309,7 +369,7 @@ const struct hg_module hg_module_netout = {
 	.abi = HG_MODULE_ABI,
 	.name = "netout",
 	.phases = HG_PHASES_ALL,
-	.steps = HG_STEP_LANDLOCK,
+	.steps = HG_STEP_LANDLOCK | HG_STEP_SECCOMP,
 	.args = args,
 	.ids = ids,
 	.check = check,

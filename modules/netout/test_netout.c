@@ -149,13 +149,31 @@ child_landlock(void *arg)
 		return 2;
 	if (raw_connect(2) != EACCES)		/* any other: Landlock refuses, no packet */
 		return 3;
+	/* the seccomp layer: no packet sockets, no raw IP sockets */
+	if (socket(AF_PACKET, SOCK_RAW, 0) != -1 || errno != EAFNOSUPPORT)
+		return 4;
+	if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) != -1 || errno != EPERM)
+		return 5;
+	if (socket(AF_INET6, SOCK_STREAM, 0) < 0)	/* listed families still work */
+		return 6;
 	return 0;
+}
+
+static void
+test_netout_refuses_unknown_socket_family(void)
+{
+	struct hg_decision *d = run("allow = [ \"127.0.0.1:1\" ]; families = [ \"inet\", \"ipx\" ];",
+				    HG_STAGE_CHECK, 0);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-016", HG_SEV_FAIL, "unknown socket family 'ipx'"));
+	hg_decision_free(d);
 }
 
 static void
 test_netout_landlock_stops_raw_connects_to_other_ports(void)
 {
-	if (hg_landlock_abi() < 4) {
+	if (!hgt_root() || hg_landlock_abi() < 4) {
 		fprintf(stderr, "  (kernel Landlock ABI < 4: skipped)\n");
 		return;
 	}
@@ -172,5 +190,6 @@ hgt_suite_netout(void)
 	HGT_ADD(s, test_netout_refuses_without_the_preload);
 	HGT_ADD(s, test_netout_needs_an_allow_list);
 	HGT_ADD(s, test_netout_landlock_required_refuses_any_port_entries);
+	HGT_ADD(s, test_netout_refuses_unknown_socket_family);
 	HGT_ADD(s, test_netout_landlock_stops_raw_connects_to_other_ports);
 }

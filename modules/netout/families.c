@@ -1,0 +1,81 @@
+/* families.c - see families.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "families.h"
+
+#define MAX_FAMILY 64
+
+static const struct {
+	const char *name;
+	int family;
+} names[] = {
+	{ "unix", AF_UNIX }, { "inet", AF_INET }, { "inet6", AF_INET6 },
+	{ "netlink", AF_NETLINK }, { "packet", AF_PACKET }, { "vsock", AF_VSOCK },
+	{ "bluetooth", AF_BLUETOOTH }, { "can", AF_CAN }, { "alg", AF_ALG },
+	{ "xdp", AF_XDP }, { "tipc", AF_TIPC }, { "key", AF_KEY },
+};
+
+int
+hg_family_number(const char *name)
+{
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].name, name) == 0)
+			return names[i].family;
+	return -1;
+}
+
+int
+hg_families_restrict(uint64_t mask)
+{
+	scmp_filter_ctx sc = seccomp_init(SCMP_ACT_ALLOW);
+	int r = sc ? 0 : -ENOMEM;
+
+	if (r == 0)
+		r = seccomp_attr_set(sc, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	for (int f = 0; r == 0 && f < MAX_FAMILY; f++)
+		if (!(mask & (UINT64_C(1) << f)))
+			r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+					     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)f));
+	if (r == 0)	/* families the kernel may add later */
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+				     SCMP_A0(SCMP_CMP_GE, MAX_FAMILY));
+	/* raw IP sockets: type & 0xf == SOCK_RAW (the flags live above) */
+	if (r == 0)
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
+				     SCMP_A0(SCMP_CMP_EQ, AF_INET),
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+	if (r == 0)
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
+				     SCMP_A0(SCMP_CMP_EQ, AF_INET6),
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+	if (r == 0)
+		r = seccomp_load(sc);
+	seccomp_release(sc);
+	return r;
+}
+
+int
+hg_families_enforced(uint64_t mask)
+{
+	int probe = !(mask & (UINT64_C(1) << AF_PACKET)) ? AF_PACKET : AF_VSOCK;
+	int s = socket(probe, SOCK_DGRAM | SOCK_CLOEXEC, 0), raw;
+
+	if (s >= 0) {
+		close(s);
+		return 0;
+	}
+	if (errno != EAFNOSUPPORT)
+		return 0;
+	raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 1);
+	if (raw >= 0) {
+		close(raw);
+		return 0;
+	}
+	return errno == EPERM;
+}
