@@ -6,7 +6,8 @@
 #                              on the bundled example policy conf/demo.conf
 #   sudo ./bootstrap.sh test   install dependencies, build, run every test
 #                              (CUnit units, real-process integration tests,
-#                              make distcheck, and the suite under ASan+UBSan)
+#                              a smoke run of the benchmarks, make distcheck,
+#                              and the suite under ASan+UBSan)
 #
 # Builds out of tree in build/ (and build-asan/); nothing is installed
 # outside the build trees except the Debian packages below.
@@ -98,6 +99,8 @@ test_all() {
 	echo "== make check"
 	(cd "$b" && make -s -j"$jobs" check) || { cat "$b"/tests/unit/*.log "$b"/tests/integration/*.log; exit 1; }
 	cat "$b/tests/unit/hardgate-unit.log" "$b"/tests/integration/*.log
+	echo "== make bench (smoke: proves the benchmarks still run)"
+	(cd "$b" && make -s bench BENCH_SCALE=smoke)
 	echo "== make distcheck"
 	(cd "$b" && make -s -j"$jobs" distcheck >distcheck.log 2>&1) || { tail -100 "$b/distcheck.log"; exit 1; }
 	grep -E '^(PASS|FAIL|SKIP|ERROR|# )' "$b/distcheck.log" | tail -12
