@@ -21,6 +21,7 @@ int cmd_exec(struct cli *c);
 int cmd_explain(struct cli *c);
 int cmd_list(struct cli *c);
 int cmd_seccomp(struct cli *c);
+int cmd_nft(struct cli *c);
 
 /* Print D (text or JSON) to F and return its exit status. */
 struct hg_decision;

@@ -24,6 +24,7 @@ static const struct {
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
 	{ "list", cmd_list, "list modules (with args and IDs) and services" },
+	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
 

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,14 +134,10 @@ hg_allow_add_addr(struct hg_allow *a, int family, const void *addr, unsigned pre
 }
 
 static int
-add_unix(struct hg_allow *a, const char *path, char *err, size_t errlen)
+add_unix(struct hg_allow *a, const char *path)
 {
 	char **v;
 
-	if (path[0] != '/' && !(path[0] == '@' && path[1] != '\0')) {	/* @: abstract */
-		snprintf(err, errlen, "unix socket path %s is neither absolute nor @abstract", path);
-		return -EINVAL;
-	}
 	if ((v = realloc(a->unix_paths, (a->nunix + 1) * sizeof(*v))) == NULL)
 		return -ENOMEM;
 	a->unix_paths = v;
@@ -169,18 +166,22 @@ parse_port(const char *s, uint16_t *out)
 }
 
 int
-hg_allow_add(struct hg_allow *a, const char *entry, char *err, size_t errlen)
+hg_dest_parse(const char *entry, struct hg_dest *d, char *err, size_t errlen)
 {
+	const char *orig = entry, *colon, *portstr;
 	char host[256], *slash;
-	const char *colon, *portstr;
-	uint8_t addr[16];
 	unsigned long prefix;
-	uint16_t port;
-	int family;
 	size_t hl;
 
-	if (strncmp(entry, "unix:", 5) == 0)
-		return add_unix(a, entry + 5, err, errlen);
+	memset(d, 0, sizeof(*d));
+	if (strncmp(entry, "unix:", 5) == 0) {
+		d->family = AF_UNIX;
+		d->path = entry + 5;
+		if (d->path[0] == '/' || (d->path[0] == '@' && d->path[1] != '\0'))	/* @: abstract */
+			return 0;
+		snprintf(err, errlen, "unix socket path %s is neither absolute nor @abstract", d->path);
+		return -EINVAL;
+	}
 	if (entry[0] == '[') {	/* [v6]:port or [v6/len]:port */
 		const char *close = strchr(entry, ']');
 
@@ -195,7 +196,7 @@ hg_allow_add(struct hg_allow *a, const char *entry, char *err, size_t errlen)
 		hl = (size_t)(colon - entry);
 		portstr = colon + 1;
 	}
-	if (hl == 0 || hl >= sizeof(host) || parse_port(portstr, &port) < 0)
+	if (hl == 0 || hl >= sizeof(host) || parse_port(portstr, &d->port) < 0)
 		goto bad;
 	memcpy(host, entry, hl);
 	host[hl] = '\0';
@@ -208,24 +209,70 @@ hg_allow_add(struct hg_allow *a, const char *entry, char *err, size_t errlen)
 		if (slash[1] == '\0' || *end != '\0')
 			goto bad;
 	}
-	if (inet_pton(AF_INET, host, addr) == 1)
-		family = AF_INET;
-	else if (inet_pton(AF_INET6, host, addr) == 1)
-		family = AF_INET6;
+	if (inet_pton(AF_INET, host, d->addr) == 1)
+		d->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, d->addr) == 1)
+		d->family = AF_INET6;
 	else if (slash == NULL && strspn(host, "abcdefghijklmnopqrstuvwxyz"
 				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen(host))
-		return -EAGAIN;	/* a host name: resolve once, add the addresses */
+		return -EAGAIN;	/* a host name */
 	else
 		goto bad;
 	if (prefix == 999)
-		prefix = family == AF_INET ? 32 : 128;
-	if (prefix > (family == AF_INET ? 32u : 128u))
+		prefix = d->family == AF_INET ? 32 : 128;
+	if (prefix > (d->family == AF_INET ? 32u : 128u))
 		goto bad;
-	return hg_allow_add_addr(a, family, addr, (unsigned)prefix, port);
+	d->prefix = (unsigned)prefix;
+	mask(d->addr, d->family == AF_INET ? 4 : 16, d->prefix);
+	return 0;
 bad:
 	snprintf(err, errlen, "bad destination \"%s\": use ADDR:PORT, CIDR:PORT, [V6]:PORT, "
-		 "HOST:PORT or unix:/PATH (PORT may be *)", entry);
+		 "HOST:PORT or unix:/PATH (PORT may be *)", orig);
 	return -EINVAL;
+}
+
+int
+hg_dest_expand(const char *entry, int (*emit)(const char *, void *), void *arg, char *err,
+	       size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
+	const char *colon = strrchr(entry, ':');
+	char host[256], addr[INET6_ADDRSTRLEN], buf[320];
+	struct hg_dest d;
+	int r = hg_dest_parse(entry, &d, err, errlen);
+
+	if (r != -EAGAIN)
+		return r < 0 ? r : emit(entry, arg);
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - entry), entry);
+	if ((r = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		snprintf(err, errlen, "cannot resolve %s: %s", host, gai_strerror(r));
+		return -ENOENT;
+	}
+	for (ai = res, r = 0; ai && r == 0; ai = ai->ai_next) {
+		const void *p = ai->ai_family == AF_INET ?
+					(const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr :
+					(const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+
+		inet_ntop(ai->ai_family, p, addr, sizeof(addr));
+		snprintf(buf, sizeof(buf), ai->ai_family == AF_INET ? "%s:%s" : "[%s]:%s", addr,
+			 colon + 1);
+		r = emit(buf, arg);
+	}
+	freeaddrinfo(res);
+	return r;
+}
+
+int
+hg_allow_add(struct hg_allow *a, const char *entry, char *err, size_t errlen)
+{
+	struct hg_dest d;
+	int r = hg_dest_parse(entry, &d, err, errlen);
+
+	if (r < 0)
+		return r;
+	if (d.family == AF_UNIX)
+		return add_unix(a, d.path);
+	return hg_allow_add_addr(a, d.family, d.addr, d.prefix, d.port);
 }
 
 int

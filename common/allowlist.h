@@ -17,6 +17,29 @@
 
 struct hg_allow;
 
+/* One parsed destination. */
+struct hg_dest {
+	int family;		/* AF_INET, AF_INET6, or AF_UNIX */
+	uint8_t addr[16];	/* masked to prefix */
+	unsigned prefix;
+	uint16_t port;		/* 0: any */
+	const char *path;	/* AF_UNIX: points into the entry */
+};
+
+/*
+ * Parse ENTRY into D. 0; -EAGAIN when the host is a name; -EINVAL with
+ * the reason in ERR.
+ */
+int hg_dest_parse(const char *entry, struct hg_dest *d, char *err, size_t errlen);
+
+/*
+ * Call EMIT for ENTRY, or, when its host is a name, once per address it
+ * resolves to ("ADDR:PORT" / "[V6]:PORT"): names are looked up once, here.
+ * 0, -EINVAL/-ENOENT with ERR, or EMIT's negative return.
+ */
+int hg_dest_expand(const char *entry, int (*emit)(const char *entry, void *arg), void *arg,
+		   char *err, size_t errlen);
+
 struct hg_allow *hg_allow_new(void);
 void hg_allow_free(struct hg_allow *a);
 

@@ -16,9 +16,7 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,35 +80,10 @@ drop(struct list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* "db.example:5432" -> every address of db.example with port 5432. */
 static int
-resolve_name(struct hg_ctx *ctx, const struct hg_args *a, const char *id, const char *entry,
-	     struct list *out)
+emit(const char *entry, void *arg)
 {
-	const char *colon = strrchr(entry, ':');
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
-	char host[256], addr[INET6_ADDRSTRLEN], buf[320];
-	int r;
-
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - entry), entry);
-	if ((r = getaddrinfo(host, NULL, &hints, &res)) != 0) {
-		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
-			   "use an address, or make the name resolve at start",
-			   "cannot resolve %s: %s", host, gai_strerror(r));
-		return HG_FAIL;
-	}
-	for (ai = res, r = 0; ai && r == 0; ai = ai->ai_next) {
-		const void *p = ai->ai_family == AF_INET ?
-					(const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr :
-					(const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-
-		inet_ntop(ai->ai_family, p, addr, sizeof(addr));
-		snprintf(buf, sizeof(buf), ai->ai_family == AF_INET ? "%s:%s" : "[%s]:%s", addr,
-			 colon + 1);
-		r = push(out, buf);
-	}
-	freeaddrinfo(res);
-	return r < 0 ? HG_ERROR : HG_PASS;
+	return push(arg, entry);
 }
 
 /* Validate every entry and resolve the names into OUT. */
@@ -118,12 +91,9 @@ static int
 resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list *out)
 {
 	size_t n = hg_arg_list_len(ctx, a, "allow");
-	struct hg_allow *scratch = hg_allow_new();
 	char err[384];
 	int r = HG_PASS;
 
-	if (scratch == NULL)
-		return HG_ERROR;
 	if (n > MAX_ENTRIES) {
 		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
 			   "use CIDR ranges", "more than %d destinations", MAX_ENTRIES);
@@ -131,20 +101,20 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list
 	}
 	for (size_t i = 0; i < n && r == HG_PASS; i++) {
 		const char *e = hg_arg_list_at(ctx, a, "allow", i);
-		int x = hg_allow_add(scratch, e, err, sizeof(err));
+		int x = hg_dest_expand(e, emit, out, err, sizeof(err));
 
-		if (x == -EAGAIN)
-			r = resolve_name(ctx, a, id, e, out);
-		else if (x < 0 && x != -ENOMEM) {
-			hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"), NULL, "%s", err);
-			r = HG_FAIL;
-		} else if (x < 0 || push(out, e) < 0)
+		if (x == -ENOMEM) {
 			r = HG_ERROR;
+		} else if (x < 0) {
+			hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
+				   x == -ENOENT ? "use an address, or make the name resolve at start" : NULL,
+				   "%s", err);
+			r = HG_FAIL;
+		}
 	}
 	if (r == HG_PASS && hg_arg_bool(ctx, a, "dns", 0) &&
 	    (push(out, "0.0.0.0/0:53") < 0 || push(out, "[::/0]:53") < 0))
 		r = HG_ERROR;
-	hg_allow_free(scratch);
 	return r;
 }
 
