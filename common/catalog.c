@@ -406,7 +406,7 @@ static const struct hg_catalog_entry catalog[] = {
 	E("HG-013", "hardgate", "HG",
 	  "kernel settings let a core dump through",
 	  CORE, "coredump",
-	  "coredump: a piped kernel.core_pattern ignores RLIMIT_CORE and fs.suid_dumpable=2 dumps non-dumpable processes",
+	  "coredump: a piped (or socket) kernel.core_pattern ignores RLIMIT_CORE, and with fs.suid_dumpable != 0 a later uid change makes the process dumpable again",
 	  "sysctl -w fs.suid_dumpable=0 and persist it in /etc/sysctl.d"),
 	E("HG-014", "hardgate", "HG",
 	  "service runs with more privilege than declared",

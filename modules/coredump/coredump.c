@@ -155,10 +155,10 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	if (suid != 0) {
 		hg_finding(ctx, ID_KERNEL, lv == LEVEL_WARN ? HG_SEV_WARN : HG_SEV_FAIL,
 			   SUID_DUMPABLE, FIX_SUID,
-			   "kernel.core_pattern %s %.*s and fs.suid_dumpable = %ld: a process "
-			   "with dumpable 0 is still dumped once it changes uid, which resets "
-			   "dumpable to %ld, and RLIMIT_CORE does not limit the %s",
-			   how, nlen, name, suid, suid, *pattern == '|' ? "pipe" : "socket");
+			   "kernel.core_pattern %s %.*s and fs.suid_dumpable = %ld: a uid "
+			   "change resets dumpable 0 to %ld, and RLIMIT_CORE does not limit "
+			   "the %s", how, nlen, name, suid, suid,
+			   *pattern == '|' ? "pipe" : "socket");
 		return lv == LEVEL_WARN ? HG_PASS : HG_FAIL;
 	}
 	hg_finding(ctx, ID_KERNEL, HG_SEV_INFO, PATTERN, NULL,
