@@ -180,6 +180,36 @@ test_netout_landlock_stops_raw_connects_to_other_ports(void)
 	CU_ASSERT_EQUAL(hgt_fork(child_landlock, NULL), 0);
 }
 
+/* Landlock "missing": landlock_create_ruleset (444) fails with ENOSYS. */
+static int
+child_no_landlock(void *arg)
+{
+	struct hg_decision *d;
+	int r = 0;
+
+	(void)arg;
+	if (hgt_deny_syscall(444, -1, ENOSYS) < 0)
+		return 9;
+	d = run("allow = [ \"127.0.0.1:1\" ];", HG_STAGE_PROCESS, 1);
+	if (d->status != HG_EXIT_REFUSED ||
+	    !hgt_has(d, "HG-016", HG_SEV_FAIL, "Landlock layer is required but the kernel's "
+			  "Landlock ABI is 0"))
+		r = 1;
+	hg_decision_free(d);
+	d = run("allow = [ \"127.0.0.1:1\" ]; landlock = \"best-effort\";", HG_STAGE_PROCESS, 1);
+	if (d->status != HG_EXIT_ALLOWED ||
+	    !hgt_has(d, "HG-016", HG_SEV_INFO, "Landlock layer is not active"))
+		r = 2;
+	hg_decision_free(d);
+	return r;
+}
+
+static void
+test_netout_refuses_when_landlock_is_missing_unless_best_effort(void)
+{
+	CU_ASSERT_EQUAL(hgt_fork(child_no_landlock, NULL), 0);
+}
+
 void
 hgt_suite_netout(void)
 {
@@ -191,5 +221,6 @@ hgt_suite_netout(void)
 	HGT_ADD(s, test_netout_needs_an_allow_list);
 	HGT_ADD(s, test_netout_landlock_required_refuses_any_port_entries);
 	HGT_ADD(s, test_netout_refuses_unknown_socket_family);
+	HGT_ADD(s, test_netout_refuses_when_landlock_is_missing_unless_best_effort);
 	HGT_ADD(s, test_netout_landlock_stops_raw_connects_to_other_ports);
 }

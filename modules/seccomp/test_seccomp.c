@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -290,6 +291,60 @@ test_seccomp_filters_threads_started_before(void)
 	CU_ASSERT_EQUAL(hgt_fork(child_tsync, NULL), 0);
 }
 
+/* seccomp "missing": prctl(PR_GET_SECCOMP) fails with EINVAL, as without CONFIG_SECCOMP. */
+static int
+child_no_seccomp(void *arg)
+{
+	struct hg_decision *d;
+
+	(void)arg;
+	if (hgt_deny_syscall(157 /* prctl */, PR_GET_SECCOMP, EINVAL) < 0)
+		return 9;
+	d = run("deny = [ \"swapoff\" ];", HG_STAGE_CHECK);
+	return d->status == HG_EXIT_REFUSED &&
+	       hgt_has(d, "HG-015", HG_SEV_FAIL, "the kernel has no seccomp") ? 0 : 1;
+}
+
+static void
+test_seccomp_refuses_when_the_kernel_has_none(void)
+{
+	CU_ASSERT_EQUAL(hgt_fork(child_no_seccomp, NULL), 0);
+}
+
+/* TSYNC fails when another thread has a filter of its own. */
+static void *
+thread_own_filter(void *arg)
+{
+	(void)arg;
+	hgt_deny_syscall(SYS_swapon, -1, EPERM);
+	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+	pause();
+	return NULL;
+}
+
+static int
+child_tsync_fails(void *arg)
+{
+	struct hg_decision *d;
+	pthread_t t;
+
+	(void)arg;
+	if (pthread_create(&t, NULL, thread_own_filter, NULL) != 0)
+		return 9;
+	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	d = run("deny = [ \"swapoff\" ];", HG_STAGE_PROCESS);
+	return d->status == HG_EXIT_REFUSED &&
+	       hgt_has(d, "HG-015", HG_SEV_FAIL, "cannot load the seccomp filter") ? 0 : 1;
+}
+
+static void
+test_seccomp_refuses_when_tsync_fails(void)
+{
+	go = 0;
+	CU_ASSERT_EQUAL(hgt_fork(child_tsync_fails, NULL), 0);
+}
+
 void
 hgt_suite_seccomp(void)
 {
@@ -305,4 +360,6 @@ hgt_suite_seccomp(void)
 	HGT_ADD(s, test_seccomp_kill_action_kills_with_sigsys);
 	HGT_ADD(s, test_seccomp_launcher_compiles_but_does_not_load);
 	HGT_ADD(s, test_seccomp_filters_threads_started_before);
+	HGT_ADD(s, test_seccomp_refuses_when_the_kernel_has_none);
+	HGT_ADD(s, test_seccomp_refuses_when_tsync_fails);
 }

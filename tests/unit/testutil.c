@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <seccomp.h>
 
 #include "run.h"
 #include "testutil.h"
@@ -149,6 +150,25 @@ hgt_fork(int (*fn)(void *), void *arg)
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int
+hgt_deny_syscall(int nr, long arg0, int err)
+{
+	scmp_filter_ctx sc = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (sc == NULL)
+		return -1;
+	if (arg0 < 0)
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO((uint32_t)err), nr, 0);
+	else
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO((uint32_t)err), nr, 1,
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)arg0));
+	if (r == 0)
+		r = seccomp_load(sc);
+	seccomp_release(sc);
+	return r == 0 ? 0 : -1;
 }
 
 int

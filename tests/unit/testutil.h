@@ -41,6 +41,13 @@ void hgt_dump(const struct hg_decision *d);
  */
 int hgt_fork(int (*fn)(void *), void *arg);
 
+/*
+ * Make the kernel look as if it lacked a feature, for fail-closed tests in
+ * a forked child: syscall NR (with first argument ARG0, or any if < 0)
+ * fails with ERR from now on. 0, or -1 if no filter can be installed.
+ */
+int hgt_deny_syscall(int nr, long arg0, int err);
+
 /* 1 when running as root (tests that chown skip otherwise, saying so). */
 int hgt_root(void);
 
