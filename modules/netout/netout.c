@@ -265,6 +265,22 @@ families_apply(struct hg_ctx *ctx, const struct hg_args *a, const char *id)
 	return HG_PASS;
 }
 
+/* hardgate check: say which layers will hold, in one place. */
+static void
+report_layers(struct hg_ctx *ctx, const struct hg_args *a, const char *id, const struct list *l)
+{
+	uint16_t ports[4096];
+	size_t n;
+	int any = ports_of(l, ports, &n, 4096), abi = hg_landlock_abi();
+	int ll = landlock_mode(ctx, a) != 0 && abi >= 4 && !any;
+
+	hg_finding(ctx, id, HG_SEV_INFO, NULL, NULL,
+		   "outbound layers: preload connect()/sendto()/sendmsg() allow-list of %zu "
+		   "destinations; Landlock TCP connect to %zu ports: %s; seccomp socket families "
+		   "and no raw sockets: on; nftables: load `hardgate nft --service %s`",
+		   l->n, n, ll ? "on" : "OFF", hg_service(ctx));
+}
+
 static const char *
 id_of(struct hg_ctx *ctx, const struct hg_args *a)
 {
@@ -287,6 +303,8 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 
 		r = family_mask(ctx, a, id, &mask);
 	}
+	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_CHECK)
+		report_layers(ctx, a, id, &l);
 	drop(&l);
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_PROCESS && !hg_interposed(ctx)) {
 		hg_finding(ctx, id, HG_SEV_FAIL, NULL,

@@ -181,6 +181,11 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 		if (!p.has_user && !p.allow_root)
 			hg_finding(ctx, p.id, HG_SEV_INFO, NULL, NULL,
 				   "no user set: the service will be refused if started as root");
+		else
+			hg_finding(ctx, p.id, HG_SEV_INFO, NULL, NULL,
+				   "runs as uid %u gid %u, capabilities %#llx, no_new_privs %s",
+				   (unsigned)(p.has_user ? p.uid : 0), (unsigned)(p.has_user ? p.gid : 0),
+				   (unsigned long long)p.keep, p.nnp ? "on" : "off");
 		return HG_PASS;
 	}
 	if (!p.has_user && !p.allow_root && (getuid() == 0 || geteuid() == 0)) {

@@ -320,6 +320,12 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 			r = HG_FAIL;
 		seccomp_release(sc);
 	}
+	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_CHECK)
+		hg_finding(ctx, f->id, HG_SEV_INFO, NULL, NULL,
+			   "seccomp %s-list of %zu syscalls, others: %s; loaded last, in the process "
+			   "(hardgate seccomp --service %s --print lists them)",
+			   f->allow_mode ? "allow" : "deny", f->n,
+			   f->allow_mode ? f->action_name : "allowed", hg_service(ctx));
 	release(f);
 	free(f);
 	return r;
