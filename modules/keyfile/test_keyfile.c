@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "testutil.h"
 
 #define ID "DBW-PRE-05"
@@ -30,37 +31,14 @@
 		}						\
 	} while (0)
 
-static char *dir;
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	return 0;
-}
 
 /* Run keyfile with ARGS (the inside of args: { }) at STAGE. */
 static struct hg_decision *
 run_at(const char *args, enum hg_stage stage)
 {
-	char *body, *conf;
-	struct hg_decision *d;
+	struct hg_run_opts o = { .stage = stage };
 
-	if (asprintf(&body, "  svc: { stack = ( { module = \"keyfile\"; control = \"required\"; "
-		     "args: { %s }; } ); };", args) < 0)
-		abort();
-	conf = hgt_policy(dir, "enforce", body);
-	d = hgt_run(conf, "svc", stage, NULL);
-	free(body);
-	free(conf);
-	return d;
+	return hgt_run_module(hgt_dir, "keyfile", args, &o);
 }
 
 /* keyfile on PATH under ID with EXTRA args, in the check stage. */
@@ -139,7 +117,7 @@ gname_of(gid_t gid)
 static void
 test_keyfile_allows_0600_key(void)
 {
-	char *k = key(dir, "k600", 0600);
+	char *k = key(hgt_dir, "k600", 0600);
 
 	expect(k, "mode = \"0600\";", HG_EXIT_ALLOWED, NULL);
 	expect(k, "", HG_EXIT_ALLOWED, NULL);	/* default for a file: 0600 */
@@ -149,7 +127,7 @@ test_keyfile_allows_0600_key(void)
 static void
 test_keyfile_allows_stricter_0400_key(void)
 {
-	char *k = key(dir, "k400", 0400);
+	char *k = key(hgt_dir, "k400", 0400);
 
 	expect(k, "mode = \"0600\";", HG_EXIT_ALLOWED, NULL);
 	free(k);
@@ -158,7 +136,7 @@ test_keyfile_allows_stricter_0400_key(void)
 static void
 test_keyfile_refuses_group_readable_key(void)
 {
-	char *k = key(dir, "k640", 0640);
+	char *k = key(hgt_dir, "k640", 0640);
 	struct hg_decision *d = run_path(k, "mode = \"0600\";");
 	char msg[4200], fix[4200];
 
@@ -179,7 +157,7 @@ test_keyfile_refuses_group_readable_key(void)
 static void
 test_keyfile_refuses_world_readable_key(void)
 {
-	char *k = key(dir, "k644", 0644);
+	char *k = key(hgt_dir, "k644", 0644);
 
 	expect(k, "", HG_EXIT_REFUSED, "is mode 0644, must be 0600 or stricter");
 	expect(k, "mode = \"0600\";", HG_EXIT_REFUSED, "is mode 0644, must be 0600 or stricter");
@@ -189,7 +167,7 @@ test_keyfile_refuses_world_readable_key(void)
 static void
 test_keyfile_allows_group_read_when_policy_says(void)
 {
-	char *k = key(dir, "k640b", 0640);
+	char *k = key(hgt_dir, "k640b", 0640);
 
 	expect(k, "mode = \"0640\";", HG_EXIT_ALLOWED, NULL);
 	/* 0604 allows as many bits, but not these: a mask, not a number */
@@ -200,7 +178,7 @@ test_keyfile_allows_group_read_when_policy_says(void)
 static void
 test_keyfile_refuses_setuid_bit(void)
 {
-	char *k = key(dir, "ksuid", 0600);
+	char *k = key(hgt_dir, "ksuid", 0600);
 
 	CU_ASSERT_EQUAL(chmod(k, 04600), 0);
 	expect(k, "", HG_EXIT_REFUSED, "is mode 4600, must be 0600 or stricter");
@@ -210,7 +188,7 @@ test_keyfile_refuses_setuid_bit(void)
 static void
 test_keyfile_reports_under_default_id(void)
 {
-	char *k = key(dir, "kdef", 0644), args[4200];
+	char *k = key(hgt_dir, "kdef", 0644), args[4200];
 	struct hg_decision *d;
 
 	snprintf(args, sizeof(args), "path = \"%s\";", k);
@@ -224,7 +202,7 @@ test_keyfile_reports_under_default_id(void)
 static void
 test_keyfile_refuses_in_every_stage(void)
 {
-	char *k = key(dir, "kstage", 0644), args[4200];
+	char *k = key(hgt_dir, "kstage", 0644), args[4200];
 	enum hg_stage stages[] = { HG_STAGE_CHECK, HG_STAGE_LAUNCHER, HG_STAGE_PROCESS };
 
 	snprintf(args, sizeof(args), "path = \"%s\"; id = \"" ID "\";", k);
@@ -250,9 +228,9 @@ test_keyfile_refuses_in_every_stage(void)
 static void
 test_keyfile_allows_0700_dir(void)
 {
-	char *d = subdir(dir, "data700", 0700);
+	char *d = subdir(hgt_dir, "data700", 0700);
 
-	expect(d, "type = \"dir\";", HG_EXIT_ALLOWED, NULL);	/* default for a dir: 0700 */
+	expect(d, "type = \"dir\";", HG_EXIT_ALLOWED, NULL);	/* default for a hgt_dir: 0700 */
 	expect(d, "type = \"dir\"; mode = \"0700\";", HG_EXIT_ALLOWED, NULL);
 	free(d);
 }
@@ -260,7 +238,7 @@ test_keyfile_allows_0700_dir(void)
 static void
 test_keyfile_refuses_group_readable_dir(void)
 {
-	char *d = subdir(dir, "data750", 0750);
+	char *d = subdir(hgt_dir, "data750", 0750);
 
 	expect(d, "type = \"dir\";", HG_EXIT_REFUSED, "is mode 0750, must be 0700 or stricter");
 	expect(d, "type = \"dir\"; mode = \"0700\";", HG_EXIT_REFUSED,
@@ -272,7 +250,7 @@ test_keyfile_refuses_group_readable_dir(void)
 static void
 test_keyfile_refuses_dir_where_file_expected(void)
 {
-	char *d = subdir(dir, "notafile", 0700), sub[4200];
+	char *d = subdir(hgt_dir, "notafile", 0700), sub[4200];
 
 	snprintf(sub, sizeof(sub), "%s is not a regular file", d);
 	expect(d, "", HG_EXIT_REFUSED, sub);
@@ -283,7 +261,7 @@ test_keyfile_refuses_dir_where_file_expected(void)
 static void
 test_keyfile_refuses_file_where_dir_expected(void)
 {
-	char *k = key(dir, "notadir", 0600), sub[4200];
+	char *k = key(hgt_dir, "notadir", 0600), sub[4200];
 
 	snprintf(sub, sizeof(sub), "%s is not a directory", k);
 	expect(k, "type = \"dir\";", HG_EXIT_REFUSED, sub);
@@ -293,7 +271,7 @@ test_keyfile_refuses_file_where_dir_expected(void)
 static void
 test_keyfile_refuses_missing_key(void)
 {
-	char *k = hgt_path(dir, "absent.key"), sub[4200];
+	char *k = hgt_path(hgt_dir, "absent.key"), sub[4200];
 	struct hg_decision *d;
 
 	snprintf(sub, sizeof(sub), "%s: No such file or directory", k);
@@ -327,7 +305,7 @@ test_keyfile_refuses_wrong_owner(void)
 	struct hg_decision *d;
 
 	NEED_ROOT();
-	k = key(dir, "kown", 0600);
+	k = key(hgt_dir, "kown", 0600);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
 	d = run_path(k, "owner = \"root\";");
 	snprintf(sub, sizeof(sub), "is owned by uid %u (%s), must be owned by root (uid 0)",
@@ -349,7 +327,7 @@ test_keyfile_allows_matching_non_root_owner(void)
 	char *k, owner[64];
 
 	NEED_ROOT();
-	k = key(dir, "kmine", 0600);
+	k = key(hgt_dir, "kmine", 0600);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
 	snprintf(owner, sizeof(owner), "owner = \"%u\";", OTHER);
 	expect(k, owner, HG_EXIT_ALLOWED, NULL);
@@ -367,7 +345,7 @@ test_keyfile_refuses_wrong_group(void)
 	struct hg_decision *d;
 
 	NEED_ROOT();
-	k = key(dir, "kgrp", 0600);
+	k = key(hgt_dir, "kgrp", 0600);
 	CU_ASSERT_EQUAL(chown(k, 0, OTHER), 0);
 	d = run_path(k, "group = \"root\";");
 	snprintf(sub, sizeof(sub), "has group gid %u (%s), must have group root (gid 0)",
@@ -387,7 +365,7 @@ test_keyfile_allows_matching_group(void)
 	char *k, group[64];
 
 	NEED_ROOT();
-	k = key(dir, "kgrp2", 0640);
+	k = key(hgt_dir, "kgrp2", 0640);
 	CU_ASSERT_EQUAL(chown(k, 0, OTHER), 0);
 	snprintf(group, sizeof(group), "mode = \"0640\"; group = \"%u\";", OTHER);
 	expect(k, group, HG_EXIT_ALLOWED, NULL);
@@ -399,7 +377,7 @@ test_keyfile_allows_matching_group(void)
 static void
 test_keyfile_refuses_unknown_owner(void)
 {
-	char *k = key(dir, "kacct", 0600);
+	char *k = key(hgt_dir, "kacct", 0600);
 	struct hg_decision *d = run_path(k, "owner = \"no-such-user-hg\";");
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
@@ -415,7 +393,7 @@ test_keyfile_refuses_unknown_owner(void)
 static void
 test_keyfile_refuses_unknown_group(void)
 {
-	char *k = key(dir, "kacctg", 0600);
+	char *k = key(hgt_dir, "kacctg", 0600);
 	struct hg_decision *d = run_path(k, "group = \"no-such-group-hg\";");
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
@@ -435,7 +413,7 @@ test_keyfile_reports_every_problem(void)
 	struct hg_decision *d;
 
 	NEED_ROOT();
-	k = key(dir, "kmany", 0644);
+	k = key(hgt_dir, "kmany", 0644);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
 	d = run_path(k, "owner = \"root\"; group = \"root\";");
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
@@ -457,7 +435,7 @@ test_keyfile_reports_every_problem(void)
 static void
 test_keyfile_reports_both_unknown_accounts(void)
 {
-	char *k = key(dir, "kboth", 0600);
+	char *k = key(hgt_dir, "kboth", 0600);
 	struct hg_decision *d = run_path(k, "owner = \"no-such-user-hg\"; group = \"no-such-group-hg\";");
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
@@ -472,7 +450,7 @@ test_keyfile_reports_both_unknown_accounts(void)
 static void
 test_keyfile_refuses_symlinked_key_by_default(void)
 {
-	char *k = key(dir, "real.key", 0600), *l = hgt_path(dir, "link.key"), sub[4200];
+	char *k = key(hgt_dir, "real.key", 0600), *l = hgt_path(hgt_dir, "link.key"), sub[4200];
 
 	CU_ASSERT_EQUAL(symlink(k, l), 0);
 	snprintf(sub, sizeof(sub), "%s is a symbolic link", l);
@@ -485,7 +463,7 @@ test_keyfile_refuses_symlinked_key_by_default(void)
 static void
 test_keyfile_follows_symlinked_key_when_allowed(void)
 {
-	char *k = key(dir, "real2.key", 0600), *l = hgt_path(dir, "link2.key");
+	char *k = key(hgt_dir, "real2.key", 0600), *l = hgt_path(hgt_dir, "link2.key");
 
 	CU_ASSERT_EQUAL(symlink("real2.key", l), 0);
 	expect(l, "follow_symlinks = true;", HG_EXIT_ALLOWED, NULL);
@@ -499,8 +477,8 @@ test_keyfile_follows_symlinked_key_when_allowed(void)
 static void
 test_keyfile_refuses_followed_symlink_into_untrusted_dir(void)
 {
-	char *gw = subdir(dir, "gwtarget", 0755), *k = key(gw, "key", 0600);
-	char *l = hgt_path(dir, "link3.key"), sub[4200];
+	char *gw = subdir(hgt_dir, "gwtarget", 0755), *k = key(gw, "key", 0600);
+	char *l = hgt_path(hgt_dir, "link3.key"), sub[4200];
 
 	CU_ASSERT_EQUAL(chmod(gw, 0777), 0);
 	CU_ASSERT_EQUAL(symlink(k, l), 0);
@@ -516,7 +494,7 @@ test_keyfile_refuses_followed_symlink_into_untrusted_dir(void)
 static void
 test_keyfile_refuses_group_writable_parent(void)
 {
-	char *sub = subdir(dir, "gw", 0755), *k = key(sub, "key", 0600), msg[4200];
+	char *sub = subdir(hgt_dir, "gw", 0755), *k = key(sub, "key", 0600), msg[4200];
 	struct hg_decision *d;
 
 	CU_ASSERT_EQUAL(chmod(sub, 0775), 0);
@@ -536,7 +514,7 @@ test_keyfile_refuses_group_writable_parent(void)
 static void
 test_keyfile_refuses_world_writable_parent_without_sticky_bit(void)
 {
-	char *sub = subdir(dir, "ww", 0755), *k = key(sub, "key", 0600), msg[4200];
+	char *sub = subdir(hgt_dir, "ww", 0755), *k = key(sub, "key", 0600), msg[4200];
 
 	CU_ASSERT_EQUAL(chmod(sub, 0777), 0);
 	snprintf(msg, sizeof(msg), "directory %s is mode 0777, group/world-writable", sub);
@@ -551,7 +529,7 @@ test_keyfile_refuses_parent_owned_by_other_uid(void)
 	char *sub, *k, msg[4200];
 
 	NEED_ROOT();
-	sub = subdir(dir, "other", 0755);
+	sub = subdir(hgt_dir, "other", 0755);
 	k = key(sub, "key", 0600);
 	CU_ASSERT_EQUAL(chown(sub, OTHER, OTHER), 0);
 	snprintf(msg, sizeof(msg), "directory %s is owned by uid %u, must be owned by root",
@@ -569,7 +547,7 @@ test_keyfile_allows_parent_owned_by_policy_owner(void)
 	char *sub, *k, owner[64];
 
 	NEED_ROOT();
-	sub = subdir(dir, "mine", 0700);
+	sub = subdir(hgt_dir, "mine", 0700);
 	k = key(sub, "key", 0600);
 	CU_ASSERT_EQUAL(chown(sub, OTHER, OTHER), 0);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
@@ -619,7 +597,7 @@ test_keyfile_refuses_foreign_entry_in_sticky_dir(void)
 	expect(k, "", HG_EXIT_REFUSED, msg);
 	unlink(k);
 	/* the same in a sticky directory of our own; root's entries are fine */
-	sticky = subdir(dir, "sticky", 01777);
+	sticky = subdir(hgt_dir, "sticky", 01777);
 	k2 = key(sticky, "key", 0600);
 	expect(k2, "", HG_EXIT_ALLOWED, NULL);
 	CU_ASSERT_EQUAL(chown(k2, OTHER, OTHER), 0);
@@ -633,7 +611,7 @@ test_keyfile_refuses_foreign_entry_in_sticky_dir(void)
 void
 hgt_suite_keyfile(void)
 {
-	CU_pSuite s = CU_add_suite("keyfile", setup, teardown);
+	CU_pSuite s = CU_add_suite("keyfile", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_keyfile_allows_0600_key);
 	HGT_ADD(s, test_keyfile_allows_stricter_0400_key);

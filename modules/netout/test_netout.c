@@ -16,49 +16,13 @@
 #include "run.h"
 #include "testutil.h"
 
-static char *dir;
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	return 0;
-}
-
-static char *
-policy(const char *args)
-{
-	char *body, *conf;
-
-	if (asprintf(&body, "  svc: { stack = ( { module = \"netout\"; control = \"required\"; "
-		     "args: { %s }; } ); };", args) < 0)
-		abort();
-	conf = hgt_policy(dir, "enforce", body);
-	free(body);
-	return conf;
-}
 
 static struct hg_decision *
 run(const char *args, enum hg_stage stage, int interposed)
 {
-	char *conf = policy(args);
-	struct hg_run_opts o = { .conf = conf, .service = "svc", .stage = stage,
-				 .interposed = interposed };
-	struct hg_decision *d = NULL;
+	struct hg_run_opts o = { .stage = stage, .interposed = interposed };
 
-	if (hg_run(&o, &d) < 0)
-		abort();
-	if (d->status != HG_EXIT_ALLOWED)
-		hgt_dump(d);
-	free(conf);
-	return d;
+	return hgt_run_module(hgt_dir, "netout", args, &o);
 }
 
 static void
@@ -215,7 +179,7 @@ test_netout_refuses_when_landlock_is_missing_unless_best_effort(void)
 void
 hgt_suite_netout(void)
 {
-	CU_pSuite s = CU_add_suite("netout", setup, teardown);
+	CU_pSuite s = CU_add_suite("netout", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_netout_accepts_addresses_ranges_sockets_and_local_names);
 	HGT_ADD(s, test_netout_refuses_a_malformed_destination);

@@ -16,40 +16,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "testutil.h"
 
-static char *dir;
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	return 0;
-}
 
 static struct hg_decision *
 run(const char *args, enum hg_stage stage)
 {
-	char *body, *conf;
-	struct hg_decision *d;
+	struct hg_run_opts o = { .stage = stage };
 
-	if (asprintf(&body, "  svc: { stack = ( { module = \"privs\"; control = \"required\"; "
-		     "args: { %s }; } ); };", args) < 0)
-		abort();
-	conf = hgt_policy(dir, "enforce", body);
-	d = hgt_run(conf, "svc", stage, NULL);
-	if (d->status != HG_EXIT_ALLOWED)
-		hgt_dump(d);
-	free(body);
-	free(conf);
-	return d;
+	return hgt_run_module(hgt_dir, "privs", args, &o);
 }
 
 static uint64_t
@@ -167,7 +143,7 @@ test_privs_refuses_root_without_user(void)
 static int
 child_allow_root(void *arg)
 {
-	char *f = hgt_write(dir, "owned", "x", 0644);
+	char *f = hgt_write(hgt_dir, "owned", "x", 0644);
 	struct hg_decision *d;
 	int r = 0;
 
@@ -279,7 +255,7 @@ test_privs_check_stage_changes_nothing(void)
 void
 hgt_suite_privs(void)
 {
-	CU_pSuite s = CU_add_suite("privs", setup, teardown);
+	CU_pSuite s = CU_add_suite("privs", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_privs_drops_to_user_and_verifies);
 	HGT_ADD(s, test_privs_keeps_only_declared_caps);

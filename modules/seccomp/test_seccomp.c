@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "sysgroups.h"
 #include "testutil.h"
 
@@ -102,18 +103,14 @@ test_seccomp_groups_refuse_cycles(void)
 static struct hg_decision *
 run(const char *args, enum hg_stage stage)
 {
-	char *body, *conf;
+	struct hg_run_opts o = { .stage = stage };
 	struct hg_decision *d;
+	char *full;
 
-	if (asprintf(&body, "  svc: { stack = ( { module = \"seccomp\"; control = \"required\"; "
-		     "args: { groups_file = \"%s\"; %s }; } ); };", groups, args) < 0)
+	if (asprintf(&full, "groups_file = \"%s\"; %s", groups, args) < 0)
 		abort();
-	conf = hgt_policy(dir, "enforce", body);
-	d = hgt_run(conf, "svc", stage, NULL);
-	if (d->status != HG_EXIT_ALLOWED)
-		hgt_dump(d);
-	free(body);
-	free(conf);
+	d = hgt_run_module(dir, "seccomp", full, &o);
+	free(full);
 	return d;
 }
 
@@ -147,21 +144,10 @@ test_seccomp_refuses_untrusted_groups_file(void)
 	struct hg_decision *d;
 
 	snprintf(args, sizeof(args), "deny = [ \"@a\" ]; groups_file = \"%s\";", copy);
-	/* groups_file given twice would be a libconfig error: build the body by hand */
-	{
-		char *body, *conf;
-
-		if (asprintf(&body, "  svc: { stack = ( { module = \"seccomp\"; control = "
-			     "\"required\"; args: { %s }; } ); };", args) < 0)
-			abort();
-		conf = hgt_policy(dir, "enforce", body);
-		d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
-		CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
-		CU_ASSERT_TRUE(hgt_has(d, "HG-015", HG_SEV_FAIL, "group/world-writable"));
-		hg_decision_free(d);
-		free(body);
-		free(conf);
-	}
+	d = hgt_run_module(dir, "seccomp", args, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-015", HG_SEV_FAIL, "group/world-writable"));
+	hg_decision_free(d);
 	free(copy);
 }
 

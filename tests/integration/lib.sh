@@ -96,6 +96,20 @@ wait_until() {
 	return 1
 }
 
+# listener HOST PORT [PREFIX...]: accept and close connections on HOST:PORT
+# in the background for at most 120 s; PREFIX runs it (ip netns exec NS).
+listener() {
+	local host=$1 port=$2
+	shift 2
+	"$@" timeout 120 python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64)
+while True:
+    c, _ = s.accept(); c.close()' "$host" "$port" &
+	hg_pids+=("$!")
+}
+
 finish() {
 	echo "$hg_pass passed, $hg_fail failed"
 	[ "$hg_fail" -eq 0 ]

@@ -28,15 +28,8 @@ ip -n "$A" link set "va$$" up
 ip -n "$B" link set "vb$$" up
 
 ok_port=18080 bad_port=18081
-for p in $ok_port $bad_port; do
-	ip netns exec "$B" timeout 120 python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.213.0.2", int(sys.argv[1]))); s.listen(16)
-while True:
-    c, _ = s.accept(); c.close()' "$p" &
-	hg_pids+=("$!")
-done
+listener 10.213.0.2 $ok_port ip netns exec "$B"
+listener 10.213.0.2 $bad_port ip netns exec "$B"
 wait_until 5 bash -c "ip netns exec $B ss -Hltn 'sport = :$bad_port' | grep -q ." || skip "listeners did not start"
 
 write_policy "$tmp/hardgate.conf" <<CONF
@@ -50,35 +43,16 @@ services: {
 };
 CONF
 
-cat >"$tmp/client.py" <<'PY'
-import ctypes, errno, socket, struct, sys
-host, ok, bad = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def tcp(port):
-    s = socket.socket(); s.settimeout(3)
-    try:
-        s.connect((host, port)); return "connected"
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e.errno))
-    finally:
-        s.close()
-print("allowed:", tcp(ok))
-print("forbidden:", tcp(bad))
-libc = ctypes.CDLL(None, use_errno=True)
-s = socket.socket()
-sa = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(bad), socket.inet_aton(host))
-r = libc.syscall(42, s.fileno(), ctypes.c_char_p(sa), len(sa))  # SYS_connect, x86_64
-print("raw syscall:", "connected" if r == 0 else errno.errorcode.get(ctypes.get_errno()))
-PY
-chmod 644 "$tmp/client.py"
+client=$(dirname "$0")/netclient.py
 [ "$(uname -m)" = x86_64 ] || skip "the raw-syscall client is written for x86_64"
 
-client() {
+run_client() {
 	run ip netns exec "$A" "$hg" exec --conf "$tmp/hardgate.conf" --service agent \
-		--preload "$preload" -- /usr/bin/python3 "$tmp/client.py" 10.213.0.2 $ok_port $bad_port
+		--preload "$preload" -- /usr/bin/python3 "$client" 10.213.0.2 $ok_port $bad_port
 }
 
 echo "# without the nftables layer"
-client
+run_client
 expect_out "^allowed: connected$" "the allowed listener in the other namespace is reached"
 expect_out "^forbidden: EACCES$" "libc connect() to the forbidden one is refused by the preload"
 expect_out "^raw syscall: connected$" "a raw connect(2) gets through: the preload layer alone does not stop it"
@@ -87,10 +61,10 @@ echo "# with hardgate nft's ruleset loaded in the client's namespace"
 expect_status 0 "hardgate nft prints a ruleset" "$hg" nft --conf "$tmp/hardgate.conf" --service agent
 cp "$tmp/out" "$tmp/rules.nft"
 expect_status 0 "nft loads it" ip netns exec "$A" nft -f "$tmp/rules.nft"
-client
+run_client
 expect_out "^allowed: connected$" "the allowed listener is still reached"
 expect_out "^raw syscall: EHOSTUNREACH$" "the raw connect(2) is stopped in the kernel (nftables reject: EHOSTUNREACH)"
-run ip netns exec "$A" python3 "$tmp/client.py" 10.213.0.2 $ok_port $bad_port
+run ip netns exec "$A" python3 "$client" 10.213.0.2 $ok_port $bad_port
 expect_out "^raw syscall: connected$" "another uid (root) is not matched by the service's rules"
 run ip netns exec "$A" nft list ruleset
 expect_out "counter packets [1-9]" "the drop counter saw the service's packets"

@@ -10,16 +10,8 @@ preload=$HG_PRELOAD_TEST
 ok_port=$(free_port)
 bad_port=$(free_port)
 while [ "$bad_port" = "$ok_port" ]; do bad_port=$(free_port); done
-# Two listeners that accept and close, gone after 60 s whatever happens.
-for p in "$ok_port" "$bad_port"; do
-	timeout 60 python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
-while True:
-    c, _ = s.accept(); c.close()' "$p" &
-	hg_pids+=("$!")
-done
+listener 127.0.0.1 "$ok_port"
+listener 127.0.0.1 "$bad_port"
 wait_until 5 listening "$ok_port" && wait_until 5 listening "$bad_port" || skip "listeners did not start"
 
 write_policy "$tmp/hardgate.conf" <<CONF
@@ -32,40 +24,16 @@ services: {
 };
 CONF
 
-cat >"$tmp/client.py" <<'PY'
-import ctypes, errno, socket, struct, sys
-ok, bad = int(sys.argv[1]), int(sys.argv[2])
-def tcp(port):
-    s = socket.socket()
-    try:
-        s.connect(("127.0.0.1", port)); return "connected"
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e.errno))
-    finally:
-        s.close()
-print("allowed:", tcp(ok))
-print("forbidden:", tcp(bad))
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-try:
-    u.sendto(b"x", ("127.0.0.1", bad)); print("udp: sent")
-except OSError as e:
-    print("udp:", errno.errorcode.get(e.errno))
-# connect(2) straight through syscall(2), around libc and the preload
-libc = ctypes.CDLL(None, use_errno=True)
-s = socket.socket()
-sa = struct.pack("<HH4s8x", socket.AF_INET, socket.htons(bad), socket.inet_aton("127.0.0.1"))
-r = libc.syscall(42, s.fileno(), ctypes.c_char_p(sa), len(sa))  # SYS_connect on x86_64
-print("raw syscall:", "connected" if r == 0 else errno.errorcode.get(ctypes.get_errno()))
-PY
+client=$(dirname "$0")/netclient.py
 
 for way in preload exec; do
 	echo "# client under $way"
 	if [ "$way" = preload ]; then
 		run env LD_PRELOAD="$preload" HARDGATE_CONF="$tmp/hardgate.conf" HARDGATE_SERVICE=agent \
-			python3 "$tmp/client.py" "$ok_port" "$bad_port"
+			python3 "$client" 127.0.0.1 "$ok_port" "$bad_port"
 	else
 		run "$hg" exec --conf "$tmp/hardgate.conf" --service agent --preload "$preload" -- \
-			python3 "$tmp/client.py" "$ok_port" "$bad_port"
+			python3 "$client" 127.0.0.1 "$ok_port" "$bad_port"
 	fi
 	check "$way: the client ran (exit $st)" test "$st" -eq 0
 	expect_out "^allowed: connected$" "$way: the allowed listener is reached"
@@ -79,7 +47,7 @@ done
 
 echo "# the preload layer alone (landlock = off)"
 run env LD_PRELOAD="$preload" HARDGATE_CONF="$tmp/hardgate.conf" HARDGATE_SERVICE=agent-preload-only \
-	python3 "$tmp/client.py" "$ok_port" "$bad_port"
+	python3 "$client" 127.0.0.1 "$ok_port" "$bad_port"
 expect_out "^forbidden: EACCES$" "libc connect() is still refused"
 if [ "$(uname -m)" = x86_64 ]; then
 	expect_out "^raw syscall: connected$" "a raw connect(2) is NOT stopped by the preload layer alone"

@@ -32,21 +32,6 @@
 		}						\
 	} while (0)
 
-static char *dir;
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	return 0;
-}
 
 /* Trust of the tests: id HG-001, the running user, no final symlink. */
 static struct hg_trust
@@ -139,7 +124,7 @@ test_safefile_refuses_overlong_paths(void)
 	size_t n;
 
 	/* one component longer than NAME_MAX */
-	n = (size_t)snprintf(path, sizeof(path), "%s/", dir);
+	n = (size_t)snprintf(path, sizeof(path), "%s/", hgt_dir);
 	memset(path + n, 'a', NAME_MAX + 1);
 	path[n + NAME_MAX + 1] = '\0';
 	CU_ASSERT_EQUAL(open_ro(path, &t, &e), -ENAMETOOLONG);
@@ -155,7 +140,7 @@ test_safefile_refuses_overlong_paths(void)
 static void
 test_safefile_reads_what_it_checked(void)
 {
-	char *f = hgt_write(dir, "a.conf", "hello\n", 0644), *buf = NULL;
+	char *f = hgt_write(hgt_dir, "a.conf", "hello\n", 0644), *buf = NULL;
 	struct hg_trust t = trust(HG_WANT_FILE);
 	struct hg_error e = { 0 };
 	struct stat st, st2;
@@ -179,7 +164,7 @@ test_safefile_reads_what_it_checked(void)
 static void
 test_safefile_opens_o_path_without_reading(void)
 {
-	char *f = hgt_write(dir, "p.key", "k", 0600), *buf = NULL;
+	char *f = hgt_write(hgt_dir, "p.key", "k", 0600), *buf = NULL;
 	struct hg_trust t = trust(HG_WANT_FILE);
 	struct hg_error e = { 0 };
 	struct stat st;
@@ -197,7 +182,7 @@ test_safefile_opens_o_path_without_reading(void)
 static void
 test_safefile_read_fd_bounds_size(void)
 {
-	char *f = hgt_write(dir, "b.conf", "0123456789", 0644), *e0 = hgt_write(dir, "e", "", 0644);
+	char *f = hgt_write(hgt_dir, "b.conf", "0123456789", 0644), *e0 = hgt_write(hgt_dir, "e", "", 0644);
 	char *buf = NULL;
 	size_t len = 99;
 	int fd = open(f, O_RDONLY);
@@ -230,7 +215,7 @@ test_safefile_read_fd_refuses_non_regular(void)
 
 	CU_ASSERT_EQUAL(hg_read_fd(fd, 10, &buf, &len), -EINVAL);
 	close(fd);
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	fd = open(hgt_dir, O_RDONLY | O_DIRECTORY);
 	CU_ASSERT_EQUAL(hg_read_fd(fd, 10, &buf, &len), -EINVAL);
 	close(fd);
 	CU_ASSERT_EQUAL(hg_read_fd(-1, 10, &buf, &len), -EBADF);
@@ -242,8 +227,8 @@ test_safefile_read_fd_refuses_non_regular(void)
 static void
 test_safefile_follows_symlink_in_the_middle(void)
 {
-	char *real = hgt_path(dir, "real"), *link = hgt_path(dir, "link"), *f, path[PATH_MAX];
-	char *base = strrchr(dir, '/') + 1, target[PATH_MAX], *c;
+	char *real = hgt_path(hgt_dir, "real"), *link = hgt_path(hgt_dir, "link"), *f, path[PATH_MAX];
+	char *base = strrchr(hgt_dir, '/') + 1, target[PATH_MAX], *c;
 
 	mkdir(real, 0755);
 	f = hgt_write(real, "x.conf", "x", 0644);
@@ -268,20 +253,20 @@ test_safefile_follows_symlink_in_the_middle(void)
 static void
 test_safefile_resolves_dotdot_and_dot(void)
 {
-	char *sub = hgt_path(dir, "sub"), *f = hgt_write(dir, "y.conf", "y", 0644), path[PATH_MAX];
+	char *sub = hgt_path(hgt_dir, "sub"), *f = hgt_write(hgt_dir, "y.conf", "y", 0644), path[PATH_MAX];
 	struct hg_trust t = trust(HG_WANT_FILE);
 	struct hg_error e;
 
 	mkdir(sub, 0755);
-	snprintf(path, sizeof(path), "%s/./sub/../y.conf", dir);
+	snprintf(path, sizeof(path), "%s/./sub/../y.conf", hgt_dir);
 	CU_ASSERT_TRUE(open_ro(path, &t, &e) >= 0);
-	snprintf(path, sizeof(path), "%s//sub//..//y.conf", dir);
+	snprintf(path, sizeof(path), "%s//sub//..//y.conf", hgt_dir);
 	CU_ASSERT_TRUE(open_ro(path, &t, &e) >= 0);
-	snprintf(path, sizeof(path), "/../..%s/y.conf", dir);	/* ".." of / is / */
+	snprintf(path, sizeof(path), "/../..%s/y.conf", hgt_dir);	/* ".." of / is / */
 	CU_ASSERT_TRUE(open_ro(path, &t, &e) >= 0);
-	snprintf(path, sizeof(path), "%s/sub/../nothere", dir);
+	snprintf(path, sizeof(path), "%s/sub/../nothere", hgt_dir);
 	CU_ASSERT_EQUAL(open_ro(path, &t, &e), -ENOENT);
-	snprintf(path, sizeof(path), "%s/nothere", dir);
+	snprintf(path, sizeof(path), "%s/nothere", hgt_dir);
 	CU_ASSERT_STRING_EQUAL(e.where, path);	/* named as resolved */
 	free(sub);
 	free(f);
@@ -290,16 +275,16 @@ test_safefile_resolves_dotdot_and_dot(void)
 static void
 test_safefile_dotdot_after_symlink_is_target_parent(void)
 {
-	char *a = hgt_path(dir, "a"), *b, *l = hgt_path(dir, "l"), *f1, *f2, *c, path[PATH_MAX];
+	char *a = hgt_path(hgt_dir, "a"), *b, *l = hgt_path(hgt_dir, "l"), *f1, *f2, *c, path[PATH_MAX];
 
 	/* DIR/l -> a/b: "l/.." is DIR/a (as the kernel has it), not DIR */
 	mkdir(a, 0755);
 	b = hgt_path(a, "b");
 	mkdir(b, 0755);
 	f1 = hgt_write(a, "f", "in a\n", 0644);
-	f2 = hgt_write(dir, "f", "in dir\n", 0644);
+	f2 = hgt_write(hgt_dir, "f", "in hgt_dir\n", 0644);
 	CU_ASSERT_EQUAL(symlink("a/b", l), 0);
-	snprintf(path, sizeof(path), "%s/l/../f", dir);
+	snprintf(path, sizeof(path), "%s/l/../f", hgt_dir);
 	c = slurp(path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_STRING_EQUAL(c, "in a\n");
@@ -314,7 +299,7 @@ test_safefile_dotdot_after_symlink_is_target_parent(void)
 static void
 test_safefile_refuses_symlink_loop(void)
 {
-	char *a = hgt_path(dir, "loopa"), *b = hgt_path(dir, "loopb"), *s = hgt_path(dir, "self");
+	char *a = hgt_path(hgt_dir, "loopa"), *b = hgt_path(hgt_dir, "loopb"), *s = hgt_path(hgt_dir, "self");
 	struct hg_trust t = trust(HG_WANT_FILE), follow = t;
 	struct hg_error e;
 	char path[PATH_MAX];
@@ -338,7 +323,7 @@ test_safefile_refuses_symlink_loop(void)
 static void
 test_safefile_final_symlink_only_when_allowed(void)
 {
-	char *f = hgt_write(dir, "t.conf", "t", 0644), *l = hgt_path(dir, "l.conf"), msg[PATH_MAX + 32];
+	char *f = hgt_write(hgt_dir, "t.conf", "t", 0644), *l = hgt_path(hgt_dir, "l.conf"), msg[PATH_MAX + 32];
 	struct hg_trust t = trust(HG_WANT_FILE), follow = t;
 	struct hg_error e;
 
@@ -358,7 +343,7 @@ test_safefile_final_symlink_only_when_allowed(void)
 static void
 test_safefile_walks_the_target_of_a_final_symlink(void)
 {
-	char *w = hgt_path(dir, "ww"), *f, *l = hgt_path(dir, "to-ww"), msg[PATH_MAX + 64];
+	char *w = hgt_path(hgt_dir, "ww"), *f, *l = hgt_path(hgt_dir, "to-ww"), msg[PATH_MAX + 64];
 	struct hg_trust follow = trust(HG_WANT_FILE);
 	struct hg_error e;
 
@@ -379,7 +364,7 @@ test_safefile_walks_the_target_of_a_final_symlink(void)
 static void
 test_safefile_wants_the_right_type(void)
 {
-	char *sub = hgt_path(dir, "d"), *f = hgt_write(dir, "z", "z", 0644), path[PATH_MAX];
+	char *sub = hgt_path(hgt_dir, "d"), *f = hgt_write(hgt_dir, "z", "z", 0644), path[PATH_MAX];
 	char msg[PATH_MAX + 32];
 	struct hg_trust t = trust(HG_WANT_FILE), want_dir = trust(HG_WANT_DIR);
 	struct hg_trust any = trust(HG_WANT_ANY);
@@ -413,7 +398,7 @@ test_safefile_wants_the_right_type(void)
 static void
 test_safefile_names_the_untrusted_directory(void)
 {
-	char *sub = hgt_path(dir, "w"), *f, path[PATH_MAX], msg[PATH_MAX + 64];
+	char *sub = hgt_path(hgt_dir, "w"), *f, path[PATH_MAX], msg[PATH_MAX + 64];
 	struct hg_trust t = trust(HG_WANT_FILE);
 	struct hg_error e;
 
@@ -442,7 +427,7 @@ test_safefile_names_the_untrusted_directory(void)
 static void
 test_safefile_allows_own_entries_in_sticky_dir(void)
 {
-	char *s = hgt_path(dir, "sticky"), *f;
+	char *s = hgt_path(hgt_dir, "sticky"), *f;
 	struct hg_trust t = trust(HG_WANT_FILE);
 	struct hg_error e;
 
@@ -467,7 +452,7 @@ test_safefile_refuses_foreign_entries_in_sticky_dir(void)
 	NEED_ROOT();
 	follow.follow_final = 1;
 	mine.owner = OTHER;
-	s = hgt_path(dir, "sticky2");
+	s = hgt_path(hgt_dir, "sticky2");
 	mkdir(s, 0755);
 	chmod(s, 01777);
 	f = hgt_write(s, "f", "f", 0600);
@@ -501,7 +486,7 @@ test_safefile_trusts_only_root_and_the_owner(void)
 	NEED_ROOT();
 	mine.owner = OTHER;
 	other.owner = OTHER - 1;
-	sub = hgt_path(dir, "owned");
+	sub = hgt_path(hgt_dir, "owned");
 	mkdir(sub, 0755);
 	f = hgt_write(sub, "f", "f", 0600);
 	CU_ASSERT_EQUAL(chown(sub, OTHER, OTHER), 0);
@@ -525,7 +510,7 @@ test_safefile_trusts_only_root_and_the_owner(void)
 static void
 test_safefile_fills_error_with_id_where_fix(void)
 {
-	char *f = hgt_write(dir, "idf", "x", 0644), *w = hgt_path(dir, "idw"), *g, path[PATH_MAX];
+	char *f = hgt_write(hgt_dir, "idf", "x", 0644), *w = hgt_path(hgt_dir, "idw"), *g, path[PATH_MAX];
 	struct hg_trust t = { "KDB-B-02", geteuid() == 0 ? HG_UID_NONE : geteuid(), 0,
 			      HG_WANT_DIR };
 	struct hg_error e;
@@ -533,7 +518,7 @@ test_safefile_fills_error_with_id_where_fix(void)
 	mkdir(w, 0755);
 	g = hgt_write(w, "g", "g", 0644);
 	chmod(w, 0777);
-	snprintf(path, sizeof(path), "%s/none", dir);
+	snprintf(path, sizeof(path), "%s/none", hgt_dir);
 	{
 		const char *paths[] = { "rel", path, f, g };
 		const char *where[] = { "rel", path, f, w };
@@ -551,7 +536,7 @@ test_safefile_fills_error_with_id_where_fix(void)
 	/* E and ST may be NULL */
 	CU_ASSERT_EQUAL(hg_safe_open("rel", O_PATH, &t, NULL, NULL), -EINVAL);
 	{
-		int fd = hg_safe_open(dir, O_PATH, &t, NULL, NULL);
+		int fd = hg_safe_open(hgt_dir, O_PATH, &t, NULL, NULL);
 
 		CU_ASSERT_TRUE(fd >= 0);
 		if (fd >= 0)
@@ -565,20 +550,20 @@ test_safefile_fills_error_with_id_where_fix(void)
 static void
 test_safefile_leaks_no_fds(void)
 {
-	char *f = hgt_write(dir, "leak", "x", 0644), *l = hgt_path(dir, "leakl"), path[PATH_MAX];
+	char *f = hgt_write(hgt_dir, "leak", "x", 0644), *l = hgt_path(hgt_dir, "leakl"), path[PATH_MAX];
 	struct hg_trust t = trust(HG_WANT_FILE), d = trust(HG_WANT_DIR);
 	struct hg_error e;
 	int before = count_fds();
 
 	CU_ASSERT_EQUAL(symlink("leakl", l), 0);
-	snprintf(path, sizeof(path), "%s/nothere/x", dir);
+	snprintf(path, sizeof(path), "%s/nothere/x", hgt_dir);
 	for (int i = 0; i < 50; i++) {
 		open_ro(f, &t, &e);		/* success, closed by us */
 		try_open(f, O_PATH, &t, &e);
 		open_ro(f, &d, &e);		/* wrong type */
 		open_ro(path, &t, &e);		/* missing */
 		open_ro(l, &t, &e);		/* final symlink */
-		open_ro(dir, &t, &e);		/* a directory, and "/": fd becomes dfd */
+		open_ro(hgt_dir, &t, &e);		/* a directory, and "/": fd becomes dfd */
 		try_open("/", O_PATH, &d, &e);
 		{
 			struct hg_trust fl = t;
@@ -606,13 +591,13 @@ test_safefile_mode_string(void)
 static void
 test_safefile_trailing_slash_names_a_directory(void)
 {
-	char *f = hgt_write(dir, "slashed", "x", 0644), path[PATH_MAX];
+	char *f = hgt_write(hgt_dir, "slashed", "x", 0644), path[PATH_MAX];
 	struct hg_trust t = trust(HG_WANT_ANY);
 	struct hg_error e;
 
 	snprintf(path, sizeof(path), "%s/", f);	/* as open(2): ENOTDIR */
 	CU_ASSERT_EQUAL(open_ro(path, &t, &e), -ENOTDIR);
-	snprintf(path, sizeof(path), "%s/", dir);
+	snprintf(path, sizeof(path), "%s/", hgt_dir);
 	t.want = HG_WANT_DIR;
 	CU_ASSERT_TRUE(open_ro(path, &t, &e) >= 0);
 	free(f);
@@ -621,7 +606,7 @@ test_safefile_trailing_slash_names_a_directory(void)
 static void
 test_safefile_dotdot_is_not_a_symlink_hop(void)
 {
-	char *sub = hgt_path(dir, "dd"), *f, path[PATH_MAX];
+	char *sub = hgt_path(hgt_dir, "dd"), *f, path[PATH_MAX];
 	struct hg_trust t = trust(HG_WANT_FILE);
 	struct hg_error e;
 	size_t l;
@@ -640,7 +625,7 @@ test_safefile_dotdot_is_not_a_symlink_hop(void)
 void
 hgt_suite_safefile(void)
 {
-	CU_pSuite s = CU_add_suite("safefile", setup, teardown);
+	CU_pSuite s = CU_add_suite("safefile", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_safefile_trailing_slash_names_a_directory);
 	HGT_ADD(s, test_safefile_dotdot_is_not_a_symlink_hop);

@@ -15,6 +15,23 @@
 #include "run.h"
 #include "testutil.h"
 
+char *hgt_dir;
+
+int
+hgt_suite_init(void)
+{
+	hgt_dir = hgt_tmpdir();
+	return 0;
+}
+
+int
+hgt_suite_clean(void)
+{
+	hgt_rmrf(hgt_dir);
+	hgt_dir = NULL;
+	return 0;
+}
+
 char *
 hgt_tmpdir(void)
 {
@@ -107,6 +124,39 @@ hgt_run(const char *conf, const char *service, enum hg_stage stage, const char *
 
 	if (hg_run(&o, &d) < 0 || d == NULL)
 		abort();
+	return d;
+}
+
+char *
+hgt_module_policy(const char *dir, const char *module, const char *args)
+{
+	char *body, *conf;
+
+	if (asprintf(&body, "  svc: { stack = ( { module = \"%s\"; control = \"required\"; "
+		     "args: { %s }; } ); };", module, args) < 0)
+		abort();
+	conf = hgt_policy(dir, "enforce", body);
+	free(body);
+	return conf;
+}
+
+struct hg_decision *
+hgt_run_module(const char *dir, const char *module, const char *args,
+	       const struct hg_run_opts *o)
+{
+	struct hg_run_opts run = { .stage = HG_STAGE_CHECK };
+	struct hg_decision *d = NULL;
+	char *conf = hgt_module_policy(dir, module, args);
+
+	if (o)
+		run = *o;
+	run.conf = conf;
+	run.service = "svc";
+	if (hg_run(&run, &d) < 0 || d == NULL)
+		abort();
+	if (d->status != HG_EXIT_ALLOWED)
+		hgt_dump(d);
+	free(conf);
 	return d;
 }
 

@@ -8,6 +8,11 @@
 
 #include "decision.h"
 
+/* The suites' fixture: a fresh temp dir in hgt_dir for the suite's life. */
+extern char *hgt_dir;
+int hgt_suite_init(void);
+int hgt_suite_clean(void);
+
 /* A fresh 0755 directory under /tmp; free with hgt_rmrf(). */
 char *hgt_tmpdir(void);
 /* Remove DIR and everything below it, then free it. */
@@ -23,6 +28,20 @@ char *hgt_path(const char *dir, const char *name);
  * Returns the malloc'd path.
  */
 char *hgt_policy(const char *dir, const char *mode, const char *body);
+
+/*
+ * The module tests' harness: write DIR/hardgate.conf with one service
+ * "svc" whose stack is MODULE (required) with ARGS (the inside of
+ * args: { }), and run it with O (its conf and service are filled in;
+ * NULL: the check stage). Prints the findings when refused. Never NULL.
+ */
+struct hg_run_opts;
+
+/* Just the policy of hgt_run_module(); returns the malloc'd path. */
+char *hgt_module_policy(const char *dir, const char *module, const char *args);
+
+struct hg_decision *hgt_run_module(const char *dir, const char *module, const char *args,
+				   const struct hg_run_opts *o);
 
 /* hg_run() with SERVICE at STAGE (test_root may be NULL). Never NULL. */
 struct hg_decision *hgt_run(const char *conf, const char *service, enum hg_stage stage,
