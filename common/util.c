@@ -149,15 +149,11 @@ hg_rooted(const char *root, const char *path, char *buf, size_t n)
 	return buf;
 }
 
-int
-hg_proc_status(const char *key, char *buf, size_t n)
+static int
+status_value(const char *st, const char *key, char *buf, size_t n)
 {
-	char st[8192];
 	size_t kl = strlen(key);
-	int r;
 
-	if ((r = hg_read_small("/proc/self/status", st, sizeof(st))) < 0)
-		return r;
 	for (const char *line = st; line != NULL; line = strchr(line, '\n')) {
 		if (*line == '\n')
 			line++;
@@ -169,4 +165,27 @@ hg_proc_status(const char *key, char *buf, size_t n)
 		}
 	}
 	return -ENOENT;
+}
+
+int
+hg_proc_status(const char *key, char *buf, size_t n)
+{
+	char st[8192];
+	int r;
+
+	if ((r = hg_read_small("/proc/self/status", st, sizeof(st))) < 0)
+		return r;
+	return status_value(st, key, buf, n);
+}
+
+int
+hg_proc_status_fd(int fd, const char *key, char *buf, size_t n)
+{
+	char st[8192];
+	ssize_t r = pread(fd, st, sizeof(st) - 1, 0);
+
+	if (r < 0)
+		return -errno;
+	st[r] = '\0';
+	return status_value(st, key, buf, n);
 }

@@ -25,6 +25,9 @@ int hg_read_small(const char *path, char *buf, size_t n);
 /* The value of "KEY:" in /proc/self/status (trimmed) into BUF. 0 or -errno. */
 int hg_proc_status(const char *key, char *buf, size_t n);
 
+/* Same, read with pread(2) from FD, an open /proc/self/status (after a seccomp filter). */
+int hg_proc_status_fd(int fd, const char *key, char *buf, size_t n);
+
 /* Join ROOT and PATH ("" root means PATH itself) into BUF. */
 const char *hg_rooted(const char *root, const char *path, char *buf, size_t n);
 

@@ -12,7 +12,7 @@
  * allow-list has to cover the service, not ld.so or hardgate's start;
  * hardgate exec compiles it before execve so a bad filter still fails
  * early, and the child's preload loads it before main. Verified with
- * PR_GET_SECCOMP (read from the kernel).
+ * PR_GET_SECCOMP and /proc/self/status (Seccomp, Seccomp_filters).
  */
 #include "config.h"
 
@@ -340,34 +340,61 @@ threads_running(void)
 	return strcmp(v, "1") != 0;
 }
 
+/*
+ * Principle 2, read from the kernel after the load: PR_GET_SECCOMP says
+ * filter mode, and /proc/self/status (opened before the filter, re-read
+ * with pread) says "Seccomp: 2" with one filter more than before.
+ */
+static int
+verify_loaded(struct hg_ctx *ctx, const struct filter *f, int status_fd, long before)
+{
+	char mode[16] = "", count[16] = "";
+	long after;
+
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2 ||
+	    hg_proc_status_fd(status_fd, "Seccomp", mode, sizeof(mode)) < 0 ||
+	    hg_proc_status_fd(status_fd, "Seccomp_filters", count, sizeof(count)) < 0 ||
+	    strcmp(mode, "2") != 0 || (after = strtol(count, NULL, 10)) != before + 1) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, "/proc/self/status", "report this",
+			   "the seccomp filter did not take hold: Seccomp %s, Seccomp_filters %s "
+			   "(was %ld)", mode[0] ? mode : "?", count[0] ? count : "?", before);
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
 static int
 load(struct hg_ctx *ctx, const struct hg_args *a)
 {
 	struct filter *f = calloc(1, sizeof(*f));
+	int status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	scmp_filter_ctx sc = NULL;
-	int r, before = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+	char count[16] = "0";
+	long before;
+	int r = HG_ERROR;
 
-	if (f == NULL)
-		return HG_ERROR;
-	if ((r = resolve(ctx, a, f)) != HG_PASS || (sc = build(ctx, f, threads_running())) == NULL)
+	if (f == NULL || status_fd < 0)
 		goto out;
-	r = HG_FAIL;
+	hg_proc_status_fd(status_fd, "Seccomp_filters", count, sizeof(count));
+	before = strtol(count, NULL, 10);
+	if ((r = resolve(ctx, a, f)) != HG_PASS || (sc = build(ctx, f, threads_running())) == NULL) {
+		r = r == HG_PASS ? HG_FAIL : r;
+		goto out;
+	}
 	if (seccomp_load(sc) < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL,
 			   "start no threads before main, or run it under hardgate exec",
 			   "cannot load the seccomp filter: %s", strerror(errno));
+		r = HG_FAIL;
 		goto out;
 	}
-	/* Principle 2: the kernel says filter mode. (before: for the message only) */
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2) {
-		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, NULL,
-			   "seccomp mode is not 2 after loading the filter (was %d)", before);
-		goto out;
-	}
-	r = HG_PASS;
+	r = verify_loaded(ctx, f, status_fd, before);
 out:
+	if (status_fd >= 0)
+		close(status_fd);
 	seccomp_release(sc);
-	release(f);
+	if (f)
+		release(f);
 	free(f);
 	return r;
 }

@@ -331,6 +331,26 @@ test_seccomp_refuses_when_tsync_fails(void)
 	CU_ASSERT_EQUAL(hgt_fork(child_tsync_fails, NULL), 0);
 }
 
+/* seccomp(2) "succeeds" without loading anything: only the read-back sees it. */
+static int
+child_fake_load(void *arg)
+{
+	struct hg_decision *d;
+
+	(void)arg;
+	if (hgt_deny_syscall(SYS_seccomp, -1, 0) < 0)	/* ERRNO(0): returns 0, does nothing */
+		return 9;
+	d = run("deny = [ \"swapoff\" ];", HG_STAGE_PROCESS);
+	return d->status == HG_EXIT_REFUSED &&
+	       hgt_has(d, "HG-015", HG_SEV_FAIL, "did not take hold") ? 0 : 1;
+}
+
+static void
+test_seccomp_read_back_catches_a_load_that_did_nothing(void)
+{
+	CU_ASSERT_EQUAL(hgt_fork(child_fake_load, NULL), 0);
+}
+
 void
 hgt_suite_seccomp(void)
 {
@@ -348,4 +368,5 @@ hgt_suite_seccomp(void)
 	HGT_ADD(s, test_seccomp_filters_threads_started_before);
 	HGT_ADD(s, test_seccomp_refuses_when_the_kernel_has_none);
 	HGT_ADD(s, test_seccomp_refuses_when_tsync_fails);
+	HGT_ADD(s, test_seccomp_read_back_catches_a_load_that_did_nothing);
 }
