@@ -323,12 +323,8 @@ apply(struct hg_ctx *ctx, const struct hg_args *a, enum hg_step step)
 	char err[384];
 	int r;
 
-	if (hg_stage(ctx) != HG_STAGE_PROCESS)
+	if (hg_stage(ctx) != HG_STAGE_PROCESS || step != HG_STEP_LANDLOCK)
 		return HG_PASS;	/* the child's preload installs it */
-	if (step == HG_STEP_SECCOMP)
-		return families_apply(ctx, a, id);
-	if (step != HG_STEP_LANDLOCK)
-		return HG_PASS;
 	if ((r = resolve(ctx, a, id, &l)) == HG_PASS &&
 	    hg_netout_install(ctx, (const char *const *)l.v, l.n, id, err, sizeof(err)) < 0) {
 		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"), NULL,
@@ -337,6 +333,13 @@ apply(struct hg_ctx *ctx, const struct hg_args *a, enum hg_step step)
 	}
 	if (r == HG_PASS)
 		r = landlock_apply(ctx, a, id, &l);
+	/*
+	 * The family filter goes in now, before the seccomp step: a service's
+	 * allow-list need not allow seccomp(2) for a filter loaded after it.
+	 * Filters stack; the order does not change what each one refuses.
+	 */
+	if (r == HG_PASS)
+		r = families_apply(ctx, a, id);
 	drop(&l);
 	return r;
 }
@@ -357,7 +360,7 @@ const struct hg_module hg_module_netout = {
 	.abi = HG_MODULE_ABI,
 	.name = "netout",
 	.phases = HG_PHASES_ALL,
-	.steps = HG_STEP_LANDLOCK | HG_STEP_SECCOMP,
+	.steps = HG_STEP_LANDLOCK,
 	.args = args,
 	.ids = ids,
 	.check = check,

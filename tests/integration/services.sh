@@ -127,6 +127,26 @@ else
 	echo "# postgresql not installed: skipped"
 fi
 
+echo "# every runtime module in one stack"
+name=full
+write_policy "$tmp/full.conf" <<CONF
+hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
+services: {
+  svc: {
+    stack = (
+      { module = "privs";    control = "required"; args: { user = "nobody"; }; },
+      { module = "coredump"; control = "required"; },
+      { module = "seccomp";  control = "required";
+        args: { allow = [ "@system-service" ]; groups_file = "$groups"; }; },
+      { module = "netout";   control = "required"; args: { allow = [ "127.0.0.1:5432" ]; }; }
+    );
+  };
+};
+CONF
+expect_status 0 "privs, coredump, seccomp and netout together let a program run to its end" \
+	"$hg" exec --conf "$tmp/full.conf" --service svc --preload "$preload" -- /bin/echo confined
+expect_out "^confined$" "and it printed"
+
 echo "# a forbidden syscall under the same kind of filter"
 name=forbid
 service_policy "$tmp/forbid.conf" nobody
