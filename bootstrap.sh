@@ -19,7 +19,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
-	redis-server redis-tools nginx-light postgresql nftables iproute2 procps file python3
+	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
+	python3
 )
 
 as_root() {

@@ -315,8 +315,13 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 
 	if (f == NULL)
 		return HG_ERROR;
-	if ((r = resolve(ctx, a, f)) == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS) {
-		if ((sc = build(ctx, f, 0)) == NULL)	/* compile now, fail early */
+	/*
+	 * Compile now to fail early (dry run, launcher); in the final process
+	 * apply() compiles and loads it right after, so once is enough.
+	 */
+	if ((r = resolve(ctx, a, f)) == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS &&
+	    hg_stage(ctx) != HG_STAGE_PROCESS) {
+		if ((sc = build(ctx, f, 0)) == NULL)
 			r = HG_FAIL;
 		seccomp_release(sc);
 	}
