@@ -1,90 +1,225 @@
 #!/bin/bash
-# cli.sh - the hardgate command on real policy files: lint, check, explain, list.
-. "$(dirname "$0")/lib.sh"
+# cli.sh - the hardgate command on real policy files: lint, check, explain,
+# list, and the exit statuses (0 allowed, 78 refused, 64 usage).
+. "$(dirname "$0")/lib.sh" || exit 1
 hg=$HG_CLI
 
-printf 'k\n' >"$tmp/good.key"; chmod 600 "$tmp/good.key"
-printf 'k\n' >"$tmp/open.key"; chmod 644 "$tmp/open.key"
-good=$tmp/good.conf
-write_policy "$good" <<CONF
-hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
+printf 'k\n' >"$tmp/good.key"
+chmod 600 "$tmp/good.key"
+printf 'k\n' >"$tmp/open.key"
+chmod 644 "$tmp/open.key"
+
+# policy NAME [TEXT]: $tmp/NAME, the standard head then TEXT (stdin without it)
+policy() {
+	{
+		policy_head
+		if [ $# -gt 1 ]; then echo "$2"; else cat; fi
+	} | write_policy "$tmp/$1"
+}
+
+# a service passing (tight) and one failing (loose); line numbers matter below
+policy good.conf <<CONF
 services: {
-  tight: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/good.key"; id = "DBW-PRE-05"; }; },
+  tight: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/good.key"; mode = "0600"; id = "DBW-PRE-05"; }; },
                      { module = "coredump"; control = "required"; args: { id = "DBW-REC-08"; kernel = "warn"; }; } ); };
-  loose: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/open.key"; id = "DBW-PRE-05"; }; } ); };
+  loose: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/open.key"; mode = "0600"; id = "DBW-PRE-05"; }; } ); };
+};
+CONF
+good=$tmp/good.conf
+policy tight.conf <<CONF
+services: {
+  tight: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/good.key"; id = "DBW-PRE-05"; }; } ); };
 };
 CONF
 
-# policy NAME TEXT: a policy file with the modules dir filled in
-policy() {
-	write_policy "$tmp/$1" <<CONF
-hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
-$2
-CONF
+# the finding line for the 0644 key, as an operator reads it
+open_finding="hardgate\[loose\]: DBW-PRE-05 FAIL $(re "$tmp/open.key") is mode 0644, must be 0600 or stricter; fix: chmod 0600 $(re "$tmp/open.key")\$"
+
+# json_doc FILE: FILE is one JSON document with a "decision"
+json_doc() {
+	pycheck "$1" 'import json, sys; d = json.load(sys.stdin); assert "decision" in d, d'
 }
 
-echo "# lint"
-expect_status 0 "lint accepts a good policy" "$hg" lint --conf "$good"
-expect_out "policy valid \(2 services, 3 stack entries\)" "lint counts services and entries"
-policy syntax.conf 'services: {
+# json_field FILE PYEXPR: one JSON document d in FILE, PYEXPR true of it
+json_field() {
+	pycheck "$1" 'import json, sys; d = json.load(sys.stdin); assert eval(sys.argv[1]), d' "$2"
+}
+
+lint_tests() {
+	echo "# lint"
+	expect_status 0 "lint accepts a good policy" "$hg" lint --conf "$good"
+	expect_out "policy valid \(2 services, 3 stack entries\)" "lint counts services and entries"
+
+	policy syntax.conf 'services: {
   s: { stack = ( { module = ; control = "required"; } ); };
 };'
-expect_status 78 "lint refuses a syntax error" "$hg" lint --conf "$tmp/syntax.conf"
-expect_out "HG-002 FAIL $tmp/syntax.conf:3 .*fix:" "the syntax error names file:line and a fix"
-policy unknown.conf 'services: { s: { stak = (); }; };'
-expect_status 78 "lint refuses an unknown key" "$hg" lint --conf "$tmp/unknown.conf"
-expect_out "unknown.conf:2 unknown key 'stak'" "the unknown key is named with its line"
-policy badarg.conf "services: { s: { stack = ( { module = \"keyfile\"; control = \"required\"; args: { path = \"$tmp/good.key\"; colour = \"red\"; }; } ); }; };"
-expect_status 78 "lint refuses an arg the module does not declare" "$hg" lint --conf "$tmp/badarg.conf"
-expect_out "HG-004 FAIL .*module keyfile does not take arg 'colour'; fix: remove it \(module keyfile takes: path, mode" "HG-004 lists the module's args"
-policy nomod.conf 'services: { s: { stack = ( { module = "nosuch"; control = "optional"; } ); }; };'
-expect_status 78 "lint refuses a missing module even under optional" "$hg" lint --conf "$tmp/nomod.conf"
-expect_out "HG-003 FAIL .*hardgate_nosuch.so.*fix: install module nosuch" "HG-003 names the file and the fix"
-cp "$good" "$tmp/open.conf"; chmod 666 "$tmp/open.conf"
-expect_status 78 "a world-writable policy is refused" "$hg" lint --conf "$tmp/open.conf"
-expect_out "HG-001 FAIL .*group/world-writable; fix: chmod 0644" "HG-001 says why and how"
-cp "$good" "$tmp/nobody.conf"; chown 65534:65534 "$tmp/nobody.conf"
-expect_status 78 "a policy not owned by root is refused" "$hg" check --conf "$tmp/nobody.conf"
-expect_out "owned by uid 65534, must be owned by root" "the owner is named"
-expect_status 78 "a missing policy is refused" "$hg" check --conf "$tmp/none.conf"
+	expect_status 78 "lint refuses a syntax error" "$hg" lint --conf "$tmp/syntax.conf"
+	expect_out "HG-002 FAIL $(re "$tmp/syntax.conf"):3 .*fix:" "the syntax error names file:3 and a fix"
 
-echo "# check"
-expect_status 0 "check passes a safe key" "$hg" check --conf "$good" --service tight
-expect_status 78 "check refuses a world-readable key" "$hg" check --conf "$good" --service loose
-expect_out "hardgate\[loose\]: DBW-PRE-05 FAIL $tmp/open.key is mode 0644, must be 0600 or stricter; fix: chmod 0600 $tmp/open.key" "the finding line has ID, path, reason and fix"
-expect_status 78 "check of all services fails if one does" "$hg" check --conf "$good"
-expect_out "hardgate\[tight\]: allowed" "check of all services reports each"
-expect_status 78 "check --json refuses" "$hg" check --conf "$good" --service loose --json
-check "check --json is JSON with a decision" python3 -c '
+	policy unknown.conf 'services: { s: { stak = (); }; };'
+	expect_status 78 "lint refuses an unknown key" "$hg" lint --conf "$tmp/unknown.conf"
+	expect_out "$(re "$tmp/unknown.conf"):2 unknown key 'stak'.*fix:" "the unknown key is named with file:line"
+
+	policy badarg.conf "services: { s: { stack = ( { module = \"keyfile\"; control = \"required\"; args: { path = \"$tmp/good.key\"; colour = \"red\"; }; } ); }; };"
+	expect_status 78 "lint refuses an arg the module does not declare" "$hg" lint --conf "$tmp/badarg.conf"
+	expect_out "HG-004 FAIL .*module keyfile does not take arg 'colour'; fix: remove it \(module keyfile takes: path, mode" \
+		"HG-004 names the arg and lists the module's args"
+
+	policy nomod.conf 'services: { s: { stack = ( { module = "nosuch"; control = "optional"; } ); }; };'
+	expect_status 78 "lint refuses a missing module (even optional)" "$hg" lint --conf "$tmp/nomod.conf"
+	expect_out "HG-003 FAIL .*hardgate_nosuch\.so.*fix: install module nosuch" "HG-003 names the file and the fix"
+	expect_status 78 "check refuses it too" "$hg" check --conf "$tmp/nomod.conf" --service s
+	expect_out "HG-003" "with HG-003"
+}
+
+policy_file_tests() {
+	echo "# the policy file itself"
+	cp "$good" "$tmp/open.conf"
+	chmod 666 "$tmp/open.conf"
+	expect_status 78 "a mode 0666 policy is refused by lint" "$hg" lint --conf "$tmp/open.conf"
+	expect_out "HG-001 FAIL .*mode 0666, group/world-writable; fix: chmod 0644" "HG-001 says why and how"
+	expect_status 78 "and by check" "$hg" check --conf "$tmp/open.conf" --service tight
+	expect_out "HG-001" "with HG-001"
+
+	cp "$good" "$tmp/nobody.conf"
+	chown 65534:65534 "$tmp/nobody.conf"
+	expect_status 78 "a policy owned by nobody is refused by lint" "$hg" lint --conf "$tmp/nobody.conf"
+	expect_out "HG-001 FAIL .*owned by uid 65534, must be owned by root" "the owner is named"
+	expect_status 78 "and by check" "$hg" check --conf "$tmp/nobody.conf" --service tight
+
+	mkdir -m 777 "$tmp/wdir"
+	cp "$good" "$tmp/wdir/good.conf"
+	expect_status 78 "a policy in a world-writable directory is refused" \
+		"$hg" lint --conf "$tmp/wdir/good.conf"
+	expect_out "HG-001 FAIL .*$(re "$tmp/wdir") is mode 0777" "the directory is named"
+
+	expect_status 78 "a missing policy is refused" "$hg" check --conf "$tmp/none.conf"
+	expect_out "$(re "$tmp/none.conf")" "the missing file is named"
+}
+
+check_tests() {
+	echo "# check"
+	expect_status 0 "check passes a 0600 key" "$hg" check --conf "$good" --service tight
+	expect_status 78 "check refuses a 0644 key" "$hg" check --conf "$good" --service loose
+	expect_out "$open_finding" "the finding line has ID, path, reason and fix"
+	expect_out "hardgate\[loose\]: refused \(exit 78\)" "and says it refuses"
+
+	expect_status 78 "check of all services fails if one does" "$hg" check --conf "$good"
+	expect_out "hardgate\[tight\]: allowed" "it reports the passing service"
+	expect_out "$open_finding" "and the failing one"
+	expect_status 0 "check of all services passes if all do" "$hg" check --conf "$tmp/tight.conf"
+
+	expect_status 78 "an unknown service is refused" "$hg" check --conf "$good" --service nosuch
+	expect_out "HG-005 FAIL .*unknown service 'nosuch'" "unknown service is HG-005"
+
+	expect_status 0 "HARDGATE_CONF=P check --service tight reads P" \
+		env HARDGATE_CONF="$good" "$hg" check --service tight
+	expect_status 78 "HARDGATE_CONF=P check --service loose reads P" \
+		env HARDGATE_CONF="$good" "$hg" check --service loose
+	expect_out "$open_finding" "and reports P's key"
+	expect_status 0 "--conf wins over HARDGATE_CONF" \
+		env HARDGATE_CONF="$tmp/none.conf" "$hg" check --conf "$good" --service tight
+	cd "$tmp" || return
+	expect_status 0 "a relative --conf is made absolute" "$hg" check --conf good.conf --service tight
+	cd "$OLDPWD" || return
+}
+
+json_tests() {
+	echo "# --json"
+	expect_status 78 "check --json of the failing service" "$hg" check --conf "$good" --service loose --json
+	check "its output is one JSON document with a decision" json_doc "$tmp/stdout"
+	check "decision refused, status 78, finding DBW-PRE-05 with a fix" json_field "$tmp/stdout" \
+		'd["decision"] == "refused" and d["status"] == 78 and d["findings"][0]["id"] == "DBW-PRE-05" and d["findings"][0]["fix"]'
+	expect_status 0 "check --json of the passing service" "$hg" check --conf "$good" --service tight --json
+	check "its output is one JSON document with a decision" json_doc "$tmp/stdout"
+	check "decision allowed, status 0" json_field "$tmp/stdout" 'd["decision"] == "allowed" and d["status"] == 0'
+	expect_status 78 "check --json of a broken policy" "$hg" check --conf "$tmp/syntax.conf" --service s --json
+	check "is JSON with a decision too" json_doc "$tmp/stdout"
+	expect_status 78 "check --json of all services" "$hg" check --conf "$good" --json
+	check "prints one JSON line per service (JSON Lines)" pycheck "$tmp/stdout" '
 import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["decision"] == "refused" and d["status"] == 78
-assert d["findings"][0]["id"] == "DBW-PRE-05" and d["findings"][0]["fix"]' "$tmp/out"
-expect_status 78 "an unknown service is refused" "$hg" check --conf "$good" --service nosuch
-expect_out "HG-005" "unknown service is HG-005"
-expect_status 0 "HARDGATE_CONF names the policy" env HARDGATE_CONF="$good" "$hg" check --service tight
-relpath=$(realpath --relative-to=. "$good")
-expect_status 0 "a relative --conf is made absolute" "$hg" check --conf "$relpath" --service tight
+recs = [json.loads(l) for l in sys.stdin if l.strip()]
+assert sorted(r["service"] for r in recs) == ["loose", "tight"], recs
+assert all("decision" in r for r in recs)'
+	expect_status 0 "lint --json" "$hg" lint --conf "$good" --json
+	check "is JSON with a decision" json_doc "$tmp/stdout"
+}
 
-echo "# explain, list"
-expect_status 0 "explain a checklist ID" "$hg" explain DBW-PRE-05
-expect_out "File permissions set \(data dir 0700, signing.key 0600, dedicated service account\)" "explain prints the checklist's words"
-expect_out "class: +start" "explain prints the class"
-expect_status 0 "explain a generic ID" "$hg" explain HG-003
-expect_status 64 "explain refuses an unknown ID" "$hg" explain NOPE-1
-expect_status 0 "explain --all" "$hg" explain --all
-check "explain --all lists the 66 checklist items" test "$(grep -Ec '^(DBW|KDB)-' "$tmp/out")" -eq 66
-expect_status 0 "explain --json" "$hg" explain --json KDB-B-05
-check "explain --json is JSON" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["id"] == "KDB-B-05"' "$tmp/out"
-expect_status 0 "list modules" "$hg" list modules --conf "$good"
-expect_out "^module keyfile" "list shows keyfile"
-expect_out "arg follow_symlinks" "list shows keyfile's args"
-expect_out "^module coredump" "list shows coredump"
-expect_status 0 "list services" "$hg" list services --conf "$good"
-expect_out "^service loose" "list shows the services"
-expect_status 0 "list --json" "$hg" list --json services --conf "$good"
-check "list --json is JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out"
-expect_status 64 "an unknown command" "$hg" frobnicate
-expect_status 64 "exec without --service" "$hg" exec -- /bin/true
+# checklist_item ID: the item's words in the canonical ids.tsv, if there
+checklist_item() {
+	[ -r "${HG_IDS_TSV:-}" ] && awk -F'\t' -v id="$1" '$1 == id { print $4 }' "$HG_IDS_TSV"
+}
 
+explain_tests() {
+	local item
+	echo "# explain"
+	expect_status 0 "explain DBW-PRE-05" "$hg" explain DBW-PRE-05
+	item=$(checklist_item DBW-PRE-05)
+	[ -n "$item" ] || item="File permissions set (data dir 0700, signing.key 0600, dedicated service account)"
+	expect_out "^DBW-PRE-05 +$(re "$item")\$" "it prints the checklist's words"
+	expect_out "class: +start" "it prints the class"
+	expect_out "how: +keyfile" "it says how hardgate enforces it"
+	expect_out "fix: +chmod" "it says how to fix it"
+	expect_status 0 "explain with a policy" "$hg" explain --conf "$good" DBW-PRE-05
+	expect_out "module: +keyfile \(installed\)" "it finds keyfile in the policy's module_dir"
+	expect_status 0 "explain a generic ID" "$hg" explain HG-003
+	expect_status 64 "explain NOPE-1 is a usage error" "$hg" explain NOPE-1
+	expect_out "unknown ID 'NOPE-1'" "it names the ID"
+	expect_status 64 "explain without an ID is a usage error" "$hg" explain
+
+	expect_status 0 "explain --all" "$hg" explain --all
+	check "explain --all lists 66 checklist IDs" test "$(grep -Ec '^(DBW|KDB)-' "$tmp/stdout")" -eq 66
+	if [ -r "${HG_IDS_TSV:-}" ]; then
+		awk '{ print $1 }' "$tmp/stdout" | sort >"$tmp/listed"
+		awk -F'\t' 'NR > 1 { print $1 }' "$HG_IDS_TSV" | sort >"$tmp/canonical"
+		comm -13 "$tmp/listed" "$tmp/canonical" >"$tmp/missing"
+		expect_no_grep . "$tmp/missing" "every ID of ids.tsv is listed"
+	else
+		echo "# ids.tsv not readable (${HG_IDS_TSV:-unset}): ID list not compared"
+	fi
+	expect_status 0 "explain --json KDB-B-05" "$hg" explain --json KDB-B-05
+	check "is JSON for that ID" json_field "$tmp/stdout" 'd["id"] == "KDB-B-05"'
+}
+
+# module_block NAME: the lines of module NAME in the last list modules
+module_block() {
+	awk -v m="module $1" '/^module / { on = index($0, m " ") == 1 } on' "$tmp/stdout"
+}
+
+list_tests() {
+	echo "# list"
+	expect_status 0 "list modules" "$hg" list modules --conf "$good"
+	expect_out "^module keyfile" "it shows keyfile"
+	module_block keyfile >"$tmp/keyfile.txt"
+	for a in path mode owner group type follow_symlinks id; do
+		expect_grep "^  arg $a " "$tmp/keyfile.txt" "with its arg $a"
+	done
+	expect_out "^module coredump" "it shows coredump"
+	module_block coredump >"$tmp/coredump.txt"
+	expect_grep "^  arg kernel .*\[fail\|warn\|off\]" "$tmp/coredump.txt" "with its arg kernel and its choices"
+	expect_grep "^  arg id " "$tmp/coredump.txt" "and its arg id"
+	expect_status 0 "list services" "$hg" list services --conf "$good"
+	expect_out "^service tight" "it shows tight"
+	expect_out "^service loose" "it shows loose"
+	expect_status 0 "list --json services" "$hg" list --json services --conf "$good"
+	check "is JSON" pycheck "$tmp/stdout" 'import json, sys; json.load(sys.stdin)'
+}
+
+usage_tests() {
+	echo "# usage"
+	expect_status 64 "an unknown command" "$hg" frobnicate
+	expect_out "unknown command 'frobnicate'" "it names the command"
+	expect_status 64 "no command" "$hg"
+	expect_status 64 "an unknown option" "$hg" check --frobnicate
+	expect_status 64 "exec without --service" "$hg" exec -- /bin/true
+	expect_status 0 "--help" "$hg" --help
+}
+
+lint_tests
+policy_file_tests
+check_tests
+json_tests
+explain_tests
+list_tests
+usage_tests
 finish

@@ -1,6 +1,11 @@
-# lib.sh - shared helpers of the integration tests (sourced, bash).
+# lib.sh - shared helpers of the integration tests (sourced by bash).
+#
 # Each test prints "ok - ..." / "not ok - ..." per check and closes with
 # the plain line "N passed, M failed". Exit 0 pass, 1 fail, 77 skip.
+# Everything a test creates lives under $tmp (fresh, root-owned, 0755, so
+# that hardgate trusts the policies in it); the EXIT trap kills every
+# process registered in hg_pids and removes $tmp. Scripts that need their
+# own EXIT trap call cleanup from it.
 set -u
 hg_pass=0
 hg_fail=0
@@ -8,84 +13,162 @@ hg_pids=()
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root: policy files and modules must be root-owned"
+for v in HG_CLI HG_PRELOAD_TEST HG_MODULE_DIR_TEST; do
+	[ -n "${!v:-}" ] || { echo "$v is not set: run through make check" >&2; exit 1; }
+done
 
-tmp=$(mktemp -d /tmp/hg-int.XXXXXX)
+tmp=$(mktemp -d /tmp/hg-int.XXXXXX) || exit 1
 chmod 755 "$tmp"
+
+# ppid_of PID: the parent of PID, empty when PID is gone
+ppid_of() { sed -n 's/^PPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null; }
+
+# Only our own children are killed: a pid that was reaped and reused by
+# someone else is left alone.
 cleanup() {
 	local p
-	for p in "${hg_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for p in "${hg_pids[@]}"; do
+		[ "$(ppid_of "$p")" = "$$" ] && kill -9 "$p" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- counters and results ---
 
 ok() { echo "ok - $1"; hg_pass=$((hg_pass + 1)); }
 not_ok() { echo "not ok - $1"; hg_fail=$((hg_fail + 1)); }
 
-# run CMD...: status in $st, stdout+stderr in $tmp/out
+# show FILE: a file's lines, indented under a failed check
+show() { sed 's/^/    | /' "$1"; }
+
+finish() {
+	echo "$hg_pass passed, $hg_fail failed"
+	[ "$hg_fail" -eq 0 ]
+}
+
+# --- running commands ---
+
+# run CMD...: status in $st, stdout and stderr (interleaved) in $tmp/out
 run() {
 	st=0
 	"$@" >"$tmp/out" 2>&1 || st=$?
 }
 
-# expect_status N DESCRIPTION CMD...
+# run_split CMD...: status in $st, $tmp/stdout, $tmp/stderr, and $tmp/out
+# (stdout then stderr)
+run_split() {
+	st=0
+	"$@" >"$tmp/stdout" 2>"$tmp/stderr" || st=$?
+	cat "$tmp/stdout" "$tmp/stderr" >"$tmp/out"
+}
+
+# check DESCRIPTION CMD...: passes when CMD succeeds; when it fails, what
+# CMD left in $tmp/why is shown
+check() {
+	local what=$1
+	shift
+	rm -f "$tmp/why"
+	if "$@"; then
+		ok "$what"
+	else
+		not_ok "$what"
+		[ -s "$tmp/why" ] && show "$tmp/why"
+	fi
+	return 0
+}
+
+# pycheck FILE CODE [ARG...]: python3 -c CODE ARG... with FILE on stdin
+# succeeds; its error's last line goes to $tmp/why (shown by check)
+pycheck() {
+	local f=$1 code=$2
+	shift 2
+	python3 -c "$code" "$@" <"$f" 2>"$tmp/py.err" && return 0
+	tail -n 1 "$tmp/py.err" >"$tmp/why"
+	return 1
+}
+
+# expect_status N DESCRIPTION CMD...: CMD exits N; output as run_split
 expect_status() {
 	local want=$1 what=$2
 	shift 2
-	run "$@"
+	run_split "$@"
 	if [ "$st" -eq "$want" ]; then
 		ok "$what (exit $st)"
 	else
 		not_ok "$what: exit $st, want $want"
-		sed 's/^/    | /' "$tmp/out"
+		show "$tmp/out"
 	fi
 }
 
-# expect_out PATTERN DESCRIPTION: grep -E the last run's output
-expect_out() {
-	if grep -Eq -- "$1" "$tmp/out"; then
-		ok "$2"
+# re STRING: STRING as an extended regex matching only itself (paths in patterns)
+re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
+
+# expect_grep PATTERN FILE DESCRIPTION: an extended regex matches a line of FILE
+expect_grep() {
+	if grep -Eq -- "$1" "$2" 2>/dev/null; then
+		ok "$3"
 	else
-		not_ok "$2: no /$1/ in output"
-		sed 's/^/    | /' "$tmp/out"
+		not_ok "$3: no /$1/ in $(basename "$2")"
+		[ -f "$2" ] && show "$2"
 	fi
 }
 
-# expect_no_out PATTERN DESCRIPTION
-expect_no_out() {
-	if grep -Eq -- "$1" "$tmp/out"; then
-		not_ok "$2: /$1/ in output"
-		sed 's/^/    | /' "$tmp/out"
+# expect_no_grep PATTERN FILE DESCRIPTION: no line of FILE matches
+expect_no_grep() {
+	if grep -Eq -- "$1" "$2" 2>/dev/null; then
+		not_ok "$3: /$1/ in $(basename "$2")"
+		show "$2"
 	else
-		ok "$2"
+		ok "$3"
 	fi
 }
 
-# check DESCRIPTION CMD...: passes when CMD succeeds
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# expect_out / expect_no_out PATTERN DESCRIPTION: on the last run's output
+expect_out() { expect_grep "$1" "$tmp/out" "$2"; }
+expect_no_out() { expect_no_grep "$1" "$tmp/out" "$2"; }
+
+# --- policies ---
 
 # write_policy FILE: stdin to FILE, root-owned 0644 (hardgate refuses others)
 write_policy() {
 	cat >"$1"
+	chown 0:0 "$1"
 	chmod 644 "$1"
 }
 
-listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
-
-# free_port: a loopback port nobody listens on
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 20000))
-		listening "$p" || { echo "$p"; return 0; }
-	done
-	return 1
+# policy_head [JSONLOG]: the hardgate block every test policy starts with:
+# the built modules, no syslog, decisions to JSONLOG if given
+policy_head() {
+	local log="syslog = false;"
+	[ $# -gt 0 ] && log="$log json = \"$1\";"
+	echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { $log }; };"
 }
 
-# wait_until SECONDS CMD...: poll CMD every 0.1 s
+# --- processes and ports ---
+
+# spawn BASE CMD...: CMD in the background, stdout to BASE.out, stderr
+# to BASE.err; its pid in $pid, killed by the trap if still running
+spawn() {
+	local base=$1
+	shift
+	"$@" >"$base.out" 2>"$base.err" &
+	pid=$!
+	hg_pids+=("$pid")
+}
+
+# running PID: PID exists and is not a zombie
+running() {
+	local s
+	s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$s" ] && [ "${s%% *}" != Z ]
+}
+gone() { ! running "$1"; }
+
+# wait_until SECONDS CMD...: poll CMD every 0.1 s, at most SECONDS
 wait_until() {
 	local n=$(($1 * 10))
 	shift
@@ -95,6 +178,38 @@ wait_until() {
 	done
 	return 1
 }
+
+# wait_exit PID SECONDS: wait for a background child at most SECONDS;
+# its exit status in $st (128+N for signal N). On timeout it is killed
+# with SIGKILL, $st is 999 and the return status 1.
+wait_exit() {
+	local p=$1 secs=$2
+	if ! wait_until "$secs" gone "$p"; then
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		st=999
+		return 1
+	fi
+	st=0
+	wait "$p" 2>/dev/null || st=$?
+	return 0
+}
+
+listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# free_port: a loopback TCP port nobody listens on, from a random base
+# in 20000-40000
+free_port() {
+	local base=$((20000 + RANDOM % 20000)) p i
+	for i in $(seq 0 99); do
+		p=$((20000 + (base - 20000 + i * 7) % 20000))
+		listening "$p" || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# wait_for_port PORT [SECONDS]: something listens on PORT (default 10 s)
+wait_for_port() { wait_until "${2:-10}" listening "$1"; }
 
 # listener HOST PORT [PREFIX...]: accept and close connections on HOST:PORT
 # in the background for at most 120 s; PREFIX runs it (ip netns exec NS).
@@ -108,9 +223,4 @@ s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64)
 while True:
     c, _ = s.accept(); c.close()' "$host" "$port" &
 	hg_pids+=("$!")
-}
-
-finish() {
-	echo "$hg_pass passed, $hg_fail failed"
-	[ "$hg_fail" -eq 0 ]
 }
