@@ -83,9 +83,13 @@ json_body(const struct hg_decision *d, FILE *f)
 {
 	fputs("{\"service\":", f);
 	hg_json_str(f, d->service);
-	fprintf(f, ",\"decision\":\"%s\",\"status\":%d,\"stage\":\"%s\",\"mode\":\"%s\","
-		"\"would_refuse\":%s,\"reason\":", verdict(d), d->status, stage_name(d->stage),
-		d->mode ? hg_mode_name((enum hg_mode)d->mode) : "", d->would_refuse ? "true" : "false");
+	fprintf(f, ",\"decision\":\"%s\",\"status\":%d,\"stage\":\"%s\",\"mode\":",
+		verdict(d), d->status, stage_name(d->stage));
+	if (d->mode)	/* null where no service ran (lint, an unusable policy) */
+		fprintf(f, "\"%s\"", hg_mode_name((enum hg_mode)d->mode));
+	else
+		fputs("null", f);
+	fprintf(f, ",\"would_refuse\":%s,\"reason\":", d->would_refuse ? "true" : "false");
 	hg_json_str(f, d->reason);
 	fputs(",\"findings\":[", f);
 	for (size_t i = 0; i < d->n; i++) {
