@@ -51,13 +51,17 @@ build() {
 	(cd "$dir" && { [ -f Makefile ] || "$top/configure" -q "$@"; } && make -s -j"$jobs")
 }
 
+# The demo's directory and redis pid, global for the EXIT trap.
+demo=
+pid=
+
 demo() {
-	local b=$top/build demo hg pid port=16379 rc=0
+	local b=$top/build hg port=16379 rc=0
 	build "$b"
 	demo=$(mktemp -d /tmp/hardgate-demo.XXXXXX)
 	chmod 755 "$demo"
 	mkdir -m 700 "$demo/redis"
-	trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$demo"' EXIT
+	trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$demo" ] && rm -rf "$demo"' EXIT
 	sed -e "s|@MODULE_DIR@|$b/modules/.libs|" -e "s|@DEMO_DIR@|$demo|" conf/demo.conf >"$demo/hardgate.conf"
 	chmod 644 "$demo/hardgate.conf"
 	hg=("$b/cli/hardgate")
