@@ -8,7 +8,7 @@ n=${BENCH_CONNECTS:-2000}
 [ "$(id -u)" -eq 0 ] || { echo "connect_loopback: needs root (root-owned policy); skipped"; exit 0; }
 tmp=$(mktemp -d /tmp/hg-bench.XXXXXX); chmod 755 "$tmp"
 trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
-port=$((30000 + RANDOM % 20000))
+port=$((10000 + RANDOM % 20000))	# below the ephemeral range
 timeout 120 python3 -c '
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -197,13 +197,17 @@ wait_exit() {
 
 listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
-# free_port: a loopback TCP port nobody listens on, from a random base
-# in 20000-40000
+# free_port: a loopback TCP port no socket uses, in any state, picked
+# below the kernel's ephemeral range (another test's client connection
+# may hold a port in it at any moment, and a bind there then fails)
 free_port() {
-	local base=$((20000 + RANDOM % 20000)) p i
-	for i in $(seq 0 99); do
-		p=$((20000 + (base - 20000 + i * 7) % 20000))
-		listening "$p" || { echo "$p"; return 0; }
+	local lo hi base p i
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+	hi=$((lo > 12000 ? lo - 1 : 32767))
+	base=$((10000 + RANDOM % (hi - 10000)))
+	for i in $(seq 0 199); do
+		p=$((10000 + (base - 10000 + i * 7) % (hi - 10000)))
+		ss -Htan "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
 	done
 	return 1
 }
