@@ -22,15 +22,6 @@
 #define ID "DBW-PRE-05"
 #define OTHER 65534u		/* uid and gid of nobody/nogroup: not root, not us */
 
-#define NEED_ROOT()						\
-	do {							\
-		if (!hgt_root()) {				\
-			fprintf(stderr, "  (%s: needs root, skipped) ", __func__); \
-			CU_PASS("skipped: needs root");		\
-			return;					\
-		}						\
-	} while (0)
-
 
 /* Run keyfile with ARGS (the inside of args: { }) at STAGE. */
 static struct hg_decision *
@@ -304,7 +295,7 @@ test_keyfile_refuses_wrong_owner(void)
 	char *k, sub[256], fix[4200];
 	struct hg_decision *d;
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	k = key(hgt_dir, "kown", 0600);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
 	d = run_path(k, "owner = \"root\";");
@@ -326,7 +317,7 @@ test_keyfile_allows_matching_non_root_owner(void)
 {
 	char *k, owner[64];
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	k = key(hgt_dir, "kmine", 0600);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
 	snprintf(owner, sizeof(owner), "owner = \"%u\";", OTHER);
@@ -344,7 +335,7 @@ test_keyfile_refuses_wrong_group(void)
 	char *k, sub[256], fix[4200];
 	struct hg_decision *d;
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	k = key(hgt_dir, "kgrp", 0600);
 	CU_ASSERT_EQUAL(chown(k, 0, OTHER), 0);
 	d = run_path(k, "group = \"root\";");
@@ -364,7 +355,7 @@ test_keyfile_allows_matching_group(void)
 {
 	char *k, group[64];
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	k = key(hgt_dir, "kgrp2", 0640);
 	CU_ASSERT_EQUAL(chown(k, 0, OTHER), 0);
 	snprintf(group, sizeof(group), "mode = \"0640\"; group = \"%u\";", OTHER);
@@ -412,7 +403,7 @@ test_keyfile_reports_every_problem(void)
 	char *k;
 	struct hg_decision *d;
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	k = key(hgt_dir, "kmany", 0644);
 	CU_ASSERT_EQUAL(chown(k, OTHER, OTHER), 0);
 	d = run_path(k, "owner = \"root\"; group = \"root\";");
@@ -528,7 +519,7 @@ test_keyfile_refuses_parent_owned_by_other_uid(void)
 {
 	char *sub, *k, msg[4200];
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	sub = subdir(hgt_dir, "other", 0755);
 	k = key(sub, "key", 0600);
 	CU_ASSERT_EQUAL(chown(sub, OTHER, OTHER), 0);
@@ -546,7 +537,7 @@ test_keyfile_allows_parent_owned_by_policy_owner(void)
 {
 	char *sub, *k, owner[64];
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	sub = subdir(hgt_dir, "mine", 0700);
 	k = key(sub, "key", 0600);
 	CU_ASSERT_EQUAL(chown(sub, OTHER, OTHER), 0);
@@ -571,7 +562,7 @@ test_keyfile_allows_root_entries_in_sticky_tmp(void)
 	CU_ASSERT_EQUAL_FATAL(stat("/tmp", &st), 0);
 	CU_ASSERT_TRUE(st.st_mode & S_ISVTX);
 	CU_ASSERT_TRUE(st.st_mode & S_IWOTH);
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	fd = mkstemp(k);
 	CU_ASSERT_FATAL(fd >= 0);
 	close(fd);
@@ -586,7 +577,7 @@ test_keyfile_refuses_foreign_entry_in_sticky_dir(void)
 	char k[] = "/tmp/hgtest-key.XXXXXX", msg[4200], *sticky, *k2;
 	int fd;
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	fd = mkstemp(k);
 	CU_ASSERT_FATAL(fd >= 0);
 	close(fd);

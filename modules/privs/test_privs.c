@@ -56,14 +56,6 @@ try_bind(int port)
 	return r;
 }
 
-#define NEED_ROOT()                                                         \
-	do {                                                                \
-		if (!hgt_root()) {                                          \
-			fprintf(stderr, "  (not root: privs test skipped)\n"); \
-			return;                                             \
-		}                                                           \
-	} while (0)
-
 /* Child bodies return 0 on success, a distinct code per failed expectation. */
 
 static int
@@ -90,7 +82,7 @@ child_drop_to_nobody(void *arg)
 static void
 test_privs_drops_to_user_and_verifies(void)
 {
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL(hgt_fork(child_drop_to_nobody, NULL), 0);
 }
 
@@ -116,7 +108,7 @@ child_keep_bind_cap(void *arg)
 static void
 test_privs_keeps_only_declared_caps(void)
 {
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL(hgt_fork(child_keep_bind_cap, NULL), 0);
 }
 
@@ -136,7 +128,7 @@ child_root_refused(void *arg)
 static void
 test_privs_refuses_root_without_user(void)
 {
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL(hgt_fork(child_root_refused, NULL), 0);
 }
 
@@ -164,7 +156,7 @@ child_allow_root(void *arg)
 static void
 test_privs_allow_root_still_drops_caps(void)
 {
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL(hgt_fork(child_allow_root, NULL), 0);
 }
 
@@ -194,7 +186,7 @@ child_with_thread(void *arg)
 static void
 test_privs_refuses_when_threads_run(void)
 {
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL(hgt_fork(child_with_thread, NULL), 0);
 }
 
@@ -214,7 +206,7 @@ child_launcher(void *arg)
 static void
 test_privs_launcher_raises_ambient_for_exec(void)
 {
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL(hgt_fork(child_launcher, NULL), 0);
 }
 

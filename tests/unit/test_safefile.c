@@ -23,15 +23,6 @@
 
 #define OTHER 65534u		/* nobody: neither root nor the test's user */
 
-#define NEED_ROOT()						\
-	do {							\
-		if (!hgt_root()) {				\
-			fprintf(stderr, "  (%s: needs root, skipped) ", __func__); \
-			CU_PASS("skipped: needs root");		\
-			return;					\
-		}						\
-	} while (0)
-
 
 /* Trust of the tests: id HG-001, the running user, no final symlink. */
 static struct hg_trust
@@ -449,7 +440,7 @@ test_safefile_refuses_foreign_entries_in_sticky_dir(void)
 	struct hg_trust t = trust(HG_WANT_FILE), mine = t, follow = t;
 	struct hg_error e;
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	follow.follow_final = 1;
 	mine.owner = OTHER;
 	s = hgt_path(hgt_dir, "sticky2");
@@ -483,7 +474,7 @@ test_safefile_trusts_only_root_and_the_owner(void)
 	struct hg_trust t = trust(HG_WANT_FILE), mine = t, other = t;
 	struct hg_error e;
 
-	NEED_ROOT();
+	HGT_NEED_ROOT();
 	mine.owner = OTHER;
 	other.owner = OTHER - 1;
 	sub = hgt_path(hgt_dir, "owned");

@@ -2,6 +2,7 @@
 #ifndef HG_TESTUTIL_H
 #define HG_TESTUTIL_H
 
+#include <stdio.h>
 #include <sys/types.h>
 #include <CUnit/CUnit.h>
 #include <hardgate/module.h>
@@ -66,6 +67,16 @@ int hgt_fork(int (*fn)(void *), void *arg);
  * fails with ERR from now on. 0, or -1 if no filter can be installed.
  */
 int hgt_deny_syscall(int nr, long arg0, int err);
+
+/* Leave a test that needs root, saying so (CU_PASS: a skip, not a failure). */
+#define HGT_NEED_ROOT()                                                       \
+	do {                                                                  \
+		if (!hgt_root()) {                                            \
+			fprintf(stderr, "  (%s: needs root, skipped) ", __func__); \
+			CU_PASS("skipped: needs root");                       \
+			return;                                               \
+		}                                                             \
+	} while (0)
 
 /* 1 when running as root (tests that chown skip otherwise, saying so). */
 int hgt_root(void);
