@@ -122,25 +122,24 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list
 static int
 ports_of(const struct list *l, uint16_t *ports, size_t *n, size_t max)
 {
+	char err[384];
+	struct hg_dest d;
 	int any = 0;
 
 	*n = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		const char *c = strrchr(l->v[i], ':');
-		uint16_t p;
 		size_t j;
 
-		if (strncmp(l->v[i], "unix:", 5) == 0 || c == NULL)
+		if (hg_dest_parse(l->v[i], &d, err, sizeof(err)) < 0 || d.family == AF_UNIX)
 			continue;
-		if (strcmp(c + 1, "*") == 0) {
+		if (d.port == 0) {
 			any = 1;
 			continue;
 		}
-		p = (uint16_t)atoi(c + 1);
-		for (j = 0; j < *n && ports[j] != p; j++)
+		for (j = 0; j < *n && ports[j] != d.port; j++)
 			;
 		if (j == *n && *n < max)
-			ports[(*n)++] = p;
+			ports[(*n)++] = d.port;
 	}
 	return any;
 }
