@@ -27,6 +27,14 @@ int cmd_nft(struct cli *c);
 struct hg_decision;
 int cli_report(const struct cli *c, const struct hg_decision *d, int to_stderr);
 
+/*
+ * Load the policy and find --service in it. 0 with *P (free it) and *S,
+ * or the exit status after reporting why (HG-001/002 policy, HG-005 service).
+ */
+struct hg_policy;
+struct hg_service;
+int cli_load_service(const struct cli *c, struct hg_policy **p, const struct hg_service **s);
+
 /* Policy path in use: --conf, HARDGATE_CONF or the default. */
 const char *cli_conf(const struct cli *c);
 

@@ -141,8 +141,8 @@ emit_all(const struct hg_service *s, struct sets *sets, const char **id, const c
 		for (size_t j = 0; j < hg_args_list_len(a, "allow"); j++)
 			if (hg_dest_expand(hg_args_list_at(a, "allow", j), add_entry, sets, err,
 					   sizeof(err)) < 0) {
-				fprintf(stderr, "hardgate[%s]: %s FAIL %s %s\n", s->name, *id,
-					hg_args_where(a, "allow"), err);
+				fail(s->name, *id, hg_args_where(a, "allow"),
+				     "use an address, or make the name resolve", err);
 				return -1;
 			}
 		if (hg_args_bool(a, "dns", 0) && (add_entry("0.0.0.0/0:53", sets) < 0 ||
@@ -159,23 +159,17 @@ cmd_nft(struct cli *c)
 	const char *id = NULL, *where = NULL;
 	struct sets sets = { 0 };
 	struct hg_policy *p;
-	struct hg_error e = { 0 };
 	struct hg_decision *d;
 	uid_t uid;
-	int st = HG_EXIT_REFUSED, bad;
+	int st, bad;
 
 	if (c->service == NULL) {
 		fprintf(stderr, "usage: hardgate nft --service NAME [--conf FILE]\n");
 		return EXIT_USAGE;
 	}
-	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
-		hg_report_error(stderr, c->service, &e);
-		return HG_EXIT_REFUSED;
-	}
-	if ((s = hg_policy_service(p, c->service)) == NULL) {
-		st = fail(c->service, "HG-005", p->path, "hardgate list services", "unknown service");
-		goto out;
-	}
+	if ((st = cli_load_service(c, &p, &s)) != 0)
+		return st;
+	st = HG_EXIT_REFUSED;
 	if ((d = hg_decision_new(s->name)) == NULL) {	/* validate like lint first */
 		st = HG_EXIT_INTERNAL;
 		goto out;

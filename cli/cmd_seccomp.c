@@ -17,7 +17,6 @@ cmd_seccomp(struct cli *c)
 {
 	const struct hg_service *s;
 	struct hg_policy *p;
-	struct hg_error e = { 0 };
 	struct hg_decision *d;
 	int n, st;
 
@@ -25,16 +24,8 @@ cmd_seccomp(struct cli *c)
 		fprintf(stderr, "usage: hardgate seccomp --service NAME --print [--conf FILE]\n");
 		return EXIT_USAGE;
 	}
-	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
-		hg_report_error(stderr, c->service, &e);
-		return HG_EXIT_REFUSED;
-	}
-	if ((s = hg_policy_service(p, c->service)) == NULL) {
-		fprintf(stderr, "hardgate[%s]: HG-005 FAIL unknown service '%s'; fix: hardgate list "
-			"services\n", c->service, c->service);
-		hg_policy_free(p);
-		return HG_EXIT_REFUSED;
-	}
+	if ((st = cli_load_service(c, &p, &s)) != 0)
+		return st;
 	if ((d = hg_decision_new(c->service)) == NULL) {
 		hg_policy_free(p);
 		return HG_EXIT_INTERNAL;

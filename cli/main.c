@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "decision.h"
+#include "policy.h"
 #include "report.h"
 #include "run.h"
 
@@ -53,6 +54,24 @@ const char *
 cli_conf(const struct cli *c)
 {
 	return c->conf ? c->conf : hg_default_conf();
+}
+
+int
+cli_load_service(const struct cli *c, struct hg_policy **p, const struct hg_service **s)
+{
+	struct hg_error e = { 0 };
+
+	if (hg_policy_load(cli_conf(c), p, &e) < 0) {
+		hg_report_error(stderr, c->service, &e);
+		return HG_EXIT_REFUSED;
+	}
+	if ((*s = hg_policy_require(*p, c->service, &e)) == NULL) {
+		hg_report_error(stderr, c->service, &e);
+		hg_policy_free(*p);
+		*p = NULL;
+		return HG_EXIT_REFUSED;
+	}
+	return 0;
 }
 
 int

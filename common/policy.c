@@ -645,6 +645,18 @@ hg_policy_service(const struct hg_policy *p, const char *name)
 	return NULL;
 }
 
+const struct hg_service *
+hg_policy_require(const struct hg_policy *p, const char *name, struct hg_error *e)
+{
+	const struct hg_service *s = hg_policy_service(p, name);
+
+	if (s == NULL)
+		hg_error_set(e, ENOENT, "HG-005", p->path,
+			     "define it in the policy or fix the name (hardgate list services)",
+			     "unknown service '%s'", name ? name : "");
+	return s;
+}
+
 const char *
 hg_control_name(enum hg_control c)
 {

@@ -88,6 +88,10 @@ void hg_policy_free(struct hg_policy *p);
 
 const struct hg_service *hg_policy_service(const struct hg_policy *p, const char *name);
 
+/* The service NAME, or NULL with E filled (HG-005, unknown service, and the fix). */
+const struct hg_service *hg_policy_require(const struct hg_policy *p, const char *name,
+					   struct hg_error *e);
+
 const char *hg_control_name(enum hg_control c);
 const char *hg_mode_name(enum hg_mode m);
 const char *hg_phase_name(enum hg_phase ph);

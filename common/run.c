@@ -40,13 +40,8 @@ select_service(const struct hg_run_opts *o, const struct hg_policy *p,
 	char exe[PATH_MAX];
 	ssize_t n;
 
-	if (o->service) {
-		if ((*s = hg_policy_service(p, o->service)) != NULL)
-			return 1;
-		return hg_error_set(e, ENOENT, "HG-005", p->path,
-				    "define it in the policy or fix the name (hardgate list services)",
-				    "unknown service '%s'", o->service);
-	}
+	if (o->service)
+		return (*s = hg_policy_require(p, o->service, e)) != NULL ? 1 : -ENOENT;
 	if (o->exe) {
 		snprintf(exe, sizeof(exe), "%s", o->exe);
 	} else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) < 0) {
