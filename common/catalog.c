@@ -423,6 +423,16 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "netout",
 	  "netout: the preload's connect(), sendto() and sendmsg() refuse destinations outside the allow list (EACCES and a log line); names resolved once at start",
 	  "add the destination to netout's allow list if it is meant to be reached"),
+	E("HG-017", "hardgate", "HG",
+	  "revocation list cannot be read or is malformed",
+	  CORE, "core",
+	  "every file in revoked_dir (/etc/hardgate/revoked.d) is read through the trusted walk: root-owned, not group/world-writable, one SHA256: fingerprint a line; a bad line refuses the whole list",
+	  "fix the line named, or chown root and chmod 0644 the list"),
+	E("HG-018", "hardgate", "HG",
+	  "key, certificate or token is revoked",
+	  CORE, "core",
+	  "modules look up the fingerprint of every key, certificate and token they check in the revocation list (hardgate fingerprint prints one, hardgate revoke adds one)",
+	  "replace the revoked material (new key, certificate or token), then restart"),
 };
 
 const struct hg_catalog_entry *

@@ -67,6 +67,7 @@ struct hg_policy {
 	char *module_dir;
 	int log_syslog;
 	char *log_json;		/* JSON lines decision log, or NULL */
+	char *revoked_dir;	/* revocation list (revoke.h) */
 	struct hg_service *svc;
 	size_t nsvc;
 };

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -309,5 +310,134 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
+	return 0;
+}
+
+/* Root-owned and not group/world-writable, or an error naming WHAT. */
+static int
+root_only(const char *path, const struct stat *st, const char *what, const char *id,
+	  struct hg_error *e)
+{
+	char mb[6], fix[PATH_MAX + 32];
+
+	if (st->st_uid != 0) {
+		snprintf(fix, sizeof(fix), "chown root:root %s", path);
+		return hg_error_set(e, EPERM, id, path, fix,
+				    "%s %s is owned by uid %u, must be owned by root", what, path,
+				    (unsigned)st->st_uid);
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(fix, sizeof(fix), "chmod %s %s", S_ISDIR(st->st_mode) ? "0755" : "0644",
+			 path);
+		return hg_error_set(e, EPERM, id, path, fix,
+				    "%s %s is mode %s, group/world-writable", what, path,
+				    hg_mode_str(st->st_mode, mb));
+	}
+	return 0;
+}
+
+int
+hg_read_trusted(const char *path, size_t max, const char *what, const char *id,
+		char **text, size_t *len, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_FILE };
+	struct stat st;
+	char fix[64];
+	int fd, r;
+
+	*text = NULL;
+	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0)
+		return fd;
+	if ((r = root_only(path, &st, what, id, e)) < 0)
+		goto out;
+	if ((r = hg_read_fd(fd, max, text, len)) < 0) {
+		snprintf(fix, sizeof(fix), "keep it under %zu KiB", max >> 10);
+		if (max >= (1u << 20) && max % (1u << 20) == 0)
+			snprintf(fix, sizeof(fix), "keep it under %zu MiB", max >> 20);
+		hg_error_set(e, -r, id, path, r == -EFBIG ? fix : NULL, "cannot read %s %s: %s",
+			     what, path, strerror(-r));
+	}
+out:
+	close(fd);
+	return r;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+hg_names_free(char **names, size_t n)
+{
+	if (names == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Append the matching entries of the open directory D to V. */
+static int
+collect(DIR *d, const char *dir, const char *suffix, size_t max, const char *id, char **v,
+	size_t *n, struct hg_error *e)
+{
+	size_t sl = suffix ? strlen(suffix) : 0;
+	struct dirent *de;
+
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || l <= sl ||
+		    (suffix && strcmp(de->d_name + l - sl, suffix) != 0))
+			continue;
+		if (*n == max)
+			return hg_error_set(e, E2BIG, id, dir, "merge some files",
+					    "more than %zu files in %s", max, dir);
+		if ((v[*n] = strdup(de->d_name)) == NULL)
+			return hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
+		(*n)++;
+	}
+	return 0;
+}
+
+int
+hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
+		char ***names, size_t *n, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_DIR };
+	struct stat st;
+	char **v;
+	DIR *d;
+	int fd, r;
+
+	*names = NULL;
+	*n = 0;
+	if (lstat(dir, &st) < 0 && errno == ENOENT)
+		return 0;	/* nothing there: an empty list */
+	if ((fd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, &st, e)) < 0)
+		return fd;
+	if ((r = root_only(dir, &st, "directory", id, e)) < 0) {
+		close(fd);
+		return r;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		r = hg_error_set(e, errno, id, dir, NULL, "cannot list %s: %s", dir, strerror(errno));
+		close(fd);
+		return r;
+	}
+	if ((v = calloc(max + 1, sizeof(*v))) == NULL)
+		r = hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
+	else
+		r = collect(d, dir, suffix, max, id, v, n, e);
+	closedir(d);
+	if (r < 0) {
+		hg_names_free(v, *n);
+		*n = 0;
+		return r;
+	}
+	qsort(v, *n, sizeof(*v), cmp_name);
+	*names = v;
 	return 0;
 }

@@ -49,6 +49,28 @@ int hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
  */
 int hg_read_fd(int fd, size_t max, char **buf, size_t *len);
 
+/*
+ * Read the root-owned, not group/world-writable text file PATH (opened
+ * with hg_safe_open) whole into a NUL-terminated heap buffer of at most
+ * MAX bytes (the text may hold NUL bytes: the caller's parser refuses
+ * them). WHAT names the file in
+ * messages ("policy file"), ID is the finding ID of every error.
+ * Returns 0 or a negative errno with E filled.
+ */
+int hg_read_trusted(const char *path, size_t max, const char *what, const char *id,
+		    char **text, size_t *len, struct hg_error *e);
+
+/*
+ * The sorted names in the root-owned, not group/world-writable directory
+ * DIR (opened with hg_safe_open) that do not start with '.' and end in
+ * SUFFIX (NULL: any), at most MAX of them; more is an error (E2BIG).
+ * *NAMES is a malloc'd array of malloc'd strings: free with hg_names_free.
+ * A missing DIR is an empty list. Returns 0 or a negative errno with E filled.
+ */
+int hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
+		    char ***names, size_t *n, struct hg_error *e);
+void hg_names_free(char **names, size_t n);
+
 /* "0644" style mode string of M's permission bits into BUF (>= 6 bytes). */
 const char *hg_mode_str(mode_t m, char buf[static 6]);
 

@@ -22,6 +22,7 @@ main(void)
 	hgt_suite_privs();
 	hgt_suite_seccomp();
 	hgt_suite_allowlist();
+	hgt_suite_revoke();
 	hgt_suite_netout();
 	hgt_suite_catalog();
 	if (CU_get_error() != CUE_SUCCESS) {

@@ -25,7 +25,8 @@ char *hgt_path(const char *dir, const char *name);
 
 /*
  * Write DIR/hardgate.conf: mode MODE ("enforce"...), module_dir the built
- * modules (HG_MODULE_DIR_TEST), syslog off, and `services: { BODY };`.
+ * modules (HG_MODULE_DIR_TEST), revoked_dir DIR/revoked.d (absent unless a
+ * test makes it), syslog off, and `services: { BODY };`.
  * Returns the malloc'd path.
  */
 char *hgt_policy(const char *dir, const char *mode, const char *body);
@@ -96,6 +97,7 @@ void hgt_suite_privs(void);
 void hgt_suite_seccomp(void);
 void hgt_suite_netout(void);
 void hgt_suite_allowlist(void);
+void hgt_suite_revoke(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
