@@ -6,12 +6,14 @@
  * Where a value comes from. Under the preload, hardgate exec and the
  * plugin API the process environment is the service's environment and
  * the only source: env_file is not read there. hardgate check runs in the
- * operator's shell instead, so there a variable missing from the
- * environment is read from env_file (the unit's EnvironmentFile=, parsed
- * as systemd does: envfile.h); a variable set in the environment wins,
- * as it would for the service. The env file must pass keyfile's checks at
- * 0640 (common/keyperm.h, finding HG-011) and be owned by root or the
- * `owner` account; it is read through the descriptor that was judged.
+ * operator's shell instead: there, only when a variable is missing from
+ * its environment, env_file (the unit's EnvironmentFile=, parsed as
+ * systemd does: envfile.h) is read for the missing ones. A variable set
+ * in the shell is judged as set, so run hardgate check from a shell
+ * without the service's secrets. The env file must pass keyfile's checks
+ * at 0640 (common/keyperm.h, finding HG-011), its parents owned by root,
+ * and be owned by root or the `owner` account; it is read through the
+ * descriptor that was judged.
  *
  * Values are never copied out of the environment or the env file's
  * sodium_malloc buffer, which is wiped when the check ends. Findings name
@@ -261,15 +263,17 @@ static void
 resolve_values(struct se *se)
 {
 	const char *path = hg_arg_str(se->ctx, se->a, "env_file");
+	size_t missing = 0;
 
 	for (size_t i = 0; i < se->n; i++) {
 		struct secret *s = &se->s[i];
 
 		s->val = getenv(s->name);
 		s->len = s->val ? strlen(s->val) : 0;
+		missing += s->val == NULL;
 		snprintf(s->from, sizeof(s->from), "the environment");
 	}
-	if (path == NULL || hg_stage(se->ctx) != HG_STAGE_CHECK)
+	if (path == NULL || missing == 0 || hg_stage(se->ctx) != HG_STAGE_CHECK)
 		return;
 	se->env_path = path;
 	failed(se, parse_env_file(se, path, hg_arg_where(se->ctx, se->a, "env_file"), take, se,

@@ -648,6 +648,19 @@ test_secretenv_environment_wins_over_env_file(void)
 }
 
 static void
+test_secretenv_reads_no_env_file_when_environment_has_all(void)
+{
+	char args[1024];
+
+	set("HGT_SE_A", TOKEN);
+	snprintf(args, sizeof(args),
+		 "require_env = [ \"HGT_SE_A\" ]; env_file = \"%s/absent.env\";", dir);
+	expect_allowed(args);
+	unset_all();
+	expect_refused(args, "HG-011", "absent.env");
+}
+
+static void
 test_secretenv_ignores_env_file_outside_check(void)
 {
 	struct hg_decision *d;
@@ -798,6 +811,7 @@ hgt_suite_secretenv(void)
 	HGT_ADD(s, test_secretenv_refuses_relative_env_file);
 	HGT_ADD(s, test_secretenv_refuses_malformed_env_file);
 	HGT_ADD(s, test_secretenv_environment_wins_over_env_file);
+	HGT_ADD(s, test_secretenv_reads_no_env_file_when_environment_has_all);
 	HGT_ADD(s, test_secretenv_ignores_env_file_outside_check);
 	HGT_ADD(s, test_secretenv_refuses_reused_secret);
 	HGT_ADD(s, test_secretenv_allows_distinct_secrets);
