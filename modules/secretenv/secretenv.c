@@ -617,12 +617,11 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 			   "libsodium cannot be initialised");
 		return HG_ERROR;
 	}
-	/* sodium_malloc: it holds digests of secrets */
-	if ((se = sodium_malloc(sizeof(*se))) == NULL) {
+	/* no values in it, only pointers and digests: wiped, not locked */
+	if ((se = calloc(1, sizeof(*se))) == NULL) {
 		hg_finding(ctx, DEFAULT_ID, HG_SEV_FAIL, NULL, NULL, "out of memory");
 		return HG_ERROR;
 	}
-	memset(se, 0, sizeof(*se));
 	se->ctx = ctx;
 	se->a = a;
 	se->id = hg_arg_str(ctx, a, "id") ? hg_arg_str(ctx, a, "id") : DEFAULT_ID;
@@ -636,7 +635,8 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	}
 	r = se->r;
 	sodium_free(se->envbuf);	/* wipes */
-	sodium_free(se);
+	sodium_memzero(se, sizeof(*se));
+	free(se);
 	return r;
 }
 

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -99,11 +99,33 @@ hg_se_period(const unsigned char *v, size_t n)
 	return found;
 }
 
+/*
+ * log2(X) in 1/65536ths for X >= 1, in integers (no libm to load): the
+ * integer part from the highest bit, then 16 fraction bits by squaring
+ * the mantissa (Q30, so its square fits 64 bits).
+ */
+static uint64_t
+log2_q16(uint64_t x)
+{
+	unsigned k = 63 - (unsigned)__builtin_clzll(x);
+	uint64_t r = (uint64_t)k << 16;
+	uint64_t m = k >= 30 ? x >> (k - 30) : x << (30 - k);	/* [1, 2) in Q30 */
+
+	for (uint64_t bit = 1u << 15; bit; bit >>= 1) {
+		m = (m * m) >> 30;
+		if (m >= (UINT64_C(2) << 30)) {
+			m >>= 1;
+			r |= bit;
+		}
+	}
+	return r;
+}
+
 unsigned
 hg_se_entropy(const unsigned char *v, size_t n)
 {
 	size_t count[256] = { 0 }, m = 0;
-	double h = 0;
+	uint64_t sum = 0, h;
 
 	if (n == 0)
 		return 0;
@@ -112,15 +134,13 @@ hg_se_entropy(const unsigned char *v, size_t n)
 		/* a run: the same step as the one before ("aaa", "abc") */
 		m += !(i >= 2 && (int)v[i] - v[i - 1] == (int)v[i - 1] - v[i - 2]);
 	}
-	for (size_t c = 0; c < 256; c++) {
-		if (count[c]) {
-			double q = (double)count[c] / (double)n;
-
-			h -= q * log2(q);
-		}
-	}
+	/* H = log2 n - (1/n) sum c log2 c, in Q16 */
+	for (size_t c = 0; c < 256; c++)
+		if (count[c])
+			sum += count[c] * log2_q16(count[c]);
+	h = log2_q16(n) - sum / n;
 	sodium_memzero(count, sizeof(count));
-	return (unsigned)(h * (double)m);
+	return (unsigned)((h * m) >> 16);
 }
 
 const char *
