@@ -1,8 +1,8 @@
 #!/bin/bash
-# secretenv.sh - secrets under hardgate check and a real hardgate exec:
-# a published or weak KALAMDB_JWT_SECRET refuses the start (KDB-A-02), a
-# strong one starts the program with its environment; an agent token
-# written in the agent's config, or revoked, refuses it (DBW-PRE-04,
+# secretenv.sh - secrets under hardgate check, a real hardgate exec and
+# the preload alone: a published or weak KALAMDB_JWT_SECRET refuses the
+# start (KDB-A-02), a strong one starts the program with its environment;
+# an agent token written in the agent's config, or revoked, refuses it (DBW-PRE-04,
 # HG-018 + DBW-PRE-09); hardgate check reads a 0600 EnvironmentFile= and
 # refuses a world-readable one. No secret value appears on stdout, stderr
 # or in the JSON lines decision log, whatever the outcome.
@@ -53,6 +53,14 @@ hg_exec() {
 	shift
 	run_split env -u KALAMDB_JWT_SECRET -u DBWARD_AGENT_TOKEN "$@" \
 		"$hg" exec --conf "$conf" --service "$svc" --preload "$preload" -- /bin/sh -c "$(prog)"
+}
+
+# hg_preload SERVICE VAR=VALUE...: /bin/sh under the preload alone with VARS
+hg_preload() {
+	local svc=$1
+	shift
+	run_split env -u KALAMDB_JWT_SECRET -u DBWARD_AGENT_TOKEN "$@" LD_PRELOAD="$preload" \
+		HARDGATE_CONF="$conf" HARDGATE_SERVICE="$svc" /bin/sh -c "$(prog)"
 }
 
 # hg_check SERVICE VAR=VALUE...: hardgate check with VARS only
@@ -119,6 +127,15 @@ allowed "check, strong secret"
 hg_exec kalamdb KALAMDB_JWT_SECRET="$strong"
 started "exec, strong secret"
 no_secret "exec, strong secret"
+hg_preload kalamdb KALAMDB_JWT_SECRET="$weak"
+if [ "$st" -eq 78 ] && ! grep -q '^started$' "$tmp/stdout"; then
+	ok "preload, published value: refused before main (exit 78)"
+else
+	not_ok "preload, published value: exit $st, want 78"; show "$tmp/out"
+fi
+no_secret "preload, published value"
+hg_preload kalamdb KALAMDB_JWT_SECRET="$strong"
+started "preload, strong secret"
 
 echo "# EnvironmentFile= for hardgate check"
 printf '# kalamdb\nKALAMDB_JWT_SECRET="%s"\n' "$strong" >"$tmp/etc/kalamdb.env"
