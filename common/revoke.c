@@ -161,7 +161,7 @@ hg_revlist_load(const char *dir, struct hg_revlist **out, struct hg_error *e)
 		hg_revlist_free(l);
 		return r;
 	}
-	if (l->n)
+	if (l->n)	/* qsort(NULL, 0) is undefined: an empty list has no array */
 		qsort(l->v, l->n, sizeof(*l->v), cmp_rev);
 	*out = l;
 	return 0;

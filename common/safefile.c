@@ -274,6 +274,21 @@ out:
 int
 hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 {
+	return hg_read_fd_alloc(fd, max, malloc, free, buf, len);
+}
+
+/* Wipe N bytes of B and give them back with RELEASE. */
+static void
+drop(char *b, size_t n, void (*release)(void *))
+{
+	explicit_bzero(b, n);
+	release(b);
+}
+
+int
+hg_read_fd_alloc(int fd, size_t max, void *(*alloc)(size_t), void (*release)(void *),
+		 char **buf, size_t *len)
+{
 	struct stat st;
 	size_t size, n = 0;
 	ssize_t r;
@@ -287,7 +302,7 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 		return -EFBIG;
 	size = (size_t)st.st_size;
 	/* One byte more than the size to notice a file growing under us. */
-	if ((b = malloc(size + 2)) == NULL)
+	if ((b = alloc(size + 2)) == NULL)
 		return -ENOMEM;
 	while (n <= size) {
 		r = read(fd, b + n, size + 1 - n);
@@ -296,7 +311,7 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 		if (r < 0) {
 			int err = errno;
 
-			free(b);
+			drop(b, size + 2, release);
 			return -err;
 		}
 		if (r == 0)
@@ -304,7 +319,7 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 		n += (size_t)r;
 	}
 	if (n != size) {	/* changed while read: never act on half a file */
-		free(b);
+		drop(b, size + 2, release);
 		return -EAGAIN;
 	}
 	b[n] = '\0';

@@ -50,6 +50,14 @@ int hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
 int hg_read_fd(int fd, size_t max, char **buf, size_t *len);
 
 /*
+ * The same with the buffer from ALLOC (size + 2 bytes) given back with
+ * RELEASE, for secrets: sodium_malloc/sodium_free. On failure the part
+ * read is wiped before RELEASE; on success the caller wipes and releases.
+ */
+int hg_read_fd_alloc(int fd, size_t max, void *(*alloc)(size_t), void (*release)(void *),
+		     char **buf, size_t *len);
+
+/*
  * Read the root-owned, not group/world-writable text file PATH (opened
  * with hg_safe_open) whole into a NUL-terminated heap buffer of at most
  * MAX bytes (the text may hold NUL bytes: the caller's parser refuses
