@@ -433,6 +433,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "core",
 	  "modules look up the fingerprint of every key, certificate and token they check in the revocation list (hardgate fingerprint prints one, hardgate revoke adds one)",
 	  "replace the revoked material (new key, certificate or token), then restart"),
+	E("HG-025", "hardgate", "HG",
+	  "application config file cannot be read or does not parse",
+	  CORE, "core",
+	  "strict TOML 1.0 reader (common/toml.c): UTF-8, no NUL, no duplicate key or table, int64 integers, valid dates; the first error is reported as file:line:column",
+	  "correct the application's config file at the file:line:column given"),
 };
 
 const struct hg_catalog_entry *
