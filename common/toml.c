@@ -42,7 +42,8 @@ struct hg_toml_value {
 	unsigned short depth;
 	unsigned line, col, key_line, key_col;
 	const char *key;
-	size_t key_len;
+	uint32_t key_len;	/* keys and strings fit: documents are <= HG_TOML_MAX_LEN */
+	uint32_t key_hash;
 	struct hg_toml_value *parent;
 	union {
 		struct {
@@ -52,10 +53,10 @@ struct hg_toml_value {
 		int64_t i;
 		double d;
 		bool b;
-		struct hg_toml_datetime dt;
+		struct hg_toml_datetime *dt;	/* out of line: keeps a value at 64 bytes */
 		struct {
 			struct hg_toml_value **v;
-			size_t n, cap;
+			uint32_t n, cap;
 		} kids;
 	} u;
 };
@@ -132,22 +133,30 @@ hg_toml_free(struct hg_toml *doc)
 	free(doc);
 }
 
-static uint64_t
-key_hash(const struct hg_toml_value *t, const char *k, size_t n)
+/* FNV-1a of a key, computed once when the key is read (KH below). */
+static uint32_t
+key_hash(const char *k, size_t n)
 {
-	uint64_t h = 1469598103934665603ull ^ ((uint64_t)(uintptr_t)t * 0x9E3779B97F4A7C15ull);
+	uint64_t h = 1469598103934665603ull;
 
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)k[i];
 		h *= 1099511628211ull;
 	}
-	return h ^ (h >> 29);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
+/* The slot of key K (N bytes, hash KH) in table T, or the free slot where it goes. */
 static struct hg_toml_value **
-slot_of(struct hg_toml *d, const struct hg_toml_value *t, const char *k, size_t n)
+slot_of(struct hg_toml *d, const struct hg_toml_value *t, const char *k, size_t n, uint32_t kh)
 {
-	size_t mask = d->nslots - 1, i = (size_t)key_hash(t, k, n) & mask;
+	uint64_t h = kh ^ ((uint64_t)(uintptr_t)t * 0x9E3779B97F4A7C15ull);
+	size_t mask = d->nslots - 1, i;
+
+	h ^= h >> 33;	/* murmur3's finalizer: the low bits (the slot) depend on all bits */
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	i = (size_t)h & mask;
 
 	while (d->slots[i] != NULL) {
 		const struct hg_toml_value *v = d->slots[i];
@@ -160,15 +169,17 @@ slot_of(struct hg_toml *d, const struct hg_toml_value *t, const char *k, size_t 
 }
 
 static struct hg_toml_value *
-index_find(struct hg_toml *d, const struct hg_toml_value *t, const char *k, size_t n)
+index_find(struct hg_toml *d, const struct hg_toml_value *t, const char *k, size_t n,
+	   uint32_t kh)
 {
-	return d->nslots ? *slot_of(d, t, k, n) : NULL;
+	return d->nslots ? *slot_of(d, t, k, n, kh) : NULL;
 }
 
+/* Grow the index to twice its size, or to HINT slots (a power of two) at first. */
 static int
-index_grow(struct hg_toml *d)
+index_grow(struct hg_toml *d, size_t hint)
 {
-	size_t old = d->nslots, n = old ? old * 2 : 64;
+	size_t old = d->nslots, n = old ? old * 2 : hint;
 	struct hg_toml_value **prev = d->slots;
 
 	if (n > SIZE_MAX / sizeof(*prev))
@@ -181,7 +192,8 @@ index_grow(struct hg_toml *d)
 	d->nslots = n;
 	for (size_t i = 0; i < old; i++)
 		if (prev[i] != NULL)
-			*slot_of(d, prev[i]->parent, prev[i]->key, prev[i]->key_len) = prev[i];
+			*slot_of(d, prev[i]->parent, prev[i]->key, prev[i]->key_len,
+				 prev[i]->key_hash) = prev[i];
 	free(prev);
 	return 0;
 }
@@ -189,9 +201,9 @@ index_grow(struct hg_toml *d)
 static int
 index_add(struct hg_toml *d, struct hg_toml_value *v)
 {
-	if ((d->nused + 1) * 2 > d->nslots && index_grow(d) < 0)
+	if ((d->nused + 1) * 2 > d->nslots && index_grow(d, 64) < 0)
 		return -ENOMEM;
-	*slot_of(d, v->parent, v->key, v->key_len) = v;
+	*slot_of(d, v->parent, v->key, v->key_len, v->key_hash) = v;
 	d->nused++;
 	return 0;
 }
@@ -200,12 +212,12 @@ static int
 kids_push(struct hg_toml *d, struct hg_toml_value *c, struct hg_toml_value *v)
 {
 	if (c->u.kids.n == c->u.kids.cap) {
-		size_t cap = c->u.kids.cap ? c->u.kids.cap * 2 : 4;
+		uint32_t cap = c->u.kids.cap ? c->u.kids.cap * 2 : 4;
 		struct hg_toml_value **nv;
 
-		if (cap > SIZE_MAX / sizeof(*nv))
+		if (c->u.kids.cap > UINT32_MAX / 2)
 			return -ENOMEM;
-		nv = arena_alloc(d, cap * sizeof(*nv));
+		nv = arena_alloc(d, (size_t)cap * sizeof(*nv));
 		if (nv == NULL)
 			return -ENOMEM;
 		if (c->u.kids.n)
@@ -227,6 +239,7 @@ struct pos {
 struct key_part {
 	const char *s;
 	size_t len;
+	uint32_t hash;
 	size_t off;
 	struct pos at;
 };
@@ -250,10 +263,45 @@ struct parser {
 	unsigned line, col;
 };
 
-/* Line and column (1-based, in characters) of offset OFF; amortized linear. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* 8 bytes at S as one word (any alignment). */
+static uint64_t
+word_at(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+/* Characters in the UTF-8 text S[0..N): the bytes that are not 10xxxxxx. */
+static size_t
+count_chars(const unsigned char *s, size_t n)
+{
+	size_t chars = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = word_at(s + i);
+
+		/* a continuation byte has bit 7 set and bit 6 (moved to 7) clear */
+		chars += 8 - (size_t)__builtin_popcountll(w & ~(w << 1) & HIGHS);
+	}
+	for (; i < n; i++)
+		chars += (s[i] & 0xC0) != 0x80;
+	return chars;
+}
+
+/*
+ * Line and column (1-based, in characters) of offset OFF. Asked in
+ * document order, so it goes on from the last answer: linear overall.
+ */
 static void
 where(struct parser *p, size_t off, unsigned *line, unsigned *col)
 {
+	const unsigned char *a, *b, *nl;
+
 	if (off > p->len)
 		off = p->len;
 	if (off < p->col_off) {
@@ -261,14 +309,14 @@ where(struct parser *p, size_t off, unsigned *line, unsigned *col)
 		p->line = 1;
 		p->col = 1;
 	}
-	for (size_t i = p->col_off; i < off; i++) {
-		if (p->s[i] == '\n') {
-			p->line++;
-			p->col = 1;
-		} else if ((p->s[i] & 0xC0) != 0x80) {
-			p->col++;
-		}
+	a = p->s + p->col_off;
+	b = p->s + off;
+	while ((nl = memchr(a, '\n', (size_t)(b - a))) != NULL) {
+		p->line++;
+		p->col = 1;
+		a = nl + 1;
 	}
+	p->col += (unsigned)count_chars(a, (size_t)(b - a));
 	p->col_off = off;
 	*line = p->line;
 	*col = p->col;
@@ -390,11 +438,25 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+/* A-Za-z0-9_- */
+static const unsigned char bare_chars[256] = {
+	['-'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
 static int
 is_bare(int c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' ||
-	       c == '-';
+	return c >= 0 && bare_chars[c];
 }
 
 static int
@@ -463,6 +525,12 @@ check_text(struct parser *p)
 	for (size_t i = 0; i < p->len;) {
 		size_t k;
 
+		while (i + 8 <= p->len && !(((word_at(p->s + i) - ONES) | word_at(p->s + i)) & HIGHS))
+			i += 8;	/* 8 ASCII bytes, none of them NUL */
+		while (i < p->len && p->s[i] > 0 && p->s[i] < 0x80)
+			i++;
+		if (i == p->len)
+			break;
 		if (p->s[i] == '\0')
 			return perr_at(p, i, "remove the NUL byte: TOML is text",
 				       "NUL byte in the document");
@@ -656,21 +724,30 @@ ml_close(struct parser *p, char q)
 	return 1;
 }
 
-/* A character of string content: newlines only in multi-line, no control characters. */
+/*
+ * String content up to the next quote Q (or backslash in a basic string):
+ * newlines only in multi-line strings (CRLF read as LF), no other control
+ * characters.
+ */
 static int
-string_char(struct parser *p, int multiline)
+string_run(struct parser *p, char q, int multiline)
 {
-	size_t nl = newline_len(p);
+	int stop = q == '"' ? '\\' : q;
+	size_t start = p->pos, nl;
 
-	if (multiline && nl) {
+	while (!at_end(p) && p->s[p->pos] != (unsigned char)q && p->s[p->pos] != stop &&
+	       !is_ctrl(p->s[p->pos]))
+		p->pos++;
+	if (buf_put(p, p->s + start, p->pos - start) < 0)
+		return -ENOMEM;
+	if (at_end(p) || !is_ctrl(p->s[p->pos]))
+		return 0;
+	if (multiline && (nl = newline_len(p)) != 0) {
 		p->pos += nl;
 		return buf_put(p, "\n", 1);
 	}
-	if (is_ctrl(p->s[p->pos]))
-		return perr_at(p, p->pos, "escape control characters (\\n, \\t, \\uXXXX)",
-			       "control character U+%04X in a string", p->s[p->pos]);
-	p->pos++;
-	return buf_put(p, p->s + p->pos - 1, 1);
+	return perr_at(p, p->pos, "escape control characters (\\n, \\t, \\uXXXX)",
+		       "control character U+%04X in a string", p->s[p->pos]);
 }
 
 /* Any of the four string forms at the position, decoded into p->buf. */
@@ -699,10 +776,10 @@ parse_string(struct parser *p)
 				return r < 0 ? r : 0;
 			continue;
 		}
-		if (q == '"' && p->s[p->pos] == '\\')
+		if (p->s[p->pos] == '\\' && q == '"')
 			r = escape(p, multiline);
 		else
-			r = string_char(p, multiline);
+			r = string_run(p, q, multiline);
 		if (r < 0)
 			return r;
 	}
@@ -711,7 +788,7 @@ parse_string(struct parser *p)
 /* --- keys --- */
 
 static int
-key_part(struct parser *p, struct key_part *k)
+key_text(struct parser *p, struct key_part *k)
 {
 	int c = peek(p, 0), r;
 
@@ -735,6 +812,17 @@ key_part(struct parser *p, struct key_part *k)
 	k->len = p->blen;
 	k->s = arena_strndup(p->doc, p->buf, p->blen);
 	return k->s ? 0 : oom(p);
+}
+
+/* One part of a key: its text (bare or decoded), position and hash. */
+static int
+key_part(struct parser *p, struct key_part *k)
+{
+	int r = key_text(p, k);
+
+	if (r == 0)
+		k->hash = key_hash(k->s, k->len);
+	return r;
 }
 
 /* A dotted key: part, then (ws '.' ws part)*, trailing blanks skipped. */
@@ -801,7 +889,8 @@ add_member(struct parser *p, struct hg_toml_value *t, struct hg_toml_value *v,
 	v->key = arena_strndup(p->doc, k->s, k->len);
 	if (v->key == NULL)
 		return oom(p);
-	v->key_len = k->len;
+	v->key_len = (uint32_t)k->len;
+	v->key_hash = k->hash;
 	v->key_line = k->at.line;
 	v->key_col = k->at.col;
 	if (kids_push(p->doc, t, v) < 0 || index_add(p->doc, v) < 0)
@@ -824,7 +913,7 @@ new_table_member(struct parser *p, struct hg_toml_value *t, const struct key_par
 static struct hg_toml_value *
 find(struct parser *p, const struct hg_toml_value *t, const struct key_part *k)
 {
-	return index_find(p->doc, t, k->s, k->len);
+	return index_find(p->doc, t, k->s, k->len, k->hash);
 }
 
 static int
@@ -1341,10 +1430,13 @@ parse_offset(struct parser *p, struct hg_toml_datetime *dt, size_t start)
 static int
 datetime_value(struct parser *p, struct hg_toml_value *v)
 {
-	struct hg_toml_datetime *dt = &v->u.dt;
+	struct hg_toml_datetime *dt = arena_alloc(p->doc, sizeof(*dt));
 	size_t start = p->pos;
 	int r;
 
+	if (dt == NULL)
+		return oom(p);
+	v->u.dt = dt;
 	if (peek(p, 2) == ':') {
 		if ((r = parse_time(p, dt, start)) < 0)
 			return r;
@@ -1450,6 +1542,17 @@ document(struct parser *p)
 	}
 }
 
+/* Slots for a document of LEN bytes: a member takes at least 4 ("a=1\n"); 8 is typical. */
+static size_t
+index_hint(size_t len)
+{
+	size_t n = 64;
+
+	while (n < len / 8 && n < (1u << 16))
+		n *= 2;
+	return n;
+}
+
 static struct hg_toml *
 new_doc(const char *name)
 {
@@ -1488,7 +1591,8 @@ hg_toml_parse(const char *name, const char *text, size_t len, struct hg_toml **o
 	p.line = p.col = 1;
 	p.doc = new_doc(p.name);
 	p.c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (p.doc == NULL || p.c_locale == (locale_t)0) {
+	if (p.doc == NULL || p.c_locale == (locale_t)0 ||
+	    index_grow(p.doc, index_hint(len)) < 0) {
 		r = oom(&p);
 	} else {
 		p.cur = p.doc->root;
@@ -1673,6 +1777,6 @@ hg_toml_datetime(const struct hg_toml_value *v, struct hg_toml_datetime *out)
 {
 	if (v == NULL || v->type < HG_TOML_DATETIME || v->type > HG_TOML_TIME_LOCAL)
 		return -EINVAL;
-	*out = v->u.dt;
+	*out = *v->u.dt;
 	return 0;
 }
