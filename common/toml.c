@@ -1062,29 +1062,44 @@ dotted_parent(struct parser *p, struct hg_toml_value **t, const struct key *k)
 static int parse_value(struct parser *p, const struct hg_toml_value *parent,
 		       struct hg_toml_value **out);
 
-/* key = value into table T. */
-static int
-keyval(struct parser *p, struct hg_toml_value *t)
+/*
+ * The "key =" of a key/value pair: *T becomes the table the last key part
+ * goes into (dotted parts made or entered), *LAST that part. Kept out of
+ * keyval() so the large struct key is not on the stack of every nesting
+ * level of inline tables.
+ */
+static __attribute__((noinline)) int
+key_and_table(struct parser *p, struct hg_toml_value **t, struct key_part *last)
 {
-	struct hg_toml_value *v, *old;
-	const struct key_part *last;
+	struct hg_toml_value *old;
 	struct key k;
 	int r;
 
 	if ((r = parse_key(p, &k)) < 0)
 		return r;
-	last = &k.part[k.n - 1];
+	*last = k.part[k.n - 1];
 	if (peek(p, 0) != '=')
 		return perr_at(p, p->pos, "write key = value", "expected '=' after a key");
 	p->pos++;
 	skip_ws(p);
-	if ((r = dotted_parent(p, &t, &k)) < 0)
+	if ((r = dotted_parent(p, t, &k)) < 0)
 		return r;
-	if ((old = find(p, t, last)) != NULL)
+	if ((old = find(p, *t, last)) != NULL)
 		return dup_err(p, last, old, "duplicate key");
-	if ((r = parse_value(p, t, &v)) < 0)
+	return 0;
+}
+
+/* key = value into table T. */
+static int
+keyval(struct parser *p, struct hg_toml_value *t)
+{
+	struct hg_toml_value *v;
+	struct key_part last;
+	int r;
+
+	if ((r = key_and_table(p, &t, &last)) < 0 || (r = parse_value(p, t, &v)) < 0)
 		return r;
-	return add_member(p, t, v, last);
+	return add_member(p, t, v, &last);
 }
 
 /* --- values --- */
