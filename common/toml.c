@@ -1704,6 +1704,21 @@ hg_toml_key_col(const struct hg_toml_value *v)
 	return v ? v->key_col : 0;
 }
 
+const char *
+hg_toml_where(const struct hg_toml *doc, const struct hg_toml_value *v, char *buf, size_t n)
+{
+	unsigned line = v == NULL ? 0 : v->key_line ? v->key_line : v->line;
+	const char *name = doc ? doc->name : "<toml>";
+
+	if (n == 0)
+		return buf;
+	if (line)
+		snprintf(buf, n, "%s:%u", name, line);
+	else
+		snprintf(buf, n, "%s", name);
+	return buf;
+}
+
 size_t
 hg_toml_count(const struct hg_toml_value *v)
 {

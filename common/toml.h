@@ -26,7 +26,7 @@
  *		return -EINVAL;		// e: HG-025, where "FILE:LINE:COL"
  *	v = hg_toml_get_path(hg_toml_root(doc), path, 3);
  *	if (v != NULL && hg_toml_bool(v, &on) < 0)
- *		... "FILE:%u", hg_toml_key_line(v): not a boolean
+ *		... hg_toml_where(doc, v, buf, sizeof(buf)): not a boolean
  *	hg_toml_free(doc);
  */
 #ifndef HG_COMMON_TOML_H
@@ -112,6 +112,14 @@ unsigned hg_toml_col(const struct hg_toml_value *v);
 const char *hg_toml_key(const struct hg_toml_value *v, size_t *len);
 unsigned hg_toml_key_line(const struct hg_toml_value *v);
 unsigned hg_toml_key_col(const struct hg_toml_value *v);
+
+/*
+ * "NAME:LINE" of V's key into BUF (N bytes), as a finding's where: the
+ * line of V itself when it has no key (an array element), "NAME" for the
+ * root or NULL. Returns BUF.
+ */
+const char *hg_toml_where(const struct hg_toml *doc, const struct hg_toml_value *v, char *buf,
+			  size_t n);
 
 /*
  * Members of a table in document order (order of first definition), or

@@ -100,6 +100,22 @@ test_toml_gives_line_and_column_of_keys_and_values(void)
 }
 
 static void
+test_toml_where_names_file_and_line_of_the_key(void)
+{
+	struct hg_toml *doc = parse_ok("[server]\nports = [\n  1,\n  2 ]\n");
+	const struct hg_toml_value *srv = hg_toml_get(hg_toml_root(doc), "server");
+	const struct hg_toml_value *ports = hg_toml_get(srv, "ports");
+	char buf[64];
+
+	CU_ASSERT_STRING_EQUAL(hg_toml_where(doc, ports, buf, sizeof(buf)), "cfg.toml:2");
+	CU_ASSERT_STRING_EQUAL(hg_toml_where(doc, hg_toml_at(ports, 1), buf, sizeof(buf)),
+			       "cfg.toml:4");
+	CU_ASSERT_STRING_EQUAL(hg_toml_where(doc, hg_toml_root(doc), buf, sizeof(buf)), "cfg.toml");
+	CU_ASSERT_STRING_EQUAL(hg_toml_where(doc, NULL, buf, sizeof(buf)), "cfg.toml");
+	hg_toml_free(doc);
+}
+
+static void
 test_toml_counts_lines_across_crlf_and_multiline_strings(void)
 {
 	struct hg_toml *doc = parse_ok("a = \"\"\"\r\none\r\ntwo\"\"\"\r\n\r\n  b = 1\r\n");
@@ -399,6 +415,7 @@ hgt_suite_toml(void)
 	CU_pSuite s = CU_add_suite("toml", NULL, NULL);
 
 	HGT_ADD(s, test_toml_gives_line_and_column_of_keys_and_values);
+	HGT_ADD(s, test_toml_where_names_file_and_line_of_the_key);
 	HGT_ADD(s, test_toml_counts_lines_across_crlf_and_multiline_strings);
 	HGT_ADD(s, test_toml_iterates_members_in_document_order);
 	HGT_ADD(s, test_toml_points_an_implicit_table_at_its_later_header);
