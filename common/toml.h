@@ -4,7 +4,7 @@
  *
  * The whole grammar of TOML 1.0, with the behaviour of Python's tomli 2.0
  * where the spec leaves room (tests/toml/ compares the two on every
- * document). Strict: a duplicate key, a table defined twice, a static array
+ * document; the choices are listed at the top of toml.c). Strict: a duplicate key, a table defined twice, a static array
  * or inline table extended later, an integer outside int64, an invalid date,
  * bad UTF-8, a NUL byte or a control character where the spec forbids it
  * make the whole document fail: no half document is ever returned.
