@@ -443,6 +443,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "secretenv",
 	  "secretenv: env files are parsed as systemd's EnvironmentFile= (a line without '=', a bad name or an open quote refuses the file); config files are read whole through the trusted walk, at most 4 MiB",
 	  "fix the line named, or make the file readable to hardgate"),
+	E("HG-025", "hardgate", "HG",
+	  "application config file cannot be read or does not parse",
+	  CORE, "core",
+	  "strict TOML 1.0 reader (common/toml.c): UTF-8, no NUL, no duplicate key or table, int64 integers, valid dates; the first error is reported as file:line:column",
+	  "correct the application's config file at the file:line:column given"),
 };
 
 const struct hg_catalog_entry *
