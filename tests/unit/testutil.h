@@ -100,6 +100,7 @@ void hgt_suite_netout(void);
 void hgt_suite_allowlist(void);
 void hgt_suite_revoke(void);
 void hgt_suite_secretenv(void);
+void hgt_suite_attest(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
