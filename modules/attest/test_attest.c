@@ -117,9 +117,10 @@ edit_list(const char *from, const char *to)
 static struct hg_decision *
 run(const char *items)
 {
-	char args[512];
+	char args[4096];
 
-	snprintf(args, sizeof(args), "items = [ %s ];", items);
+	CU_ASSERT_FATAL(snprintf(args, sizeof(args), "items = [ %s ];", items) <
+			(int)sizeof(args));
 	return hgt_run_module(dir, "attest", args, NULL);
 }
 
@@ -559,6 +560,55 @@ test_attest_refuses_bad_items(void)
 	}
 }
 
+/*
+ * Every attest-class item, verbatim (so one grep finds its test): each
+ * one fails until attested, then passes, and one left out fails alone.
+ */
+static const char *const every_item[] = {
+	"DBW-PRE-08", "DBW-PRE-09", "DBW-REC-13", "DBW-OPS-01", "DBW-OPS-02", "DBW-OPS-03",
+	"DBW-OPS-04", "DBW-OPS-05", "DBW-OPS-06", "DBW-OPS-07", "DBW-OPS-08", "DBW-OPS-09",
+	"KDB-C-01", "KDB-C-02", "KDB-C-03", "KDB-C-04", "KDB-D-01", "KDB-D-02", "KDB-D-03",
+	"KDB-D-04", "KDB-D-05", "KDB-E-01", "KDB-E-02", "KDB-E-03", "KDB-E-04", "KDB-E-05",
+	"KDB-F-02", "KDB-F-03", "KDB-F-04", "KDB-F-05",
+};
+#define NITEMS (sizeof(every_item) / sizeof(every_item[0]))
+
+static void
+test_attest_every_attest_item_fails_until_attested(void)
+{
+	char items[2048] = "";
+	struct hg_decision *d;
+	time_t now = time(NULL);
+
+	fresh();
+	init_key();
+	for (size_t i = 0; i < NITEMS; i++) {
+		size_t l = strlen(items);
+
+		snprintf(items + l, sizeof(items) - l, "%s\"%s:30d\"", i ? ", " : "",
+			 every_item[i]);
+	}
+	d = run(items);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	for (size_t i = 0; i < NITEMS; i++)
+		CU_ASSERT_TRUE(hgt_has(d, every_item[i], HG_SEV_FAIL, "never attested"));
+	hg_decision_free(d);
+	for (size_t i = 1; i < NITEMS; i++)	/* all but DBW-PRE-08 */
+		add_at(every_item[i], "alice", now - DAY);
+	d = run(items);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-08", HG_SEV_FAIL, "never attested"));
+	for (size_t i = 1; i < NITEMS; i++) {
+		CU_ASSERT_FALSE(hgt_has(d, every_item[i], HG_SEV_FAIL, NULL));
+		CU_ASSERT_TRUE(hgt_has(d, every_item[i], HG_SEV_INFO, "age 1 days"));
+	}
+	hg_decision_free(d);
+	add_at("DBW-PRE-08", "alice", now);
+	d = run(items);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+}
+
 /* The module can check every item the catalog classes attest. */
 static void
 test_attest_module_ids_cover_catalog_attest_class(void)
@@ -606,5 +656,6 @@ hgt_suite_attest(void)
 	HGT_ADD(s, test_attest_refuses_record_of_other_key_and_truncated_line);
 	HGT_ADD(s, test_attest_refuses_missing_key_and_untrusted_list);
 	HGT_ADD(s, test_attest_refuses_bad_items);
+	HGT_ADD(s, test_attest_every_attest_item_fails_until_attested);
 	HGT_ADD(s, test_attest_module_ids_cover_catalog_attest_class);
 }
