@@ -12,6 +12,7 @@ struct cli {
 	int all;		/* --all (explain) */
 	int print;		/* --print (seccomp) */
 	int init;		/* --init (attest) */
+	int coverage;		/* --coverage (list) */
 	const char *by;		/* --by (attest) */
 	const char *note;	/* --note (attest) */
 	int argc;		/* what follows the options */

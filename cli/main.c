@@ -25,7 +25,7 @@ static const struct {
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
-	{ "list", cmd_list, "list modules (with args and IDs) and services" },
+	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix" },
 	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
@@ -98,6 +98,7 @@ main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "print", no_argument, NULL, 'P' },
 		{ "init", no_argument, NULL, 'i' },
+		{ "coverage", no_argument, NULL, 'C' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -138,6 +139,9 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			c.init = 1;
+			break;
+		case 'C':
+			c.coverage = 1;
 			break;
 		case 'b':
 			c.by = optarg;
