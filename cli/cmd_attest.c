@@ -6,8 +6,9 @@
  *     hardgate attest ID --by NAME [--note TEXT]
  *
  * The key and the records are in the policy's attest_dir. Exit status:
- * 0 done, 64 bad command line, 78 refused (key missing or already there,
- * list unreadable or holding a bad record), 70 internal error.
+ * 0 done, 64 bad command line, 78 refused (key missing, revoked or
+ * already there, list unreadable or holding a bad record), 70 internal
+ * error.
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include "cli.h"
 #include "policy.h"
 #include "report.h"
+#include "revoke.h"
 
 static int
 usage_error(const char *what, const char *arg)
@@ -55,9 +57,38 @@ init_key(const char *dir)
 	return 0;
 }
 
+/* 0 if the key in DIR is not on the revocation list REVDIR, else the exit status. */
 static int
-record(const char *dir, const char *id, const char *by, const char *note)
+refuse_revoked(const char *dir, const char *revdir)
 {
+	unsigned char pk[HG_ATTEST_PK_LEN];
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char fp[HG_FP_LEN];
+	const char *why;
+	int st = 0;
+
+	if (hg_attest_pubkey(dir, pk, fp, &e) < 0 || hg_revlist_load(revdir, &l, &e) < 0) {
+		hg_report_error(stderr, NULL, &e);
+		return HG_EXIT_REFUSED;
+	}
+	if ((why = hg_revlist_find(l, fp)) != NULL) {
+		hg_error_set(&e, EKEYREVOKED, HG_REVOKED_ID, hg_revlist_where(l, fp),
+			     "move attest.key and attest.pub away, run hardgate attest --init, "
+			     "then re-attest every item",
+			     "the attestation key %s is revoked (%s)", fp,
+			     why[0] ? why : "no reason given");
+		hg_report_error(stderr, NULL, &e);
+		st = HG_EXIT_REFUSED;
+	}
+	hg_revlist_free(l);
+	return st;
+}
+
+static int
+record(const struct hg_policy *p, const char *id, const char *by, const char *note)
+{
+	const char *dir = p->attest_dir;
 	const struct hg_catalog_entry *ce = hg_catalog_find(id);
 	struct hg_error e = { 0 };
 	char line[HG_ATTEST_LINE_MAX + 2];
@@ -71,6 +102,8 @@ record(const char *dir, const char *id, const char *by, const char *note)
 	if (!hg_attest_note_ok(note))
 		return usage_error("--note must be one line of at most 200 printable ASCII "
 				   "characters", "");
+	if ((r = refuse_revoked(dir, p->revoked_dir)) != 0)
+		return r;
 	if ((r = hg_attest_add(dir, id, by, note, time(NULL), line, sizeof(line), &e)) < 0) {
 		hg_report_error(stderr, NULL, &e);
 		return status_of(r);
@@ -100,7 +133,7 @@ cmd_attest(struct cli *c)
 		return HG_EXIT_REFUSED;
 	}
 	r = c->init ? init_key(p->attest_dir) :
-	    record(p->attest_dir, c->argv[0], c->by, c->note ? c->note : "");
+	    record(p, c->argv[0], c->by, c->note ? c->note : "");
 	hg_policy_free(p);
 	return r;
 }

@@ -357,10 +357,11 @@ scan_text(const char *text, size_t len, const char *path, const unsigned char *p
 }
 
 int
-hg_attest_scan(const char *dir, time_t now, hg_attest_fn fn, void *arg, struct hg_error *e)
+hg_attest_scan(const char *dir, time_t now, hg_attest_fn fn, void *arg, char fp[HG_FP_LEN],
+	       struct hg_error *e)
 {
 	unsigned char pk[HG_ATTEST_PK_LEN];
-	char fp[HG_FP_LEN], path[PATH_MAX], *text;
+	char path[PATH_MAX], *text;
 	size_t len;
 	int r;
 

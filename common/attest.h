@@ -100,12 +100,14 @@ typedef void (*hg_attest_fn)(void *arg, const struct hg_attest_rec *r, const cha
 			     const char *why);
 
 /*
- * Read DIR's public key and every record of DIR/attest.list (a missing
- * list has no records) and call FN for each line. 0 (bad lines are FN's
- * to report), or a negative errno with E filled when the key or the list
- * cannot be read or trusted (HG-031, HG-030).
+ * Read DIR's public key (its fingerprint into FP) and every record of
+ * DIR/attest.list (a missing list has no records) and call FN for each
+ * line. 0 (bad lines are FN's to report), or a negative errno with E
+ * filled when the key or the list cannot be read or trusted (HG-031,
+ * HG-030).
  */
-int hg_attest_scan(const char *dir, time_t now, hg_attest_fn fn, void *arg, struct hg_error *e);
+int hg_attest_scan(const char *dir, time_t now, hg_attest_fn fn, void *arg, char fp[HG_FP_LEN],
+		   struct hg_error *e);
 
 /*
  * Append a record for ITEM by BY with NOTE, dated NOW, signed with the

@@ -15,8 +15,10 @@
  * the future) is an HG-030 FAIL naming file:line and fails the whole
  * entry, not only its item: a list somebody edited vouches for nothing,
  * and a forged line may carry another item's ID. An unreadable list or
- * key fails the entry too (HG-030, HG-031). Only the public key is read,
- * so the check runs as the service user under the preload.
+ * key fails the entry too (HG-030, HG-031), and so does a key whose
+ * fingerprint is on the revocation list (HG-018): records it signed prove
+ * nothing once the key may be in other hands. Only the public key is
+ * read, so the check runs as the service user under the preload.
  */
 #include "config.h"
 
@@ -31,6 +33,7 @@
 #include "attest.h"
 
 #define ID_ARGS "HG-004"
+#define ID_REVOKED "HG-018"
 #define MAX_ITEMS 64
 
 static const struct hg_arg_spec args[] = {
@@ -46,7 +49,7 @@ static const char *const ids[] = {
 	"KDB-C-01", "KDB-C-02", "KDB-C-03", "KDB-C-04", "KDB-D-01", "KDB-D-02", "KDB-D-03",
 	"KDB-D-04", "KDB-D-05", "KDB-E-01", "KDB-E-02", "KDB-E-03", "KDB-E-04", "KDB-E-05",
 	"KDB-F-02", "KDB-F-03", "KDB-F-04", "KDB-F-05",
-	HG_ATTEST_ID, HG_ATTEST_KEY_ID, ID_ARGS, NULL,
+	HG_ATTEST_ID, HG_ATTEST_KEY_ID, ID_ARGS, ID_REVOKED, NULL,
 };
 
 struct item {
@@ -198,6 +201,26 @@ judge(struct hg_ctx *ctx, const struct item *it, const char *where, time_t now)
 	return -1;
 }
 
+/* 0 if the key FP is not revoked; else a finding (or the core's HG-017) and -1. */
+static int
+key_revoked(struct hg_ctx *ctx, const char *fp)
+{
+	char reason[256], where[4096];
+	int r = hg_revoked(ctx, fp, reason, sizeof(reason));
+
+	if (r == 0)
+		return 0;
+	if (r > 0) {
+		snprintf(where, sizeof(where), "%s/%s", hg_attest_dir(ctx), HG_ATTEST_PK);
+		hg_finding(ctx, ID_REVOKED, HG_SEV_FAIL, where,
+			   "move attest.key and attest.pub away, run hardgate attest --init, then "
+			   "re-attest every item",
+			   "the attestation key %s is revoked (%s): its records prove nothing", fp,
+			   reason);
+	}
+	return -1;
+}
+
 static int
 check(struct hg_ctx *ctx, const struct hg_args *a)
 {
@@ -205,15 +228,18 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	struct hg_error e = { 0 };
 	struct scan s = { .ctx = ctx, .it = it };
 	const char *where = hg_arg_where(ctx, a, "items");
+	char fp[HG_FP_LEN];
 	time_t now = time(NULL);
 	int fail = 0;
 
 	if (parse_items(ctx, a, it, &s.n) < 0)
 		return HG_FAIL;
-	if (hg_attest_scan(hg_attest_dir(ctx), now, on_record, &s, &e) < 0) {
+	if (hg_attest_scan(hg_attest_dir(ctx), now, on_record, &s, fp, &e) < 0) {
 		hg_finding(ctx, e.id, HG_SEV_FAIL, e.where, e.fix[0] ? e.fix : NULL, "%s", e.msg);
 		return HG_FAIL;
 	}
+	if (key_revoked(ctx, fp) < 0)
+		return HG_FAIL;
 	for (size_t i = 0; i < s.n; i++)
 		fail |= judge(ctx, &it[i], where, now) < 0;
 	return fail || s.bad ? HG_FAIL : HG_PASS;

@@ -537,6 +537,33 @@ test_attest_refuses_missing_key_and_untrusted_list(void)
 }
 
 static void
+test_attest_refuses_records_of_a_revoked_key(void)
+{
+	struct hg_decision *d;
+	unsigned char pk[HG_ATTEST_PK_LEN];
+	struct hg_error e = { 0 };
+	char fp[HG_FP_LEN], line[256], *rev;
+
+	fresh();
+	init_key();
+	add_at("DBW-OPS-06", "alice", time(NULL) - DAY);
+	CU_ASSERT_EQUAL_FATAL(hg_attest_pubkey(adir, pk, fp, &e), 0);
+	rev = hgt_path(dir, "revoked.d");
+	CU_ASSERT_EQUAL_FATAL(mkdir(rev, 0755), 0);
+	free(hgt_write(rev, "other.list", "# nothing of ours\n", 0644));
+	d = run("\"DBW-OPS-06:90d\"");
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+	snprintf(line, sizeof(line), "%s attestation host rebuilt from a stolen image\n", fp);
+	free(hgt_write(rev, "attest.list", line, 0644));
+	d = run("\"DBW-OPS-06:90d\"");
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-018", HG_SEV_FAIL, "stolen image"));
+	hg_decision_free(d);
+	free(rev);
+}
+
+static void
 test_attest_refuses_bad_items(void)
 {
 	static const char *const bad[] = {
@@ -655,6 +682,7 @@ hgt_suite_attest(void)
 	HGT_ADD(s, test_attest_bad_record_fails_whole_entry_with_file_line);
 	HGT_ADD(s, test_attest_refuses_record_of_other_key_and_truncated_line);
 	HGT_ADD(s, test_attest_refuses_missing_key_and_untrusted_list);
+	HGT_ADD(s, test_attest_refuses_records_of_a_revoked_key);
 	HGT_ADD(s, test_attest_refuses_bad_items);
 	HGT_ADD(s, test_attest_every_attest_item_fails_until_attested);
 	HGT_ADD(s, test_attest_module_ids_cover_catalog_attest_class);

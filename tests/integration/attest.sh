@@ -98,6 +98,19 @@ expect_status 78 "check refuses records signed by another key" "$hg" check --con
 expect_out "HG-030 FAIL $(re "$list"):1 bad attestation record: signed by another key" \
 	"another key is named as such"
 
+echo "# a revoked key"
+cp -p "$tmp/list.good" "$list"
+fp=$(sed -n 's/^ed25519 //p' "$tmp/attest/attest.pub" | base64 -d | openssl dgst -sha256 -binary | base64 | tr -d '=')
+mkdir -p "$tmp/revoked.d"
+echo "SHA256:$fp attestation host compromised" | write_policy "$tmp/revoked.d/attest.list"
+expect_status 78 "check refuses records of a revoked attestation key" "$hg" check --conf "$conf" --service ops
+expect_out "HG-018 FAIL .*SHA256:$(re "$fp") is revoked \(attestation host compromised\)" \
+	"the revoked key is named by fingerprint with the reason"
+expect_status 78 "attest refuses to sign with a revoked key" "$hg" attest DBW-OPS-06 --by alice --conf "$conf"
+expect_out "HG-018 FAIL $(re "$tmp/revoked.d/attest.list"):1 " "naming the revocation entry"
+check "and writes nothing" cmp -s "$list" "$tmp/list.good"
+rm -r "$tmp/revoked.d"
+
 echo "# an untrusted list"
 cp -p "$tmp/list.good" "$list"
 expect_status 0 "the good list passes" "$hg" check --conf "$conf" --service ops
