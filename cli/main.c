@@ -20,11 +20,12 @@ static const struct {
 	int (*fn)(struct cli *);
 	const char *help;
 } commands[] = {
+	{ "attest", cmd_attest, "--init, or ID --by NAME [--note TEXT]: a signed, dated record" },
 	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
-	{ "list", cmd_list, "list modules (with args and IDs) and services" },
+	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix" },
 	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
@@ -96,6 +97,10 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "print", no_argument, NULL, 'P' },
+		{ "init", no_argument, NULL, 'i' },
+		{ "coverage", no_argument, NULL, 'C' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "note", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -111,7 +116,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPh",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPib:n:h",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -131,6 +136,18 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			c.print = 1;
+			break;
+		case 'i':
+			c.init = 1;
+			break;
+		case 'C':
+			c.coverage = 1;
+			break;
+		case 'b':
+			c.by = optarg;
+			break;
+		case 'n':
+			c.note = optarg;
 			break;
 		case 'h':
 			usage(stdout);

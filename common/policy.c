@@ -170,7 +170,9 @@ str_list(const struct pctx *c, const config_setting_t *s, char ***out, size_t *n
 	return 0;
 }
 
-static const char *const hardgate_keys[] = { "mode", "module_dir", "revoked_dir", "log", NULL };
+static const char *const hardgate_keys[] = {
+	"mode", "module_dir", "revoked_dir", "attest_dir", "log", NULL
+};
 static const char *const log_keys[] = { "syslog", "json", NULL };
 static const char *const mode_names[] = { "enforce", "warn", "audit", NULL };
 static const char *const phase_names[] = { "start", "launch", NULL };
@@ -188,14 +190,15 @@ parse_hardgate(const struct pctx *c, const config_setting_t *g)
 	if ((r = want_type(c, g, CONFIG_TYPE_GROUP, "a group { ... }")) < 0)
 		return r;
 	if ((r = only_keys(c, g, "hardgate", hardgate_keys,
-			    "mode, module_dir, revoked_dir, log")) < 0)
+			    "mode, module_dir, revoked_dir, attest_dir, log")) < 0)
 		return r;
 	if ((r = get_choice(c, g, "mode", mode_names, "enforce, warn, audit", &v)) < 0)
 		return r;
 	if (r > 0)
 		p->mode = (enum hg_mode)v;
 	if ((r = get_abs_path(c, g, "module_dir", &p->module_dir)) < 0 ||
-	    (r = get_abs_path(c, g, "revoked_dir", &p->revoked_dir)) < 0)
+	    (r = get_abs_path(c, g, "revoked_dir", &p->revoked_dir)) < 0 ||
+	    (r = get_abs_path(c, g, "attest_dir", &p->attest_dir)) < 0)
 		return r;
 	if ((log = config_setting_get_member(g, "log")) == NULL)
 		return 0;
@@ -503,8 +506,10 @@ hg_policy_new(void)
 	p->mode = HG_MODE_ENFORCE;
 	p->log_syslog = 1;
 	if ((p->module_dir = strdup(HG_MODULE_DIR)) == NULL ||
-	    (p->revoked_dir = strdup(HG_REVOKED_DIR)) == NULL) {
+	    (p->revoked_dir = strdup(HG_REVOKED_DIR)) == NULL ||
+	    (p->attest_dir = strdup(HG_ATTEST_DIR)) == NULL) {
 		free(p->module_dir);
+		free(p->revoked_dir);
 		free(p);
 		return NULL;
 	}
@@ -576,6 +581,7 @@ hg_policy_free(struct hg_policy *p)
 	free(p->module_dir);
 	free(p->log_json);
 	free(p->revoked_dir);
+	free(p->attest_dir);
 	free(p);
 }
 

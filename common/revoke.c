@@ -213,72 +213,6 @@ hg_revlist_free(struct hg_revlist *l)
 	free(l);
 }
 
-/* Create DIR (0755, root) if it is missing, in a trusted parent. */
-static int
-ensure_dir(const char *dir, struct hg_error *e)
-{
-	const struct hg_trust t = { HG_REVOKE_ID, HG_UID_NONE, 0, HG_WANT_DIR };
-	char parent[PATH_MAX];
-	const char *base = strrchr(dir, '/');
-	struct stat st;
-	int pfd, r = 0;
-
-	if (lstat(dir, &st) == 0 || errno != ENOENT)
-		return 0;	/* there (or unreachable): the trusted open says which */
-	if (base == NULL || base[1] == '\0' || base - dir >= (ptrdiff_t)sizeof(parent))
-		return hg_error_set(e, EINVAL, HG_REVOKE_ID, dir, "give an absolute path",
-				    "revocation directory %s is not an absolute path", dir);
-	snprintf(parent, sizeof(parent), "%.*s", base == dir ? 1 : (int)(base - dir), dir);
-	if ((pfd = hg_safe_open(parent, O_PATH, &t, &st, e)) < 0)
-		return pfd;
-	if (mkdirat(pfd, base + 1, 0755) < 0 && errno != EEXIST)
-		r = hg_error_set(e, errno, HG_REVOKE_ID, dir, NULL, "cannot create %s: %s", dir,
-				 strerror(errno));
-	close(pfd);
-	return r;
-}
-
-/* Write TEXT (LEN bytes) as DFD/NAME through a new file renamed over it. */
-static int
-replace_file(int dfd, const char *dir, const char *name, const char *text, size_t len,
-	     struct hg_error *e)
-{
-	char tmp[64];
-	size_t off = 0;
-	int fd, r = 0;
-
-	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return hg_error_set(e, errno, HG_REVOKE_ID, dir, NULL, "cannot create %s/%s: %s",
-				    dir, tmp, strerror(errno));
-	if (fchmod(fd, 0644) < 0)
-		r = -errno;
-	while (r == 0 && off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			r = -errno;
-		else
-			off += (size_t)w;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlinkat(dfd, tmp, 0);
-		return hg_error_set(e, -r, HG_REVOKE_ID, dir, NULL, "cannot write %s/%s: %s", dir,
-				    name, strerror(-r));
-	}
-	fsync(dfd);	/* the rename itself */
-	return 0;
-}
-
 /* The current contents of DFD/NAME (empty if missing) followed by LINE. */
 static int
 appended(int dfd, const char *dir, const char *name, const char *line, char **out,
@@ -334,7 +268,7 @@ hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_err
 				    "give a short one-line reason",
 				    "the reason must be one line of at most %d printable characters",
 				    HG_REVOKE_REASON_MAX);
-	if ((r = ensure_dir(dir, e)) < 0 || (r = hg_revlist_load(dir, &l, e)) < 0)
+	if ((r = hg_safe_mkdir(dir, 0755, HG_REVOKE_ID, e)) < 0 || (r = hg_revlist_load(dir, &l, e)) < 0)
 		return r;
 	r = hg_revlist_find(l, fp) != NULL;
 	hg_revlist_free(l);
@@ -346,7 +280,8 @@ hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_err
 	if ((dfd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, NULL, e)) < 0)
 		return dfd;
 	if ((r = appended(dfd, dir, HG_REVOKE_FILE, line, &text, &len, e)) == 0) {
-		r = replace_file(dfd, dir, HG_REVOKE_FILE, text, len, e);
+		r = hg_replace_file(dfd, dir, HG_REVOKE_FILE, text, len, 0644, 0, HG_REVOKE_ID,
+				    e);
 		free(text);
 	}
 	close(dfd);

@@ -6,9 +6,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "safefile.h"
 
@@ -454,5 +456,82 @@ hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
 	}
 	qsort(v, *n, sizeof(*v), cmp_name);
 	*names = v;
+	return 0;
+}
+
+int
+hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_DIR };
+	char parent[PATH_MAX];
+	const char *base = strrchr(dir, '/');
+	struct stat st;
+	int pfd, r;
+
+	if (lstat(dir, &st) == 0 || errno != ENOENT)
+		return 0;	/* there (or unreachable): the trusted open says which */
+	if (dir[0] != '/' || base == NULL || base[1] == '\0' ||
+	    base - dir >= (ptrdiff_t)sizeof(parent))
+		return hg_error_set(e, EINVAL, id, dir, "give an absolute path",
+				    "directory %s is not an absolute path", dir);
+	snprintf(parent, sizeof(parent), "%.*s", base == dir ? 1 : (int)(base - dir), dir);
+	if ((r = hg_safe_mkdir(parent, 0755, id, e)) < 0)
+		return r;
+	if ((pfd = hg_safe_open(parent, O_PATH, &t, &st, e)) < 0)
+		return pfd;
+	r = 0;
+	if (mkdirat(pfd, base + 1, mode) < 0 && errno != EEXIST)
+		r = hg_error_set(e, errno, id, dir, NULL, "cannot create %s: %s", dir,
+				 strerror(errno));
+	close(pfd);
+	return r;
+}
+
+/* Write LEN bytes of BUF to FD, then fsync. 0 or -errno. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		off += (size_t)w;
+	}
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+int
+hg_replace_file(int dfd, const char *dir, const char *name, const void *text, size_t len,
+		mode_t mode, int noreplace, const char *id, struct hg_error *e)
+{
+	char tmp[128];
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return hg_error_set(e, errno, id, dir, NULL, "cannot create %s/%s: %s", dir, tmp,
+				    strerror(errno));
+	if (fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0)
+		r = write_all(fd, text, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && noreplace && renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) < 0)
+		r = -errno;
+	else if (r == 0 && !noreplace && renameat(dfd, tmp, dfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dfd, tmp, 0);
+		return hg_error_set(e, -r, id, dir, NULL, "cannot write %s/%s: %s", dir, name,
+				    strerror(-r));
+	}
+	fsync(dfd);	/* the rename itself */
 	return 0;
 }

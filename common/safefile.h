@@ -79,6 +79,24 @@ int hg_list_trusted(const char *dir, const char *suffix, size_t max, const char 
 		    char ***names, size_t *n, struct hg_error *e);
 void hg_names_free(char **names, size_t n);
 
+/*
+ * Create the absolute directory DIR (mode MODE, and any missing parents
+ * 0755) below its nearest existing, trusted ancestor; an existing DIR is
+ * left alone (the caller's trusted open judges it). 0 or a negative errno
+ * with E filled under ID.
+ */
+int hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e);
+
+/*
+ * Write TEXT (LEN bytes) as DFD/NAME (DIR names DFD in messages) with
+ * MODE through a new file, fsync'd and renamed over NAME, so a reader
+ * sees the old or the new file, never half of one. With NOREPLACE an
+ * existing NAME is kept and the call fails with -EEXIST. 0 or a negative
+ * errno with E filled under ID.
+ */
+int hg_replace_file(int dfd, const char *dir, const char *name, const void *text, size_t len,
+		    mode_t mode, int noreplace, const char *id, struct hg_error *e);
+
 /* "0644" style mode string of M's permission bits into BUF (>= 6 bytes). */
 const char *hg_mode_str(mode_t m, char buf[static 6]);
 

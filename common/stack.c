@@ -29,6 +29,7 @@ struct core {
 	unsigned fails;		/* FAIL findings reported by the current call */
 	int oom;
 	const char *revoked_dir;
+	const char *attest_dir;
 	struct hg_revlist *rev;	/* loaded on first use, once per run */
 	int rev_err;		/* its load failed: reported once, every ask fails */
 };
@@ -111,6 +112,12 @@ host_revoked(struct hg_ctx *ctx, const char *fp, char *reason, size_t n)
 	return 1;
 }
 
+static const char *
+host_attest_dir(const struct hg_ctx *ctx)
+{
+	return ((const struct core *)ctx->core)->attest_dir;
+}
+
 static const struct hg_host host = {
 	.abi = HG_MODULE_ABI,
 	.vfinding = host_vfinding,
@@ -128,6 +135,7 @@ static const struct hg_host host = {
 	.interposed = host_interposed,
 	.netout_install = host_netout_install,
 	.revoked = host_revoked,
+	.attest_dir = host_attest_dir,
 };
 
 void
@@ -270,7 +278,7 @@ hg_stack_describe(const struct hg_policy *p, const struct hg_service *s, const c
 	struct hg_stack_opts o = { .stage = HG_STAGE_CHECK, .mode = HG_MODE_ENFORCE,
 				   .phase = s->phase, .test_root = "" };
 	struct core c = { .d = d, .o = &o, .service = s->name, .module = "core",
-			  .revoked_dir = p->revoked_dir };
+			  .revoked_dir = p->revoked_dir, .attest_dir = p->attest_dir };
 	struct slot *sl = calloc(s->nstack, sizeof(*sl));
 	int shown = 0, r;
 
@@ -360,7 +368,7 @@ hg_stack_run(const struct hg_policy *p, const struct hg_service *s,
 	     const struct hg_stack_opts *o, struct hg_decision *d)
 {
 	struct core c = { .d = d, .o = o, .service = s->name, .module = "core",
-			  .revoked_dir = p->revoked_dir };
+			  .revoked_dir = p->revoked_dir, .attest_dir = p->attest_dir };
 	struct hg_verdict v = { 0 };
 	struct slot *sl;
 	int bad, r = 0, apply_failed = 0, allowed;

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* Bump on any incompatible change of the structs below. */
-#define HG_MODULE_ABI 4u
+#define HG_MODULE_ABI 5u
 
 /* What check() and apply() return. Anything else counts as HG_ERROR. */
 enum hg_result {
@@ -106,6 +106,7 @@ struct hg_host {
 	int (*netout_install)(struct hg_ctx *ctx, const char *const *entries, size_t n,
 			      const char *id, char *err, size_t errlen);
 	int (*revoked)(struct hg_ctx *ctx, const char *fp, char *reason, size_t n);
+	const char *(*attest_dir)(const struct hg_ctx *ctx);
 };
 
 /* The context a module receives. `core` is private to the core. */
@@ -208,6 +209,12 @@ static inline int hg_netout_install(struct hg_ctx *c, const char *const *entries
  */
 static inline int hg_revoked(struct hg_ctx *c, const char *fp, char *reason, size_t n)
 { return c->host->revoked(c, fp, reason, n); }
+
+/*
+ * The directory of hardgate's attestation key and signed records (the
+ * policy's attest_dir, /var/lib/hardgate/attest; common/attest.h).
+ */
+static inline const char *hg_attest_dir(const struct hg_ctx *c) { return c->host->attest_dir(c); }
 
 #ifdef __cplusplus
 }

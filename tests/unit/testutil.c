@@ -106,9 +106,10 @@ hgt_policy(const char *dir, const char *mode, const char *body)
 
 	if (asprintf(&text,
 		     "hardgate: {\n  mode = \"%s\";\n"
-		     "  module_dir = \"%s\"; revoked_dir = \"%s/revoked.d\";\n"
+		     "  module_dir = \"%s\"; revoked_dir = \"%s/revoked.d\";"
+		     " attest_dir = \"%s/attest\";\n"
 		     "  log: { syslog = false; };\n};\nservices: {\n%s\n};\n",
-		     mode, hgt_module_dir(), dir, body) < 0)
+		     mode, hgt_module_dir(), dir, dir, body) < 0)
 		abort();
 	p = hgt_write(dir, "hardgate.conf", text, 0644);
 	free(text);

@@ -25,8 +25,9 @@ char *hgt_path(const char *dir, const char *name);
 
 /*
  * Write DIR/hardgate.conf: mode MODE ("enforce"...), module_dir the built
- * modules (HG_MODULE_DIR_TEST), revoked_dir DIR/revoked.d (absent unless a
- * test makes it), syslog off, and `services: { BODY };`.
+ * modules (HG_MODULE_DIR_TEST), revoked_dir DIR/revoked.d and attest_dir
+ * DIR/attest (both absent unless a test makes them), syslog off, and
+ * `services: { BODY };`.
  * Returns the malloc'd path.
  */
 char *hgt_policy(const char *dir, const char *mode, const char *body);
@@ -100,6 +101,7 @@ void hgt_suite_allowlist(void);
 void hgt_suite_revoke(void);
 void hgt_suite_secretenv(void);
 void hgt_suite_toml(void);
+void hgt_suite_attest(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
