@@ -98,6 +98,7 @@ void hgt_suite_seccomp(void);
 void hgt_suite_netout(void);
 void hgt_suite_allowlist(void);
 void hgt_suite_revoke(void);
+void hgt_suite_tls(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 

@@ -1,0 +1,239 @@
+/*
+ * pem.c - read and parse TLS material, name it for messages.
+ *
+ * Files are read whole (bounded) through the trusted walk and parsed from
+ * memory, so what is judged is exactly what was read. A private key is
+ * parsed with a passphrase callback that always fails: an encrypted key
+ * is refused, never prompted for. Buffers that held a key are wiped.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+
+#include "safefile.h"
+#include "tls.h"
+
+int
+tls_read_public(struct tls_run *r, const char *path, const char *id, char **buf, size_t *len)
+{
+	struct hg_trust t = { .id = id, .owner = r->owner, .want = HG_WANT_FILE };
+	struct hg_error e = { 0 };
+	struct stat st;
+	char mode[6], fix[4200];
+	int fd, err;
+
+	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, &e)) < 0) {
+		tls_fail(r, id, e.where, e.fix[0] ? e.fix : NULL, "%s", e.msg);
+		return HG_FAIL;
+	}
+	if ((st.st_uid != 0 && st.st_uid != r->owner) || (st.st_mode & 022)) {
+		snprintf(fix, sizeof(fix), "chown root %s && chmod go-w %s", path, path);
+		tls_fail(r, id, path, fix,
+			 "%s (uid %u, mode %s) may be changed by others than root and the service",
+			 path, (unsigned)st.st_uid, hg_mode_str(st.st_mode, mode));
+		close(fd);
+		return HG_FAIL;
+	}
+	err = hg_read_fd(fd, TLS_MAX_PUBLIC, buf, len);
+	close(fd);
+	if (err < 0) {
+		tls_fail(r, id, path, NULL, "cannot read %s: %s", path, strerror(-err));
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
+/* The reason of OpenSSL's last error, or DEF. Clears the error queue. */
+static const char *
+ssl_reason(const char *def)
+{
+	unsigned long code = ERR_peek_last_error();
+	const char *s = code ? ERR_reason_error_string(code) : NULL;
+
+	ERR_clear_error();
+	return s ? s : def;
+}
+
+/* 1 if OpenSSL stopped only because no further PEM block starts. */
+static int
+pem_at_end(void)
+{
+	unsigned long code = ERR_peek_last_error();
+
+	return ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE;
+}
+
+/* The passphrase callback: refuse, and note that a passphrase was wanted. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	*(int *)u = 1;
+	return -1;
+}
+
+int
+tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err, size_t errlen)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	BIO *b = len <= INT_MAX ? BIO_new_mem_buf(buf, (int)len) : NULL;
+	int asked = 0, at_end;
+	X509 *x;
+
+	*out = NULL;
+	if (sk == NULL || b == NULL) {
+		sk_X509_free(sk);
+		BIO_free(b);
+		return -ENOMEM;
+	}
+	ERR_clear_error();
+	while ((x = PEM_read_bio_X509(b, NULL, no_passphrase, &asked)) != NULL) {
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			break;
+		}
+	}
+	BIO_free(b);
+	at_end = pem_at_end();
+	if (at_end && sk_X509_num(sk) > 0) {
+		ERR_clear_error();
+		*out = sk;
+		return 0;
+	}
+	if (at_end)
+		snprintf(err, errlen, "holds no PEM certificate");
+	else
+		snprintf(err, errlen, "has a malformed or truncated PEM block after %d certificates (%s)",
+			 sk_X509_num(sk), ssl_reason("unknown error"));
+	sk_X509_pop_free(sk, X509_free);
+	ERR_clear_error();
+	return -EINVAL;
+}
+
+int
+tls_parse_key(const char *buf, size_t len, EVP_PKEY **out, char *err, size_t errlen)
+{
+	BIO *b;
+	int asked = 0;
+
+	*out = NULL;
+	if (len > INT_MAX || (b = BIO_new_mem_buf(buf, (int)len)) == NULL)
+		return -ENOMEM;
+	ERR_clear_error();
+	*out = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, &asked);
+	BIO_free(b);
+	if (*out)
+		return 0;
+	if (asked || strstr(buf, "ENCRYPTED")) {
+		ERR_clear_error();
+		snprintf(err, errlen, "is encrypted and no passphrase is ever asked for");
+		return -EACCES;
+	}
+	if (strstr(buf, "-----BEGIN ") == NULL)
+		snprintf(err, errlen, "holds no PEM private key");
+	else
+		snprintf(err, errlen, "is malformed or truncated (%s)", ssl_reason("unknown error"));
+	ERR_clear_error();
+	return -EINVAL;
+}
+
+int
+tls_spki_fp(const EVP_PKEY *k, char out[HG_FP_LEN])
+{
+	unsigned char *der = NULL, md[SHA256_DIGEST_LENGTH];
+	int n = i2d_PUBKEY(k, &der);
+
+	if (n <= 0)
+		return -ENOMEM;
+	SHA256(der, (size_t)n, md);
+	OPENSSL_free(der);
+	hg_fp_format(md, out);
+	return 0;
+}
+
+int
+tls_cert_names(struct tls_cert *c)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n;
+
+	c->subject[0] = '\0';
+	if (b == NULL)
+		return -ENOMEM;
+	if (X509_NAME_print_ex(b, X509_get_subject_name(c->x), 0,
+			       XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		n = BIO_read(b, c->subject, (int)sizeof(c->subject) - 1);
+		c->subject[n > 0 ? n : 0] = '\0';
+	}
+	BIO_free(b);
+	if (c->subject[0] == '\0')
+		snprintf(c->subject, sizeof(c->subject), "(empty subject)");
+	return tls_spki_fp(X509_get0_pubkey(c->x), c->fp);
+}
+
+/* Fingerprint of the first certificate (KIND 0), public (1) or private key (2). 1 if found. */
+static int
+first_fp(const char *buf, size_t len, int kind, char out[HG_FP_LEN], int *asked)
+{
+	BIO *b = BIO_new_mem_buf(buf, (int)len);
+	EVP_PKEY *k = NULL;
+	X509 *x = NULL;
+	int found = 0;
+
+	if (b == NULL)
+		return -ENOMEM;
+	ERR_clear_error();
+	if (kind == 0 && (x = PEM_read_bio_X509(b, NULL, no_passphrase, asked)) != NULL)
+		found = tls_spki_fp(X509_get0_pubkey(x), out) == 0;
+	else if (kind == 1 && (k = PEM_read_bio_PUBKEY(b, NULL, no_passphrase, asked)) != NULL)
+		found = tls_spki_fp(k, out) == 0;
+	else if (kind == 2 && (k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, asked)) != NULL)
+		found = tls_spki_fp(k, out) == 0;
+	X509_free(x);
+	EVP_PKEY_free(k);
+	BIO_free(b);
+	ERR_clear_error();
+	return found;
+}
+
+int
+tls_material_fp(const char *buf, size_t len, char out[HG_FP_LEN], char *err, size_t errlen)
+{
+	int asked = 0;
+
+	if (len > INT_MAX)
+		return -EFBIG;
+	if (strstr(buf, "-----BEGIN ") == NULL)
+		return -ENOTSUP;
+	for (int kind = 0; kind < 3; kind++)
+		if (first_fp(buf, len, kind, out, &asked) == 1)
+			return 0;
+	if (asked) {
+		snprintf(err, errlen, "the private key is encrypted and no passphrase is asked for");
+		return -EACCES;
+	}
+	snprintf(err, errlen, "holds no readable PEM certificate, public key or private key");
+	return -EINVAL;
+}
+
+void
+tls_wipe_free(char *buf, size_t len)
+{
+	if (buf == NULL)
+		return;
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+}
