@@ -150,17 +150,44 @@ tls_parse_key(const char *buf, size_t len, EVP_PKEY **out, char *err, size_t err
 	return -EINVAL;
 }
 
+/* SHA-256 of DER into OUT as a fingerprint. */
+static void
+fp_of(const unsigned char *der, size_t n, char out[HG_FP_LEN])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+
+	SHA256(der, n, md);
+	hg_fp_format(md, out);
+}
+
 int
 tls_spki_fp(const EVP_PKEY *k, char out[HG_FP_LEN])
 {
-	unsigned char *der = NULL, md[SHA256_DIGEST_LENGTH];
+	unsigned char *der = NULL;
 	int n = i2d_PUBKEY(k, &der);
 
 	if (n <= 0)
 		return -ENOMEM;
-	SHA256(der, (size_t)n, md);
+	fp_of(der, (size_t)n, out);
 	OPENSSL_free(der);
-	hg_fp_format(md, out);
+	return 0;
+}
+
+/*
+ * The SubjectPublicKeyInfo as the certificate carries it: the same bytes
+ * as i2d_PUBKEY() of its key, without OpenSSL 3.0's encoder (which costs
+ * more than all the other checks together).
+ */
+static int
+cert_fp(X509 *x, char out[HG_FP_LEN])
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+
+	if (n <= 0)
+		return -ENOMEM;
+	fp_of(der, (size_t)n, out);
+	OPENSSL_free(der);
 	return 0;
 }
 
@@ -181,28 +208,118 @@ tls_cert_names(struct tls_cert *c)
 	BIO_free(b);
 	if (c->subject[0] == '\0')
 		snprintf(c->subject, sizeof(c->subject), "(empty subject)");
-	return tls_spki_fp(X509_get0_pubkey(c->x), c->fp);
+	return cert_fp(c->x, c->fp);
 }
 
-/* Fingerprint of the first certificate (KIND 0), public (1) or private key (2). 1 if found. */
+/*
+ * Step over one DER element at *P (before END): its header and contents.
+ * 0 with *START and *LEN (header included), or -EINVAL. Bounds are
+ * checked by ASN1_get_object; indefinite lengths are refused.
+ */
 static int
-first_fp(const char *buf, size_t len, int kind, char out[HG_FP_LEN], int *asked)
+der_next(const unsigned char **p, const unsigned char *end, int *tag, int *cls,
+	 const unsigned char **start, long *len)
+{
+	const unsigned char *q = *p;
+	long l;
+	int r;
+
+	if (end <= q)
+		return -EINVAL;
+	r = ASN1_get_object(&q, &l, tag, cls, end - q);
+	if ((r & 0x80) || (r & 0x01) || l > end - q)
+		return -EINVAL;
+	*start = *p;
+	*len = (q - *p) + l;
+	*p = q + l;
+	return 0;
+}
+
+/* Enter the constructed element at *P: *P moves to its contents, *END to its end. */
+static int
+der_enter(const unsigned char **p, const unsigned char **end, int want_tag)
+{
+	const unsigned char *q = *p, *start;
+	long len;
+	int tag, cls;
+
+	if (der_next(&q, *end, &tag, &cls, &start, &len) < 0 || cls != V_ASN1_UNIVERSAL ||
+	    tag != want_tag)
+		return -EINVAL;
+	*end = q;
+	ASN1_get_object(p, &len, &tag, &cls, q - *p);	/* *p after the header */
+	return 0;
+}
+
+/*
+ * The SPKI fingerprint of the DER certificate DER, found by walking
+ * Certificate > tbsCertificate > [version], serial, signature, issuer,
+ * validity, subject, subjectPublicKeyInfo, without decoding the key.
+ */
+static int
+der_cert_fp(const unsigned char *der, long n, char out[HG_FP_LEN])
+{
+	const unsigned char *p = der, *end = der + n, *start;
+	long len;
+	int tag, cls;
+
+	if (der_enter(&p, &end, V_ASN1_SEQUENCE) < 0 || der_enter(&p, &end, V_ASN1_SEQUENCE) < 0)
+		return -EINVAL;
+	if (der_next(&p, end, &tag, &cls, &start, &len) < 0)
+		return -EINVAL;
+	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0 &&
+	    der_next(&p, end, &tag, &cls, &start, &len) < 0)	/* version, then serial */
+		return -EINVAL;
+	for (int i = 0; i < 5; i++)	/* signature, issuer, validity, subject, SPKI */
+		if (der_next(&p, end, &tag, &cls, &start, &len) < 0)
+			return -EINVAL;
+	if (cls != V_ASN1_UNIVERSAL || tag != V_ASN1_SEQUENCE)
+		return -EINVAL;
+	fp_of(start, (size_t)len, out);
+	return 0;
+}
+
+/* The fingerprint of the first CERTIFICATE block of the PEM text. 1 found, 0 none, <0 bad. */
+static int
+first_cert_fp(const char *buf, size_t len, char out[HG_FP_LEN])
+{
+	BIO *b = BIO_new_mem_buf(buf, (int)len);
+	char *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	long n;
+	int r = 0;
+
+	if (b == NULL)
+		return -ENOMEM;
+	while (r == 0 && PEM_read_bio(b, &name, &header, &data, &n) == 1) {
+		if (strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0)
+			r = der_cert_fp(data, n, out) == 0 ? 1 : -EINVAL;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_clear_free(data, (size_t)n);
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	return r;
+}
+
+/* Fingerprint of the first public (KIND 1) or private key (2). 1 if found. */
+static int
+first_key_fp(const char *buf, size_t len, int kind, char out[HG_FP_LEN], int *asked)
 {
 	BIO *b = BIO_new_mem_buf(buf, (int)len);
 	EVP_PKEY *k = NULL;
-	X509 *x = NULL;
 	int found = 0;
 
 	if (b == NULL)
 		return -ENOMEM;
 	ERR_clear_error();
-	if (kind == 0 && (x = PEM_read_bio_X509(b, NULL, no_passphrase, asked)) != NULL)
-		found = tls_spki_fp(X509_get0_pubkey(x), out) == 0;
-	else if (kind == 1 && (k = PEM_read_bio_PUBKEY(b, NULL, no_passphrase, asked)) != NULL)
+	if (kind == 1)
+		k = PEM_read_bio_PUBKEY(b, NULL, no_passphrase, asked);
+	else
+		k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, asked);
+	if (k)
 		found = tls_spki_fp(k, out) == 0;
-	else if (kind == 2 && (k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, asked)) != NULL)
-		found = tls_spki_fp(k, out) == 0;
-	X509_free(x);
 	EVP_PKEY_free(k);
 	BIO_free(b);
 	ERR_clear_error();
@@ -212,20 +329,23 @@ first_fp(const char *buf, size_t len, int kind, char out[HG_FP_LEN], int *asked)
 int
 tls_material_fp(const char *buf, size_t len, char out[HG_FP_LEN], char *err, size_t errlen)
 {
-	int asked = 0;
+	int asked = 0, r;
 
 	if (len > INT_MAX)
 		return -EFBIG;
 	if (strstr(buf, "-----BEGIN ") == NULL)
 		return -ENOTSUP;
-	for (int kind = 0; kind < 3; kind++)
-		if (first_fp(buf, len, kind, out, &asked) == 1)
-			return 0;
+	if ((r = first_cert_fp(buf, len, out)) == 1)
+		return 0;
+	if (r == 0 && (first_key_fp(buf, len, 1, out, &asked) == 1 ||
+		       first_key_fp(buf, len, 2, out, &asked) == 1))
+		return 0;
 	if (asked) {
 		snprintf(err, errlen, "the private key is encrypted and no passphrase is asked for");
 		return -EACCES;
 	}
-	snprintf(err, errlen, "holds no readable PEM certificate, public key or private key");
+	snprintf(err, errlen, r < 0 ? "holds a malformed certificate"
+		 : "holds no readable PEM certificate, public key or private key");
 	return -EINVAL;
 }
 

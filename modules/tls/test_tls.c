@@ -111,6 +111,8 @@ leaks_key(const struct hg_decision *d, int i)
 	return leak;
 }
 
+static int hook_fp(const char *path, char out[HG_FP_LEN], char *err, size_t errlen);
+
 /* Run tls with the args FMT... (the inside of args: { }). */
 static struct hg_decision *
 run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -225,8 +227,14 @@ test_tls_allows_rsa2048_and_ed25519_keys(void)
 		cert = issue(name, k, &node_opts);
 		snprintf(name, sizeof(name), "%s.key", kinds[i]);
 		key = tgen_write_key(hgt_dir, name, k, 0600, NULL);
+		char fc[HG_FP_LEN] = "c", fk[HG_FP_LEN] = "k", err[256];
+
 		expect(run_node(cert, key, "server_name = \"node1.cluster.internal\";"),
 		       HG_EXIT_ALLOWED, NULL, 0, NULL);
+		/* The SPKI read from the certificate is the one encoded from the key. */
+		CU_ASSERT_EQUAL(hook_fp(cert, fc, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(hook_fp(key, fk, err, sizeof(err)), 0);
+		CU_ASSERT_STRING_EQUAL(fc, fk);
 		EVP_PKEY_free(k);
 		free(cert);
 		free(key);
@@ -563,6 +571,13 @@ test_tls_refuses_unreadable_peer(void)
 	snprintf(extra, sizeof(extra), "peers = [ \"%s\" ];", junk);
 	expect(run_node(T.cert[1], T.keyp[1], extra), HG_EXIT_REFUSED, "HG-022", HG_SEV_FAIL,
 	       "holds no PEM material");
+	free(junk);
+	/* A SEQUENCE that claims 256 bytes and holds 2. */
+	junk = hgt_write(hgt_dir, "peer-bad-der.pem",
+			 "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n", 0644);
+	snprintf(extra, sizeof(extra), "peers = [ \"%s\" ];", junk);
+	expect(run_node(T.cert[1], T.keyp[1], extra), HG_EXIT_REFUSED, "HG-022", HG_SEV_FAIL,
+	       "holds a malformed certificate");
 	free(junk);
 }
 

@@ -87,6 +87,7 @@ struct material {
 	struct tls_cert leaf;
 	EVP_PKEY *key;
 	char key_fp[HG_FP_LEN];
+	int key_matches;	/* the key is the leaf certificate's */
 	STACK_OF(X509) *cas;
 	STACK_OF(X509) *chain;	/* as verified: leaf, ..., anchor */
 };
@@ -223,12 +224,34 @@ load_key(struct tls_run *r, struct material *m)
 	}
 	e = tls_parse_key(buf, len, &m->key, err, sizeof(err));
 	tls_wipe_free(buf, len);
-	if (e == 0 && tls_spki_fp(m->key, m->key_fp) == 0)
+	if (e == 0)
 		return HG_PASS;
 	tls_fail(r, r->id, k.path,
 		 e == -EACCES ? "store the key unencrypted, mode 0600, readable by the service only"
 			      : "replace it with the complete PEM private key",
-		 "private key %s %s", k.path, e ? err : "has no public key");
+		 "private key %s %s", k.path, err);
+	return HG_FAIL;
+}
+
+/*
+ * The key's fingerprint: the certificate's when they match (no encoding
+ * needed), else its own. HG_FAIL (reported) if it cannot be computed.
+ */
+static int
+key_fingerprint(struct tls_run *r, struct material *m)
+{
+	m->key_matches = m->leaf.x && EVP_PKEY_eq(X509_get0_pubkey(m->leaf.x), m->key) == 1;
+	ERR_clear_error();
+	if (m->key_matches) {
+		memcpy(m->key_fp, m->leaf.fp, sizeof(m->key_fp));
+		return HG_PASS;
+	}
+	if (tls_spki_fp(m->key, m->key_fp) == 0)
+		return HG_PASS;
+	tls_fail(r, r->id, hg_arg_str(r->ctx, r->a, "key"), NULL,
+		 "private key %s has no public key", hg_arg_str(r->ctx, r->a, "key"));
+	EVP_PKEY_free(m->key);
+	m->key = NULL;
 	return HG_FAIL;
 }
 
@@ -237,9 +260,8 @@ check_match(struct tls_run *r, const struct material *m)
 {
 	const char *cert = hg_arg_str(r->ctx, r->a, "cert"), *key = hg_arg_str(r->ctx, r->a, "key");
 
-	if (EVP_PKEY_eq(X509_get0_pubkey(m->leaf.x), m->key) == 1)
+	if (m->key_matches)
 		return;
-	ERR_clear_error();
 	tls_fail(r, r->id, key, "install the key the certificate was issued for, or reissue it",
 		 "private key %s (%s) is not the key of certificate %s (%s, %s)", key, m->key_fp,
 		 cert, m->leaf.subject, m->leaf.fp);
@@ -389,7 +411,8 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	if (resolve(&r, ctx, a) != HG_PASS)
 		return HG_FAIL;
 	load_leaf(&r, &m);
-	load_key(&r, &m);
+	if (load_key(&r, &m) == HG_PASS)
+		key_fingerprint(&r, &m);
 	load_certs(&r, hg_arg_str(ctx, a, "ca"), r.id, "CA bundle", &m.cas);
 	if (m.leaf.x) {
 		tls_check_validity(&r, &m.leaf, cert);
