@@ -24,6 +24,27 @@
 #include "safefile.h"
 #include "tls.h"
 
+#define PRIVATE_MARK "PRIVATE KEY-----"
+
+/* A "public" file that holds a private key must be as closed as the key. */
+static int
+private_exposed(struct tls_run *r, const char *path, const char *id, const struct stat *st,
+		char **buf, size_t *len)
+{
+	char mode[6], fix[4200];
+
+	if ((st->st_mode & 077) == 0 ||
+	    memmem(*buf, *len, PRIVATE_MARK, sizeof(PRIVATE_MARK) - 1) == NULL)
+		return HG_PASS;
+	snprintf(fix, sizeof(fix), "keep the private key in its own file (key), or chmod 0600 %s",
+		 path);
+	tls_fail(r, id, path, fix, "%s holds a private key and is mode %s", path,
+		 hg_mode_str(st->st_mode, mode));
+	tls_wipe_free(*buf, *len);
+	*buf = NULL;
+	return HG_FAIL;
+}
+
 int
 tls_read_public(struct tls_run *r, const char *path, const char *id, char **buf, size_t *len)
 {
@@ -51,7 +72,7 @@ tls_read_public(struct tls_run *r, const char *path, const char *id, char **buf,
 		tls_fail(r, id, path, NULL, "cannot read %s: %s", path, strerror(-err));
 		return HG_FAIL;
 	}
-	return HG_PASS;
+	return private_exposed(r, path, id, &st, buf, len);
 }
 
 /* The reason of OpenSSL's last error, or DEF. Clears the error queue. */

@@ -457,6 +457,23 @@ test_tls_allows_key_mode_the_policy_allows(void)
 	free(key);
 }
 
+static void
+test_tls_allows_combined_file_only_when_closed(void)
+{
+	char *path = hgt_path(hgt_dir, "combined.pem"), *cmd;
+
+	CU_ASSERT_TRUE(asprintf(&cmd, "cat %s %s > %s && chmod 0644 %s", T.cert[1], T.keyp[1],
+				path, path) > 0);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	/* A world-readable certificate file that carries the key leaks it. */
+	expect(run_node(path, T.keyp[1], ""), HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL,
+	       "holds a private key and is mode 0644");
+	CU_ASSERT_EQUAL(chmod(path, 0600), 0);
+	expect(run_node(path, path, ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
+	free(cmd);
+	free(path);
+}
+
 /* --- files that do not parse --- */
 
 static void
@@ -717,6 +734,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_encrypted_key_without_prompting);
 	HGT_ADD(s, test_tls_refuses_world_readable_key);
 	HGT_ADD(s, test_tls_allows_key_mode_the_policy_allows);
+	HGT_ADD(s, test_tls_allows_combined_file_only_when_closed);
 	HGT_ADD(s, test_tls_refuses_truncated_certificate);
 	HGT_ADD(s, test_tls_refuses_truncated_key);
 	HGT_ADD(s, test_tls_refuses_files_without_pem);

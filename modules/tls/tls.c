@@ -168,7 +168,7 @@ load_certs(struct tls_run *r, const char *path, const char *id, const char *what
 	if (tls_read_public(r, path, id, &buf, &len) != HG_PASS)
 		return HG_FAIL;
 	e = tls_parse_certs(buf, len, out, err, sizeof(err));
-	free(buf);
+	tls_wipe_free(buf, len);
 	if (e == 0)
 		return HG_PASS;
 	snprintf(fix, sizeof(fix), "replace %s with the complete PEM file", what);

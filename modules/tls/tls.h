@@ -47,8 +47,9 @@ void tls_fail(struct tls_run *r, const char *id, const char *where, const char *
 
 /*
  * Read the public file PATH (certificate, CA bundle, peer) through the
- * trusted walk: owned by root or r->owner, not group/world-writable.
- * HG_PASS with *BUF (free it), or HG_FAIL with a finding under ID.
+ * trusted walk: owned by root or r->owner, not group/world-writable, and
+ * not readable by others when it holds a private key too. HG_PASS with
+ * *BUF (free it with tls_wipe_free), or HG_FAIL with a finding under ID.
  */
 int tls_read_public(struct tls_run *r, const char *path, const char *id, char **buf,
 		    size_t *len);
