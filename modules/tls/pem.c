@@ -75,9 +75,8 @@ tls_read_public(struct tls_run *r, const char *path, const char *id, char **buf,
 	return private_exposed(r, path, id, &st, buf, len);
 }
 
-/* The reason of OpenSSL's last error, or DEF. Clears the error queue. */
-static const char *
-ssl_reason(const char *def)
+const char *
+tls_ssl_reason(const char *def)
 {
 	unsigned long code = ERR_peek_last_error();
 	const char *s = code ? ERR_reason_error_string(code) : NULL;
@@ -86,9 +85,8 @@ ssl_reason(const char *def)
 	return s ? s : def;
 }
 
-/* 1 if OpenSSL stopped only because no further PEM block starts. */
-static int
-pem_at_end(void)
+int
+tls_pem_at_end(void)
 {
 	unsigned long code = ERR_peek_last_error();
 
@@ -128,7 +126,7 @@ tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err, si
 		}
 	}
 	BIO_free(b);
-	at_end = pem_at_end();
+	at_end = tls_pem_at_end();
 	if (at_end && sk_X509_num(sk) > 0) {
 		ERR_clear_error();
 		*out = sk;
@@ -138,7 +136,7 @@ tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err, si
 		snprintf(err, errlen, "holds no PEM certificate");
 	else
 		snprintf(err, errlen, "has a malformed or truncated PEM block after %d certificates (%s)",
-			 sk_X509_num(sk), ssl_reason("unknown error"));
+			 sk_X509_num(sk), tls_ssl_reason("unknown error"));
 	sk_X509_pop_free(sk, X509_free);
 	ERR_clear_error();
 	return -EINVAL;
@@ -166,7 +164,7 @@ tls_parse_key(const char *buf, size_t len, EVP_PKEY **out, char *err, size_t err
 	if (strstr(buf, "-----BEGIN ") == NULL)
 		snprintf(err, errlen, "holds no PEM private key");
 	else
-		snprintf(err, errlen, "is malformed or truncated (%s)", ssl_reason("unknown error"));
+		snprintf(err, errlen, "is malformed or truncated (%s)", tls_ssl_reason("unknown error"));
 	ERR_clear_error();
 	return -EINVAL;
 }
@@ -272,13 +270,8 @@ der_enter(const unsigned char **p, const unsigned char **end, int want_tag)
 	return 0;
 }
 
-/*
- * The SPKI fingerprint of the DER certificate DER, found by walking
- * Certificate > tbsCertificate > [version], serial, signature, issuer,
- * validity, subject, subjectPublicKeyInfo, without decoding the key.
- */
-static int
-der_cert_fp(const unsigned char *der, long n, char out[HG_FP_LEN])
+int
+tls_der_cert(const unsigned char *der, long n, struct tls_der_cert *c)
 {
 	const unsigned char *p = der, *end = der + n, *start;
 	long len;
@@ -291,12 +284,29 @@ der_cert_fp(const unsigned char *der, long n, char out[HG_FP_LEN])
 	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0 &&
 	    der_next(&p, end, &tag, &cls, &start, &len) < 0)	/* version, then serial */
 		return -EINVAL;
-	for (int i = 0; i < 5; i++)	/* signature, issuer, validity, subject, SPKI */
-		if (der_next(&p, end, &tag, &cls, &start, &len) < 0)
+	for (int i = 0; i < 5; i++) {	/* signature, issuer, validity, subject, SPKI */
+		if (der_next(&p, end, &tag, &cls, &start, &len) < 0 || cls != V_ASN1_UNIVERSAL ||
+		    tag != V_ASN1_SEQUENCE)
 			return -EINVAL;
-	if (cls != V_ASN1_UNIVERSAL || tag != V_ASN1_SEQUENCE)
+		if (i == 3) {
+			c->subject = start;
+			c->subject_len = len;
+		}
+	}
+	c->spki = start;
+	c->spki_len = len;
+	return 0;
+}
+
+/* The SPKI fingerprint of the DER certificate DER, without decoding its key. */
+static int
+der_cert_fp(const unsigned char *der, long n, char out[HG_FP_LEN])
+{
+	struct tls_der_cert c;
+
+	if (tls_der_cert(der, n, &c) < 0)
 		return -EINVAL;
-	fp_of(start, (size_t)len, out);
+	fp_of(c.spki, (size_t)c.spki_len, out);
 	return 0;
 }
 

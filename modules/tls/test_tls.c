@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+
 #include "fingerprint.h"
 #include "run.h"
 #include "testutil.h"
@@ -528,6 +530,87 @@ test_tls_refuses_missing_and_writable_files(void)
 
 /* --- chain --- */
 
+/* DIR/NAME: N unrelated CA certificates, then the extra ones in XS (NULL-ended). */
+static char *
+bundle(const char *name, int n, X509 *const *xs)
+{
+	char *path = hgt_path(hgt_dir, name);
+	FILE *f = fopen(path, "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (int i = 0; i < n; i++) {
+		struct tgen_cert o = { .cn = "unrelated CA", .from_days = -1, .to_days = 100, .ca = 1 };
+		EVP_PKEY *k = tgen_key("ec");
+		X509 *x = tgen_cert(k, &o, NULL, NULL);
+
+		CU_ASSERT_TRUE(PEM_write_X509(f, x));
+		X509_free(x);
+		EVP_PKEY_free(k);
+	}
+	for (; xs && *xs; xs++)
+		CU_ASSERT_TRUE(PEM_write_X509(f, *xs));
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL(chmod(path, 0644), 0);
+	return path;
+}
+
+static void
+test_tls_finds_the_ca_in_a_large_bundle(void)
+{
+	X509 *ours[] = { T.ca, NULL };
+	char *ca = bundle("bundle.pem", 40, ours);
+
+	expect(run("cert = \"%s\"; key = \"%s\"; ca = \"%s\";", T.cert[1], T.keyp[1], ca),
+	       HG_EXIT_ALLOWED, "HG-021", HG_SEV_INFO, "CN=hardgate test CA");
+	free(ca);
+	ca = bundle("unrelated.pem", 3, NULL);
+	expect(run("cert = \"%s\"; key = \"%s\"; ca = \"%s\";", T.cert[1], T.keyp[1], ca),
+	       HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL, "is not issued by a CA in");
+	free(ca);
+}
+
+static void
+test_tls_chains_through_intermediate_in_ca_bundle(void)
+{
+	struct tgen_cert io = { .cn = "bundle intermediate", .from_days = -1, .to_days = 1000,
+				.ca = 1 };
+	EVP_PKEY *ik = tgen_key("ec");
+	X509 *inter = tgen_cert(ik, &io, T.ca, T.ca_key);
+	X509 *leaf = tgen_cert(T.key[1], &node_opts, inter, ik);
+	X509 *ours[] = { inter, T.ca, NULL };
+	char *cert = tgen_write_cert(hgt_dir, "leaf-of-bundle.pem", leaf, NULL);
+	char *ca = bundle("bundle-chain.pem", 2, ours);
+
+	expect(run("cert = \"%s\"; key = \"%s\"; ca = \"%s\";", cert, T.keyp[1], ca),
+	       HG_EXIT_ALLOWED, "HG-021", HG_SEV_INFO, "CN=bundle intermediate");
+	X509_free(leaf);
+	X509_free(inter);
+	EVP_PKEY_free(ik);
+	free(cert);
+	free(ca);
+}
+
+static void
+test_tls_refuses_bundle_with_a_malformed_certificate(void)
+{
+	X509 *ours[] = { T.ca, NULL };
+	char *ca = bundle("bad-bundle.pem", 1, ours), *cmd;
+
+	/* A block that is base64 and PEM but not a certificate, not the one used. */
+	CU_ASSERT_TRUE(asprintf(&cmd, "printf -- '-----BEGIN CERTIFICATE-----\\nMIIBAAAA\\n"
+				"-----END CERTIFICATE-----\\n' >> %s", ca) > 0);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	expect(run("cert = \"%s\"; key = \"%s\"; ca = \"%s\";", T.cert[1], T.keyp[1], ca),
+	       HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL, "certificate 3 is malformed");
+	free(cmd);
+	free(ca);
+	ca = tgen_truncated(hgt_dir, "cut-bundle.pem", T.ca_pem, 200, 0644);
+	expect(run("cert = \"%s\"; key = \"%s\"; ca = \"%s\";", T.cert[1], T.keyp[1], ca),
+	       HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL,
+	       "has a malformed or truncated PEM block after 0 certificates");
+	free(ca);
+}
+
 static void
 test_tls_refuses_certificate_of_another_ca(void)
 {
@@ -739,6 +822,9 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_truncated_key);
 	HGT_ADD(s, test_tls_refuses_files_without_pem);
 	HGT_ADD(s, test_tls_refuses_missing_and_writable_files);
+	HGT_ADD(s, test_tls_finds_the_ca_in_a_large_bundle);
+	HGT_ADD(s, test_tls_chains_through_intermediate_in_ca_bundle);
+	HGT_ADD(s, test_tls_refuses_bundle_with_a_malformed_certificate);
 	HGT_ADD(s, test_tls_refuses_certificate_of_another_ca);
 	HGT_ADD(s, test_tls_refuses_purpose_the_certificate_lacks);
 	HGT_ADD(s, test_tls_refuses_two_nodes_sharing_a_key);

@@ -156,10 +156,14 @@ resolve(struct tls_run *r, struct hg_ctx *ctx, const struct hg_args *a)
 	return resolve_numbers(r);
 }
 
-/* Parse the PEM certificates of PATH into *OUT. HG_PASS or HG_FAIL (reported under ID). */
+/*
+ * Parse the PEM certificates of PATH into *OUT: all of them, or with FROM
+ * (a CA bundle) those that may be in a chain of FROM. HG_PASS or HG_FAIL
+ * (reported under ID).
+ */
 static int
 load_certs(struct tls_run *r, const char *path, const char *id, const char *what,
-	   STACK_OF(X509) **out)
+	   STACK_OF(X509) *from, STACK_OF(X509) **out)
 {
 	char *buf = NULL, err[256], fix[256];
 	size_t len = 0;
@@ -167,7 +171,10 @@ load_certs(struct tls_run *r, const char *path, const char *id, const char *what
 
 	if (tls_read_public(r, path, id, &buf, &len) != HG_PASS)
 		return HG_FAIL;
-	e = tls_parse_certs(buf, len, out, err, sizeof(err));
+	if (from)
+		e = tls_parse_anchors(buf, len, from, out, err, sizeof(err));
+	else
+		e = tls_parse_certs(buf, len, out, err, sizeof(err));
 	tls_wipe_free(buf, len);
 	if (e == 0)
 		return HG_PASS;
@@ -181,7 +188,7 @@ load_leaf(struct tls_run *r, struct material *m)
 {
 	const char *path = hg_arg_str(r->ctx, r->a, "cert");
 
-	if (load_certs(r, path, r->id, "certificate", &m->certs) != HG_PASS)
+	if (load_certs(r, path, r->id, "certificate", NULL, &m->certs) != HG_PASS)
 		return HG_FAIL;
 	m->leaf.x = sk_X509_value(m->certs, 0);
 	if ((m->others = sk_X509_dup(m->certs)) == NULL || tls_cert_names(&m->leaf) < 0) {
@@ -191,6 +198,23 @@ load_leaf(struct tls_run *r, struct material *m)
 	}
 	sk_X509_shift(m->others);
 	return HG_PASS;
+}
+
+/* The CA bundle: only its certificates that can be in the leaf's chain are decoded. */
+static int
+load_ca(struct tls_run *r, struct material *m)
+{
+	STACK_OF(X509) *none = sk_X509_new_null();
+	int e;
+
+	if (none == NULL) {
+		tls_fail(r, r->id, NULL, NULL, "out of memory");
+		return HG_FAIL;
+	}
+	e = load_certs(r, hg_arg_str(r->ctx, r->a, "ca"), r->id, "CA bundle",
+		       m->leaf.x ? m->certs : none, &m->cas);
+	sk_X509_free(none);
+	return e;
 }
 
 /* The key file through the keyfile checks, read from the fd judged. */
@@ -413,7 +437,7 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	load_leaf(&r, &m);
 	if (load_key(&r, &m) == HG_PASS)
 		key_fingerprint(&r, &m);
-	load_certs(&r, hg_arg_str(ctx, a, "ca"), r.id, "CA bundle", &m.cas);
+	load_ca(&r, &m);
 	if (m.leaf.x) {
 		tls_check_validity(&r, &m.leaf, cert);
 		if (name)

@@ -69,6 +69,12 @@ int tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err
  */
 int tls_parse_key(const char *buf, size_t len, EVP_PKEY **out, char *err, size_t errlen);
 
+/* The reason of OpenSSL's last error, or DEF. Clears the error queue. */
+const char *tls_ssl_reason(const char *def);
+
+/* 1 if OpenSSL's last PEM read stopped only because no further block starts. */
+int tls_pem_at_end(void);
+
 /* SHA-256 fingerprint of K's DER SubjectPublicKeyInfo. 0 or -ENOMEM. */
 int tls_spki_fp(const EVP_PKEY *k, char out[HG_FP_LEN]);
 
@@ -82,8 +88,33 @@ int tls_cert_names(struct tls_cert *c);
  */
 int tls_material_fp(const char *buf, size_t len, char out[HG_FP_LEN], char *err, size_t errlen);
 
+/* Where the subject and the SubjectPublicKeyInfo sit in a DER certificate. */
+struct tls_der_cert {
+	const unsigned char *subject, *spki;	/* whole DER elements, header included */
+	long subject_len, spki_len;
+};
+
+/*
+ * Find them by a bounded walk of Certificate > tbsCertificate, without
+ * decoding anything (OpenSSL 3.0 decodes a certificate's key through its
+ * decoders, the most costly step of a check). 0 or -EINVAL.
+ */
+int tls_der_cert(const unsigned char *der, long n, struct tls_der_cert *c);
+
 /* Wipe and free a buffer that held key material. */
 void tls_wipe_free(char *buf, size_t len);
+
+/* --- anchors.c --- */
+
+/*
+ * The certificates of the CA bundle BUF that may be in a chain of the
+ * certificates FROM: a block is decoded only when its subject is the
+ * issuer of one already taken, so a bundle of 150 CAs costs the few in
+ * use. Every block must still be PEM with a certificate's outline. 0, or
+ * -EINVAL with the reason in ERR. *OUT may be empty (no issuer known).
+ */
+int tls_parse_anchors(const char *buf, size_t len, STACK_OF(X509) *from, STACK_OF(X509) **out,
+		      char *err, size_t errlen);
 
 /* --- checks.c --- */
 
