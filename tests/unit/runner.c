@@ -26,6 +26,7 @@ main(void)
 	hgt_suite_netout();
 	hgt_suite_secretenv();
 	hgt_suite_attest();
+	hgt_suite_tls();
 	hgt_suite_catalog();
 	hgt_suite_toml();
 	if (CU_get_error() != CUE_SUCCESS) {

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "loader.h"
 #include "testutil.h"
 
@@ -217,6 +218,11 @@ test_loader_smoke_every_built_module(void)
 			continue;
 		}
 		CU_ASSERT_PTR_NOT_NULL(lm.mod->ids);
+		for (const char *const *id = lm.mod->ids; id && *id; id++)
+			if (hg_catalog_find(*id) == NULL) {
+				fprintf(stderr, "  %s: ID %s not in the catalog\n", name, *id);
+				CU_FAIL("module reports an ID hardgate explain does not know");
+			}
 		CU_ASSERT_PTR_NOT_NULL(lm.mod->args);
 		CU_ASSERT_TRUE(lm.mod->phases != 0);
 		hg_module_unload(&lm);

@@ -102,6 +102,7 @@ void hgt_suite_revoke(void);
 void hgt_suite_secretenv(void);
 void hgt_suite_toml(void);
 void hgt_suite_attest(void);
+void hgt_suite_tls(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
