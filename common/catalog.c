@@ -473,6 +473,21 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "tls",
 	  "tls: SPKI fingerprints of this node's certificate and of every peer's certificate or key compared; any two equal refuses",
 	  "give every node its own key pair and certificate"),
+	E("HG-033", "hardgate", "HG",
+	  "application config key that the application ignores",
+	  CORE, "dbward",
+	  "dbward: every key of the file is compared with the keys dbward reads; a stale spelling of a security control ([execution_policy], data_dir) fails under that control's ID, any other unknown key warns",
+	  "remove the key or correct its spelling"),
+	E("HG-034", "hardgate", "HG",
+	  "secret written in an application config file",
+	  CORE, "dbward",
+	  "dbward: secrets (webhook secret, Slack bot token, S3 keys, DSN passwords) must be ${VAR} references, not literals; named by key and file:line, never shown",
+	  "replace the literal with ${VAR} and inject the value from the environment or a secrets manager"),
+	E("HG-035", "hardgate", "HG",
+	  "application config that the application itself refuses at start",
+	  CORE, "dbward",
+	  "dbward: the startup errors of dbward's own validation (legacy [[auto_approve]], [sql_review] as a table, risk = \"none\", max_executions = 0, a missing required key, an unset ${VAR})",
+	  "correct the key named; dbward would not start with it"),
 };
 
 const struct hg_catalog_entry *

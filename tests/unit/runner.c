@@ -23,6 +23,7 @@ main(void)
 	hgt_suite_seccomp();
 	hgt_suite_allowlist();
 	hgt_suite_revoke();
+	hgt_suite_dbward();
 	hgt_suite_netout();
 	hgt_suite_secretenv();
 	hgt_suite_attest();
