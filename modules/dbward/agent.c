@@ -21,7 +21,7 @@ static const char *const top_keys[] = {
 	"startup_max_wait_secs", "schema_sync", "server", "databases", NULL,
 };
 
-static const struct dbw_stale top_stale[] = {
+static const struct hg_app_stale top_stale[] = {
 	{ "environments", "DBW-REC-06", HG_SEV_FAIL,
 	  "dbward-agent has no environments list and ignores it: its scopes are the [databases.<db>.<env>] tables",
 	  "remove it; give each (database, environment) its own [databases.<db>.<env>] table" },
@@ -96,18 +96,18 @@ effective(struct dbw *d, const char *id, const struct hg_toml_value *v, const ch
 	char missing[128];
 	int r = dbw_expand(s, out, n, missing, sizeof(missing));
 
-	if (r == -ENOENT && hg_stage(d->ctx) == HG_STAGE_CHECK) {
-		dbw_report(d, id, HG_SEV_WARN, v, "run the check in the service's environment",
+	if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
+		hg_app_report(&d->a, id, HG_SEV_WARN, v, "run the check in the service's environment",
 			   "${%s} is not set here: the value cannot be judged", missing);
 		return -1;
 	}
 	if (r == -ENOENT) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, v, "set it in the service's environment",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "set it in the service's environment",
 			   "dbward-agent refuses to start: ${%s} is not set", missing);
 		return -1;
 	}
 	if (r < 0) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, v, "write ${NAME} or ${NAME:-default}",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write ${NAME} or ${NAME:-default}",
 			   "dbward-agent refuses to start: a ${} reference is malformed");
 		return -1;
 	}
@@ -131,12 +131,12 @@ static void
 check_token(struct dbw *d, const struct hg_toml_value *srv)
 {
 	const struct hg_toml_value *v;
-	const char *t = dbw_str(d, "DBW-PRE-04", srv, "agent_token", &v);
+	const char *t = hg_app_str(&d->a, "DBW-PRE-04", srv, "agent_token", &v);
 	struct dbw_ref r;
 	char val[512];
 
 	if (v == NULL) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, srv,
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, srv,
 			   "set agent_token = \"${DBWARD_AGENT_TOKEN}\" under [server]",
 			   "dbward-agent refuses to start: [server].agent_token is not set");
 		return;
@@ -145,7 +145,7 @@ check_token(struct dbw *d, const struct hg_toml_value *srv)
 		return;
 	if (!dbw_is_ref(t, &r)) {
 		/* never the value: only what it looks like */
-		dbw_report(d, "DBW-PRE-04", DBW_MUST, v,
+		hg_app_report(&d->a, "DBW-PRE-04", DBW_MUST, v,
 			   "set agent_token = \"${DBWARD_AGENT_TOKEN}\", revoke the written token and inject a new one from the environment",
 			   "[server].agent_token is written in the config file%s",
 			   looks_like_token(t) ? " (a dbward token, dbw_ and 32 hex digits)" :
@@ -153,12 +153,12 @@ check_token(struct dbw *d, const struct hg_toml_value *srv)
 		return;
 	}
 	if (r.def && r.deflen) {
-		dbw_report(d, "DBW-PRE-04", DBW_MUST, v, "drop the :- default: agent_token = \"${DBWARD_AGENT_TOKEN}\"",
+		hg_app_report(&d->a, "DBW-PRE-04", DBW_MUST, v, "drop the :- default: agent_token = \"${DBWARD_AGENT_TOKEN}\"",
 			   "[server].agent_token falls back to a default written in the config file");
 		return;
 	}
 	if (effective(d, "DBW-PRE-04", v, t, val, sizeof(val)) == 0 && val[0] == '\0')
-		dbw_report(d, "DBW-PRE-04", DBW_MUST, v, "set %s in the service's environment",
+		hg_app_report(&d->a, "DBW-PRE-04", DBW_MUST, v, "set %s in the service's environment",
 			   "${%s} is empty: the agent has no token", r.name);
 	memset(val, 0, sizeof(val));	/* the token went through it */
 }
@@ -169,38 +169,38 @@ static void
 check_transport(struct dbw *d, const struct hg_toml_value *srv)
 {
 	const struct hg_toml_value *v, *ai;
-	const char *url = dbw_str(d, "DBW-PRE-01", srv, "url", &v), *env;
-	int insecure = dbw_bool(d, "DBW-PRE-01", srv, "allow_insecure", 0, &ai);
+	const char *url = hg_app_str(&d->a, "DBW-PRE-01", srv, "url", &v), *env;
+	int insecure = hg_app_bool(&d->a, "DBW-PRE-01", srv, "allow_insecure", 0, &ai);
 	char u[1024], scheme[16], user[64], host[256];
 
 	if (v == NULL) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, srv, "set url = \"https://…\" under [server]",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, srv, "set url = \"https://…\" under [server]",
 			   "dbward-agent refuses to start: [server].url is not set");
 		return;
 	}
 	if (insecure == 1)
-		dbw_report(d, "DBW-PRE-01", DBW_MUST, ai, "remove allow_insecure and use https://",
+		hg_app_report(&d->a, "DBW-PRE-01", DBW_MUST, ai, "remove allow_insecure and use https://",
 			   "allow_insecure = true lets the agent talk to the server without TLS");
 	env = getenv("DBWARD_ALLOW_INSECURE");
 	if (env && (strcmp(env, "1") == 0 || strcasecmp(env, "true") == 0))
-		hg_finding(d->ctx, "DBW-PRE-01", DBW_MUST, "DBWARD_ALLOW_INSECURE",
+		hg_finding(d->a.ctx, "DBW-PRE-01", DBW_MUST, "DBWARD_ALLOW_INSECURE",
 			   "unset DBWARD_ALLOW_INSECURE in the service's environment",
 			   "DBWARD_ALLOW_INSECURE=%s overrides the config: the agent may talk without TLS", env);
 	if (env && (strcmp(env, "1") == 0 || strcasecmp(env, "true") == 0))
-		d->fails++;
+		d->a.fails++;
 	if (url == NULL || effective(d, "DBW-PRE-01", v, url, u, sizeof(u)) < 0)
 		return;
 	split_url(u, scheme, sizeof(scheme), user, sizeof(user), host, sizeof(host));
 	if (strcmp(scheme, "https") == 0)
 		return;
 	if (strcmp(scheme, "http") != 0)
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, v, "use https://",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "use https://",
 			   "dbward-agent refuses to start: [server].url scheme \"%s\" is not http(s)", scheme);
 	else if (!internal_host(host) && insecure != 1)
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, v, "use https://",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "use https://",
 			   "dbward-agent refuses to start: plain http to %s, an external host", host);
 	else
-		dbw_report(d, "DBW-PRE-01", DBW_MUST, v, "use https:// (dbward accepts http to internal hosts, but it is cleartext)",
+		hg_app_report(&d->a, "DBW-PRE-01", DBW_MUST, v, "use https:// (dbward accepts http to internal hosts, but it is cleartext)",
 			   "the agent reaches the server at %s over plain http: the token and the SQL travel in cleartext",
 			   host);
 }
@@ -262,33 +262,33 @@ check_dsn(struct dbw *d, const char *db, const char *env, const struct hg_toml_v
 	  int mixed)
 {
 	const struct hg_toml_value *v;
-	const char *url = dbw_str(d, "DBW-PRE-06", t, "url", &v);
+	const char *url = hg_app_str(&d->a, "DBW-PRE-06", t, "url", &v);
 	char u[2048], scheme[32], user[128], host[256];
 
 	if (v == NULL) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, t, "set url = \"postgres://…\"",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, t, "set url = \"postgres://…\"",
 			   "dbward-agent refuses to start: [databases.%s.%s] has no url", db, env);
 		return;
 	}
 	if (url == NULL)
 		return;
 	if (literal_password(url))
-		dbw_report(d, DBW_LITERAL_ID, HG_SEV_WARN, v,
+		hg_app_report(&d->a, HG_APP_LITERAL_ID, HG_SEV_WARN, v,
 			   "use ${VAR} for the password, or a password file",
 			   "[databases.%s.%s].url has a password written in the config file", db, env);
 	if (effective(d, "DBW-PRE-06", v, url, u, sizeof(u)) < 0)
 		return;
 	split_url(u, scheme, sizeof(scheme), user, sizeof(user), host, sizeof(host));
 	if (user[0] == '\0')
-		hg_finding(d->ctx, "DBW-PRE-06", HG_SEV_INFO, d->path, NULL,
+		hg_finding(d->a.ctx, "DBW-PRE-06", HG_SEV_INFO, d->a.path, NULL,
 			   "[databases.%s.%s].url names no user: the driver's default applies, not judged",
 			   db, env);
 	else if (superuser(user))
-		dbw_report(d, "DBW-PRE-06", DBW_MUST, v,
+		hg_app_report(&d->a, "DBW-PRE-06", DBW_MUST, v,
 			   "create a least-privilege user for the agent and use it in the DSN",
 			   "[databases.%s.%s] connects as %s, a superuser", db, env, user);
 	else if (mixed)
-		dbw_report(d, "DBW-PRE-06", DBW_MUST, v,
+		hg_app_report(&d->a, "DBW-PRE-06", DBW_MUST, v,
 			   "run migrations from a second agent with a DDL user, and give this one operations without migrate_up/down/repair",
 			   "[databases.%s.%s] runs SELECTs and DDL (migrations) as the same user %s",
 			   db, env, user);
@@ -297,12 +297,12 @@ check_dsn(struct dbw *d, const char *db, const char *env, const struct hg_toml_v
 static void
 check_scopes(struct dbw *d)
 {
-	const struct hg_toml_value *root = hg_toml_root(d->doc), *dbs = hg_toml_get(root, "databases");
+	const struct hg_toml_value *root = hg_toml_root(d->a.doc), *dbs = hg_toml_get(root, "databases");
 	int mixed = reads_and_ddl(root);
 	size_t n = 0;
 
 	if (dbs && hg_toml_type(dbs) != HG_TOML_TABLE) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, dbs,
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, dbs,
 			   "give each scope its own [databases.<db>.<env>] table with a url",
 			   "dbward-agent refuses to start: databases is a %s, not [databases.<db>.<env>] tables",
 			   hg_toml_type_name(hg_toml_type(dbs)));
@@ -320,14 +320,14 @@ check_scopes(struct dbw *d)
 				continue;
 			n++;
 			if (strchr(dn, '*') || strchr(en, '*'))
-				dbw_report(d, "DBW-REC-06", DBW_REC(d), e,
+				hg_app_report(&d->a, "DBW-REC-06", DBW_REC(d), e,
 					   "name the database and environment explicitly",
 					   "[databases.%s.%s] is a wildcard scope", dn, en);
 			check_dsn(d, dn, en, e, mixed);
 		}
 	}
 	if (n == 0)
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, NULL,
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, NULL,
 			   "add a [databases.<db>.<env>] table with the DSN",
 			   "dbward-agent refuses to start: no [databases.<db>.<env>] scope");
 }
@@ -335,21 +335,21 @@ check_scopes(struct dbw *d)
 void
 dbw_check_agent(struct dbw *d)
 {
-	const struct hg_toml_value *root = hg_toml_root(d->doc), *srv = hg_toml_get(root, "server");
+	const struct hg_toml_value *root = hg_toml_root(d->a.doc), *srv = hg_toml_get(root, "server");
 	const struct hg_toml_value *st = hg_toml_get(root, "statement_timeout_secs");
 
-	dbw_unknown_keys(d, root, "", top_keys, top_stale);
+	hg_app_unknown_keys(&d->a, root, "", top_keys, top_stale);
 	if (srv == NULL) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, NULL,
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, NULL,
 			   "add [server] with url and agent_token = \"${DBWARD_AGENT_TOKEN}\"",
 			   "dbward-agent refuses to start: no [server] table");
 	} else {
-		dbw_unknown_keys(d, srv, "server", server_keys, NULL);
+		hg_app_unknown_keys(&d->a, srv, "server", server_keys, NULL);
 		check_token(d, srv);
 		check_transport(d, srv);
 	}
 	check_scopes(d);
 	if (st == NULL)
-		hg_finding(d->ctx, "DBW-REC-02", HG_SEV_INFO, d->path, NULL,
+		hg_finding(d->a.ctx, "DBW-REC-02", HG_SEV_INFO, d->a.path, NULL,
 			   "statement_timeout_secs is not set: dbward-agent's default of 60 s applies");
 }

@@ -26,7 +26,7 @@ static const char *const top_keys[] = {
 	"result_channel", "mcp", "preflight", NULL,
 };
 
-static const struct dbw_stale top_stale[] = {
+static const struct hg_app_stale top_stale[] = {
 	{ "execution_policy", "DBW-REC-07", HG_SEV_FAIL,
 	  "dbward ignores this table: the limits are [[execution_policies]] (plural, an array)",
 	  "rename it [[execution_policies]]" },
@@ -51,7 +51,7 @@ static const char *const policy_keys[] = {
 	"migration_lease_duration_secs", "migration_statement_timeout_secs", NULL,
 };
 
-static const struct dbw_stale policy_stale[] = {
+static const struct hg_app_stale policy_stale[] = {
 	{ "execution_window", "DBW-REC-07", HG_SEV_FAIL,
 	  "dbward ignores it: the window is execution_window_secs",
 	  "rename it execution_window_secs" },
@@ -73,8 +73,8 @@ scope_of(struct dbw *d, const char *id, const struct hg_toml_value *t)
 {
 	struct scope s;
 
-	s.db = dbw_str(d, id, t, "database", NULL);
-	s.env = dbw_str(d, id, t, "environment", NULL);
+	s.db = hg_app_str(&d->a, id, t, "database", NULL);
+	s.env = hg_app_str(&d->a, id, t, "environment", NULL);
 	if (s.db == NULL)
 		s.db = "*";
 	if (s.env == NULL)
@@ -92,12 +92,12 @@ matches(const char *pattern, const char *value)
 static const struct hg_toml_value *
 table_array(struct dbw *d, const char *key)
 {
-	const struct hg_toml_value *v = hg_toml_get(hg_toml_root(d->doc), key);
+	const struct hg_toml_value *v = hg_toml_get(hg_toml_root(d->a.doc), key);
 
 	if (v == NULL)
 		return NULL;
 	if (hg_toml_type(v) != HG_TOML_ARRAY) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, v, "write it as [[...]], an array of tables",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write it as [[...]], an array of tables",
 			   "dbward refuses to start: %s must be an array of tables ([[%s]]), not a %s",
 			   key, key, hg_toml_type_name(hg_toml_type(v)));
 		return NULL;
@@ -141,20 +141,20 @@ check_coverage(struct dbw *d, const struct hg_toml_value *wfs)
 	unsigned pairs = 0, missing = 0;
 
 	if (wfs == NULL || hg_toml_count(wfs) == 0) {
-		dbw_report(d, "DBW-PRE-02", DBW_MUST, NULL,
+		hg_app_report(&d->a, "DBW-PRE-02", DBW_MUST, NULL,
 			   "add a [[workflows]] entry for every database and environment",
 			   "no [[workflows]]: every request is rejected, and nothing defines who approves");
 		return;
 	}
 	if (reg == NULL || hg_toml_count(reg) == 0) {
-		dbw_report(d, "DBW-PRE-02", HG_SEV_WARN, NULL,
+		hg_app_report(&d->a, "DBW-PRE-02", HG_SEV_WARN, NULL,
 			   "list the databases and their environments in [[databases]]",
 			   "no [[databases]] registry: workflow coverage cannot be checked");
 		return;
 	}
 	for (size_t i = 0; i < hg_toml_count(reg); i++) {
 		const struct hg_toml_value *e = hg_toml_at(reg, i), *envs, *ev;
-		const char *db = dbw_str(d, "DBW-PRE-02", e, "name", NULL), *env;
+		const char *db = hg_app_str(&d->a, "DBW-PRE-02", e, "name", NULL), *env;
 
 		envs = hg_toml_get(e, "environments");
 		if (db == NULL)
@@ -167,14 +167,14 @@ check_coverage(struct dbw *d, const struct hg_toml_value *wfs)
 			if (has_workflow(d, wfs, db, env))
 				continue;
 			missing++;
-			dbw_report(d, "DBW-PRE-02", DBW_MUST, ev,
+			hg_app_report(&d->a, "DBW-PRE-02", DBW_MUST, ev,
 				   "add a [[workflows]] entry that matches it (database and environment, or \"*\")",
 				   "no workflow matches database %s, environment %s: its requests are rejected",
 				   db, env);
 		}
 	}
 	if (missing == 0)
-		hg_finding(d->ctx, "DBW-PRE-02", HG_SEV_INFO, d->path, NULL,
+		hg_finding(d->a.ctx, "DBW-PRE-02", HG_SEV_INFO, d->a.path, NULL,
 			   "all %u registered (database, environment) pairs have a workflow; "
 			   "unmatched requests are rejected by dbward", pairs);
 }
@@ -215,19 +215,19 @@ check_auto_approve(struct dbw *d, const struct hg_toml_value *wfs, const struct 
 		   struct scope s)
 {
 	const struct hg_toml_value *aa = hg_toml_get(w, "auto_approve"), *rv;
-	const char *mode = dbw_str(d, "DBW-REC-12", aa, "mode", NULL);
-	const char *risk = dbw_str(d, "DBW-REC-12", aa, "risk", &rv), *op;
+	const char *mode = hg_app_str(&d->a, "DBW-REC-12", aa, "mode", NULL);
+	const char *risk = hg_app_str(&d->a, "DBW-REC-12", aa, "risk", &rv), *op;
 
 	if (aa == NULL)
 		return;
 	if (risk && strcmp(risk, "low") != 0 && strcmp(risk, "medium") != 0 &&
 	    strcmp(risk, "high") != 0)
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, rv,
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, rv,
 			   "use low, medium or high; for production, remove [workflows.auto_approve]",
 			   "dbward refuses to start: auto_approve risk \"%s\" is not low, medium or high%s",
 			   risk, strcmp(risk, "none") == 0 ? " (risk = \"none\" is the checklist's old wording)" : "");
 	if (strcmp(s.env, d->env) == 0) {
-		dbw_report(d, "DBW-REC-12", DBW_REC(d), aa, "remove [workflows.auto_approve] from it",
+		hg_app_report(&d->a, "DBW-REC-12", DBW_REC(d), aa, "remove [workflows.auto_approve] from it",
 			   "workflow for %s/%s auto-approves%s in %s", s.db, s.env,
 			   mode && strcmp(mode, "always") == 0 ? " every request" : " by risk", d->env);
 		return;
@@ -235,7 +235,7 @@ check_auto_approve(struct dbw *d, const struct hg_toml_value *wfs, const struct 
 	if (strcmp(s.env, "*") != 0)
 		return;
 	if ((op = wins_for_prod(d, wfs, w, s.db)) != NULL)
-		dbw_report(d, "DBW-REC-12", DBW_REC(d), aa,
+		hg_app_report(&d->a, "DBW-REC-12", DBW_REC(d), aa,
 			   "add a workflow for environment production without auto_approve, or scope this one to other environments",
 			   "workflow for %s/* auto-approves and is the one that matches %s requests (%s) in %s",
 			   s.db, s.db, op, d->env);
@@ -248,14 +248,14 @@ check_workflows(struct dbw *d, const struct hg_toml_value *wfs)
 		const struct hg_toml_value *w = hg_toml_at(wfs, i), *v;
 		struct scope s = scope_of(d, "DBW-PRE-03", w);
 
-		if (dbw_bool(d, "DBW-PRE-03", w, "allow_self_approve", 0, &v) == 1)
-			dbw_report(d, "DBW-PRE-03", DBW_MUST, v, "set allow_self_approve = false",
+		if (hg_app_bool(&d->a, "DBW-PRE-03", w, "allow_self_approve", 0, &v) == 1)
+			hg_app_report(&d->a, "DBW-PRE-03", DBW_MUST, v, "set allow_self_approve = false",
 				   "workflow for %s/%s allows self-approval", s.db, s.env);
 		check_auto_approve(d, wfs, w, s);
 	}
-	if (hg_toml_get(hg_toml_root(d->doc), "auto_approve"))
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL,
-			   hg_toml_get(hg_toml_root(d->doc), "auto_approve"),
+	if (hg_toml_get(hg_toml_root(d->a.doc), "auto_approve"))
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL,
+			   hg_toml_get(hg_toml_root(d->a.doc), "auto_approve"),
 			   "move it into a [workflows.auto_approve] of a non-production workflow",
 			   "dbward refuses to start: top-level [[auto_approve]] is the legacy form");
 }
@@ -285,7 +285,7 @@ review_rule(struct dbw *d, const struct hg_toml_value *rv, const char *db, const
 	}
 	*where = best;
 	if (best) {
-		const char *v = dbw_str(d, "DBW-REC-11", best, rule, NULL);
+		const char *v = hg_app_str(&d->a, "DBW-REC-11", best, rule, NULL);
 
 		if (v)
 			return v;
@@ -296,11 +296,11 @@ review_rule(struct dbw *d, const struct hg_toml_value *rv, const char *db, const
 static void
 check_sql_review(struct dbw *d, const char *const *dbs, size_t ndb)
 {
-	const struct hg_toml_value *rv = hg_toml_get(hg_toml_root(d->doc), "sql_review"), *w;
+	const struct hg_toml_value *rv = hg_toml_get(hg_toml_root(d->a.doc), "sql_review"), *w;
 	static const char *const rules[] = { "drop_table", "truncate", NULL };
 
 	if (rv && hg_toml_type(rv) == HG_TOML_TABLE) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, rv, "write [[sql_review]]",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, rv, "write [[sql_review]]",
 			   "dbward refuses to start: [sql_review] must be [[sql_review]] (an array of tables)");
 		return;
 	}
@@ -309,7 +309,7 @@ check_sql_review(struct dbw *d, const char *const *dbs, size_t ndb)
 			const char *val = review_rule(d, rv, dbs[i], *r, &w);
 
 			if (strcmp(val, "block") != 0)
-				dbw_report(d, "DBW-REC-11", DBW_REC(d), w ? hg_toml_get(w, *r) : NULL,
+				hg_app_report(&d->a, "DBW-REC-11", DBW_REC(d), w ? hg_toml_get(w, *r) : NULL,
 					   "set it to \"block\" for production",
 					   "sql_review %s is \"%s\" for %s in %s", *r, val, dbs[i], d->env);
 		}
@@ -330,16 +330,16 @@ check_execution_policies(struct dbw *d)
 		struct scope s = scope_of(d, "DBW-REC-07", p);
 		int64_t n;
 
-		dbw_unknown_keys(d, p, "execution_policies", policy_keys, policy_stale);
+		hg_app_unknown_keys(&d->a, p, "execution_policies", policy_keys, policy_stale);
 		if (me && hg_toml_int(me, &n) == 0 && n == 0)
-			dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, me, "remove it or set a positive limit",
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, me, "remove it or set a positive limit",
 				   "dbward refuses to start: max_executions = 0");
 		if (!matches(s.env, d->env))
 			continue;
 		if (me && ew)
 			limited = 1;
 		else if (me || ew)
-			dbw_report(d, "DBW-REC-07", DBW_REC(d), me ? me : ew,
+			hg_app_report(&d->a, "DBW-REC-07", DBW_REC(d), me ? me : ew,
 				   "set both max_executions and execution_window_secs",
 				   "execution policy for %s/%s sets %s without %s", s.db, s.env,
 				   me ? "max_executions" : "execution_window_secs",
@@ -347,11 +347,11 @@ check_execution_policies(struct dbw *d)
 		timeout |= hg_toml_get(p, "statement_timeout_secs") != NULL;
 	}
 	if (!limited)
-		dbw_report(d, "DBW-REC-07", DBW_REC(d), NULL,
+		hg_app_report(&d->a, "DBW-REC-07", DBW_REC(d), NULL,
 			   "add [[execution_policies]] with max_executions and execution_window_secs",
 			   "no execution policy limits how often a request runs in %s", d->env);
 	if (!timeout)
-		hg_finding(d->ctx, "DBW-REC-02", HG_SEV_INFO, d->path, NULL,
+		hg_finding(d->a.ctx, "DBW-REC-02", HG_SEV_INFO, d->a.path, NULL,
 			   "no server-side statement timeout for %s: each agent's statement_timeout_secs applies (60 s unless set)",
 			   d->env);
 }
@@ -374,51 +374,51 @@ check_webhooks(struct dbw *d)
 
 	for (size_t i = 0; i < hg_toml_count(whs); i++) {
 		const struct hg_toml_value *w = hg_toml_at(whs, i);
-		const char *id = dbw_str(d, "DBW-REC-03", w, "id", NULL);
-		const char *sec = dbw_str(d, "DBW-REC-03", w, "secret", &v);
+		const char *id = hg_app_str(&d->a, "DBW-REC-03", w, "id", NULL);
+		const char *sec = hg_app_str(&d->a, "DBW-REC-03", w, "secret", &v);
 
 		if (sec == NULL || sec[strspn(sec, " \t")] == '\0')
-			dbw_report(d, "DBW-REC-03", DBW_REC(d), v ? v : w,
+			hg_app_report(&d->a, "DBW-REC-03", DBW_REC(d), v ? v : w,
 				   "set secret = \"${WEBHOOK_SECRET}\" and verify X-Dbward-Signature at the receiver",
 				   "webhook %s has no secret: its deliveries are unsigned", id ? id : "?");
 		else if (literal(sec))
-			dbw_report(d, DBW_LITERAL_ID, HG_SEV_WARN, v,
+			hg_app_report(&d->a, HG_APP_LITERAL_ID, HG_SEV_WARN, v,
 				   "use secret = \"${NAME}\" and put the value in the environment",
 				   "webhook %s's secret is written in the config file", id ? id : "?");
 	}
-	if (dbw_bool(d, "DBW-REC-03", hg_toml_root(d->doc), "allow_private_networks", 0, &v) == 1)
-		dbw_report(d, "DBW-REC-03", DBW_REC(d), v, "set allow_private_networks = false",
+	if (hg_app_bool(&d->a, "DBW-REC-03", hg_toml_root(d->a.doc), "allow_private_networks", 0, &v) == 1)
+		hg_app_report(&d->a, "DBW-REC-03", DBW_REC(d), v, "set allow_private_networks = false",
 			   "allow_private_networks = true turns off the webhook SSRF guard");
 }
 
 static void
 check_slack(struct dbw *d)
 {
-	const struct hg_toml_value *sl = hg_toml_get(hg_toml_root(d->doc), "slack"), *v;
+	const struct hg_toml_value *sl = hg_toml_get(hg_toml_root(d->a.doc), "slack"), *v;
 	const char *sec, *tok;
 	struct dbw_ref r;
 
 	if (sl == NULL)
 		return;
-	sec = dbw_str(d, "DBW-REC-04", sl, "signing_secret", &v);
+	sec = hg_app_str(&d->a, "DBW-REC-04", sl, "signing_secret", &v);
 	if (v == NULL) {
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, sl,
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, sl,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "dbward refuses to start: [slack] has no signing_secret");
 	} else if (sec && literal(sec)) {
-		dbw_report(d, "DBW-REC-04", DBW_REC(d), v,
+		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\" and put the value in the environment",
 			   "[slack].signing_secret is written in the config file, not taken from the environment");
 	} else if (sec && dbw_is_ref(sec, &r) && r.def && r.deflen) {
-		dbw_report(d, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
+		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
 			   "[slack].signing_secret falls back to a default written in the config file");
 	} else if (sec && *sec == '\0') {
-		dbw_report(d, "DBW-REC-04", DBW_REC(d), v, "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
+		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "[slack].signing_secret is empty: dbward disables Slack");
 	}
-	tok = dbw_str(d, DBW_LITERAL_ID, sl, "bot_token", &v);
+	tok = hg_app_str(&d->a, HG_APP_LITERAL_ID, sl, "bot_token", &v);
 	if (literal(tok))
-		dbw_report(d, DBW_LITERAL_ID, HG_SEV_WARN, v, "use bot_token = \"${SLACK_BOT_TOKEN}\"",
+		hg_app_report(&d->a, HG_APP_LITERAL_ID, HG_SEV_WARN, v, "use bot_token = \"${SLACK_BOT_TOKEN}\"",
 			   "[slack].bot_token is written in the config file");
 }
 
@@ -431,19 +431,19 @@ check_oidc(struct dbw *d, const struct hg_toml_value *auth)
 	const char *iss;
 
 	if (o == NULL) {
-		dbw_report(d, "DBW-REC-01", DBW_REC(d), auth,
+		hg_app_report(&d->a, "DBW-REC-01", DBW_REC(d), auth,
 			   "configure [auth.oidc] with your identity provider",
 			   "OIDC is not configured: every user is a dbward token to manage");
 		return;
 	}
-	iss = dbw_str(d, "DBW-REC-01", o, "issuer_url", &v);
+	iss = hg_app_str(&d->a, "DBW-REC-01", o, "issuer_url", &v);
 	if (iss == NULL)
-		iss = dbw_str(d, "DBW-REC-01", o, "issuer", &v);
+		iss = hg_app_str(&d->a, "DBW-REC-01", o, "issuer", &v);
 	if (iss == NULL)
-		dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, o, "set issuer_url",
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, o, "set issuer_url",
 			   "dbward refuses to start: [auth.oidc] has no issuer_url");
 	else if (strncmp(iss, "https://", 8) != 0)
-		dbw_report(d, "DBW-REC-01", DBW_REC(d), v, "use the issuer's https:// URL",
+		hg_app_report(&d->a, "DBW-REC-01", DBW_REC(d), v, "use the issuer's https:// URL",
 			   "OIDC issuer %s is not https", iss);
 }
 
@@ -459,9 +459,9 @@ listed(const char *s, struct dbw *d)
 {
 	const char *a;
 
-	if (!hg_arg_isset(d->ctx, d->args, "break_glass_roles"))
+	if (!hg_arg_isset(d->a.ctx, d->a.args, "break_glass_roles"))
 		return strcmp(s, "operator") == 0;
-	for (size_t i = 0; (a = hg_arg_list_at(d->ctx, d->args, "break_glass_roles", i)); i++)
+	for (size_t i = 0; (a = hg_arg_list_at(d->a.ctx, d->a.args, "break_glass_roles", i)); i++)
 		if (strcmp(a, s) == 0)
 			return 1;
 	return 0;
@@ -475,7 +475,7 @@ break_glass_role(struct dbw *d, const struct hg_toml_value *roles, const char *n
 		return 1;
 	for (size_t i = 0; i < hg_toml_count(roles); i++) {
 		const struct hg_toml_value *r = hg_toml_at(roles, i), *ps;
-		const char *n = dbw_str(d, "DBW-REC-05", r, "name", NULL), *p;
+		const char *n = hg_app_str(&d->a, "DBW-REC-05", r, "name", NULL), *p;
 
 		if (n == NULL || strcmp(n, name) != 0)
 			continue;
@@ -492,10 +492,10 @@ check_default_role(struct dbw *d, const struct hg_toml_value *t, const char *whe
 		   const struct hg_toml_value *roles)
 {
 	const struct hg_toml_value *v;
-	const char *r = dbw_str(d, "DBW-REC-05", t, "default_role", &v);
+	const char *r = hg_app_str(&d->a, "DBW-REC-05", t, "default_role", &v);
 
 	if (r && break_glass_role(d, roles, r))
-		dbw_report(d, "DBW-REC-05", DBW_REC(d), v,
+		hg_app_report(&d->a, "DBW-REC-05", DBW_REC(d), v,
 			   "make the default role one without request.break_glass_*",
 			   "%s.default_role = \"%s\" gives break-glass to every user without a role",
 			   where, r);
@@ -508,10 +508,10 @@ check_break_glass(struct dbw *d, const struct hg_toml_value *auth)
 
 	for (size_t i = 0; i < hg_toml_count(roles); i++) {
 		const struct hg_toml_value *r = hg_toml_at(roles, i);
-		const char *n = dbw_str(d, "DBW-REC-05", r, "name", NULL);
+		const char *n = hg_app_str(&d->a, "DBW-REC-05", r, "name", NULL);
 
 		if (n && break_glass_role(d, roles, n) && !listed(n, d))
-			dbw_report(d, "DBW-REC-05", DBW_REC(d), r,
+			hg_app_report(&d->a, "DBW-REC-05", DBW_REC(d), r,
 				   "remove request.break_glass_* (and \"*\") from it, or add it to break_glass_roles in the policy",
 				   "role %s can use break-glass but is not a designated break-glass role", n);
 	}
@@ -524,12 +524,12 @@ check_break_glass(struct dbw *d, const struct hg_toml_value *auth)
 static void
 check_proxies(struct dbw *d)
 {
-	const struct hg_toml_value *tp = hg_toml_get(hg_toml_root(d->doc), "trusted_proxies");
+	const struct hg_toml_value *tp = hg_toml_get(hg_toml_root(d->a.doc), "trusted_proxies");
 	char entry[128], err[128];
 	struct hg_dest dest;
 
 	if (hg_toml_count(tp) == 0) {
-		dbw_report(d, "DBW-REC-10", DBW_REC(d), tp,
+		hg_app_report(&d->a, "DBW-REC-10", DBW_REC(d), tp,
 			   "set trusted_proxies to your reverse proxy's addresses or CIDRs",
 			   "trusted_proxies is empty: behind a proxy, every request seems to come from the proxy");
 		return;
@@ -542,11 +542,11 @@ check_proxies(struct dbw *d)
 			continue;
 		snprintf(entry, sizeof(entry), strchr(s, ':') ? "[%s]:*" : "%s:*", s);
 		if (hg_dest_parse(entry, &dest, err, sizeof(err)) < 0 || dest.family == AF_UNIX)
-			dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, v,
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v,
 				   "write an IP address or a CIDR", "dbward refuses to start: "
 				   "trusted_proxies entry \"%s\" is not an address or CIDR", s);
 		else if (dest.prefix == 0)
-			dbw_report(d, "DBW-REC-10", DBW_REC(d), v,
+			hg_app_report(&d->a, "DBW-REC-10", DBW_REC(d), v,
 				   "list only your reverse proxy's addresses",
 				   "trusted_proxies contains %s: anyone can forge X-Forwarded-For", s);
 	}
@@ -562,33 +562,33 @@ check_state_dir(struct dbw *d)
 		NULL,
 	};
 	const struct hg_toml_value *v;
-	const char *sd = dbw_str(d, "DBW-PRE-05", hg_toml_root(d->doc), "state_dir", &v);
+	const char *sd = hg_app_str(&d->a, "DBW-PRE-05", hg_toml_root(d->a.doc), "state_dir", &v);
 	char dir[PATH_MAX], file[PATH_MAX + 32];
-	struct hg_keyperm k = { .id = "DBW-PRE-05", .owner = hg_arg_str(d->ctx, d->args, "owner"),
-				.owner_where = hg_arg_where(d->ctx, d->args, "owner") };
-	const char *slash = strrchr(d->path, '/');
+	struct hg_keyperm k = { .id = "DBW-PRE-05", .owner = hg_arg_str(d->a.ctx, d->a.args, "owner"),
+				.owner_where = hg_arg_where(d->a.ctx, d->a.args, "owner") };
+	const char *slash = strrchr(d->a.path, '/');
 	struct stat st;
 
 	if (sd == NULL) {
 		if (v == NULL)
-			dbw_report(d, DBW_REFUSED_ID, HG_SEV_FAIL, NULL, "set state_dir",
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, NULL, "set state_dir",
 				   "dbward refuses to start: state_dir is not set");
 		return;
 	}
 	if (sd[0] == '/')	/* relative: against the config file's directory */
 		snprintf(dir, sizeof(dir), "%s", sd);
 	else
-		snprintf(dir, sizeof(dir), "%.*s/%s", (int)(slash - d->path), d->path, sd);
+		snprintf(dir, sizeof(dir), "%.*s/%s", (int)(slash - d->a.path), d->a.path, sd);
 	if (lstat(dir, &st) < 0 && errno == ENOENT) {
-		dbw_report(d, "DBW-PRE-05", DBW_MUST, v, "create it first: install -d -m 0700 -o dbward STATE_DIR",
+		hg_app_report(&d->a, "DBW-PRE-05", DBW_MUST, v, "create it first: install -d -m 0700 -o dbward STATE_DIR",
 			   "state_dir %s does not exist: dbward would create it with the umask's mode", dir);
 		return;
 	}
 	k.path = dir;
 	k.dir = 1;
 	k.mode = 0700;
-	if (hg_keyperm_open(d->ctx, &k, O_PATH, NULL) != HG_PASS)
-		d->fails++;
+	if (hg_keyperm_open(d->a.ctx, &k, O_PATH, NULL) != HG_PASS)
+		d->a.fails++;
 	k.dir = 0;
 	k.mode = 0600;
 	for (const char *const *f = keys; *f; f++) {
@@ -596,27 +596,27 @@ check_state_dir(struct dbw *d)
 		k.path = file;
 		if (lstat(file, &st) < 0 && errno == ENOENT)
 			continue;	/* dbward creates it 0600 at its first start */
-		if (hg_keyperm_open(d->ctx, &k, O_PATH, NULL) != HG_PASS)
-			d->fails++;
+		if (hg_keyperm_open(d->a.ctx, &k, O_PATH, NULL) != HG_PASS)
+			d->a.fails++;
 	}
 }
 
 static void
 check_result_storage(struct dbw *d)
 {
-	const struct hg_toml_value *rs = hg_toml_get(hg_toml_root(d->doc), "result_storage"), *v;
-	const char *b = dbw_str(d, "DBW-REC-13", rs, "backend", NULL);
+	const struct hg_toml_value *rs = hg_toml_get(hg_toml_root(d->a.doc), "result_storage"), *v;
+	const char *b = hg_app_str(&d->a, "DBW-REC-13", rs, "backend", NULL);
 	static const char *const secrets[] = { "access_key_id", "secret_access_key", NULL };
 
 	if (b == NULL || strcmp(b, "s3") != 0)
 		return;
-	hg_finding(d->ctx, "DBW-REC-13", HG_SEV_INFO, d->path,
+	hg_finding(d->a.ctx, "DBW-REC-13", HG_SEV_INFO, d->a.path,
 		   "enable SSE-S3 or SSE-KMS as the bucket's default, then run hardgate attest DBW-REC-13",
 		   "results go to S3: server-side encryption is a bucket setting dbward cannot set, "
 		   "not verifiable from config");
 	for (const char *const *k = secrets; *k; k++)
-		if (literal(dbw_str(d, DBW_LITERAL_ID, rs, *k, &v)))
-			dbw_report(d, DBW_LITERAL_ID, HG_SEV_WARN, v,
+		if (literal(hg_app_str(&d->a, HG_APP_LITERAL_ID, rs, *k, &v)))
+			hg_app_report(&d->a, HG_APP_LITERAL_ID, HG_SEV_WARN, v,
 				   "use an IAM role, or ${VAR} from the environment",
 				   "[result_storage].%s is written in the config file", *k);
 }
@@ -624,25 +624,25 @@ check_result_storage(struct dbw *d)
 static void
 check_tls(struct dbw *d)
 {
-	const char *proxy = hg_arg_str(d->ctx, d->args, "tls_proxy");
+	const char *proxy = hg_arg_str(d->a.ctx, d->a.args, "tls_proxy");
 
 	if (proxy) {
-		hg_finding(d->ctx, "DBW-PRE-01", HG_SEV_INFO, hg_arg_where(d->ctx, d->args, "tls_proxy"),
+		hg_finding(d->a.ctx, "DBW-PRE-01", HG_SEV_INFO, hg_arg_where(d->a.ctx, d->a.args, "tls_proxy"),
 			   NULL, "dbward serves plain HTTP; TLS is terminated by %s (declared in the policy)",
 			   proxy);
 		return;
 	}
-	hg_finding(d->ctx, "DBW-PRE-01", DBW_MUST, hg_arg_where(d->ctx, d->args, "config"),
+	hg_finding(d->a.ctx, "DBW-PRE-01", DBW_MUST, hg_arg_where(d->a.ctx, d->a.args, "config"),
 		   "put a TLS-terminating reverse proxy in front of dbward and declare it with tls_proxy",
 		   "dbward serves plain HTTP and has no TLS settings, and no TLS proxy is declared");
-	d->fails++;
+	d->a.fails++;
 }
 
 /* The registered databases that have the production environment (for REC-11). */
 static size_t
 prod_databases(struct dbw *d, const char **out, size_t max)
 {
-	const struct hg_toml_value *reg = hg_toml_get(hg_toml_root(d->doc), "databases");
+	const struct hg_toml_value *reg = hg_toml_get(hg_toml_root(d->a.doc), "databases");
 	size_t n = 0;
 
 	for (size_t i = 0; i < hg_toml_count(reg) && n < max; i++) {
@@ -666,13 +666,13 @@ prod_databases(struct dbw *d, const char **out, size_t max)
 void
 dbw_check_server(struct dbw *d)
 {
-	const struct hg_toml_value *root = hg_toml_root(d->doc);
+	const struct hg_toml_value *root = hg_toml_root(d->a.doc);
 	const struct hg_toml_value *wfs = table_array(d, "workflows");
 	const struct hg_toml_value *auth = hg_toml_get(root, "auth");
 	const char *dbs[256];
 	size_t ndb = prod_databases(d, dbs, 256);
 
-	dbw_unknown_keys(d, root, "", top_keys, top_stale);
+	hg_app_unknown_keys(&d->a, root, "", top_keys, top_stale);
 	check_tls(d);
 	check_coverage(d, wfs);
 	check_workflows(d, wfs);
