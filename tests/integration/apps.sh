@@ -62,4 +62,30 @@ expect_grep "^hardgate\[agent-bad\]: DBW-PRE-04 FAIL $(re "$cfg"):$(line_of 'age
 	"$tmp/out" "a literal agent token is refused at its line"
 expect_no_grep "0123456789abcdef0123456789abcdef" "$tmp/out" "the literal token is never printed"
 expect_grep "DBW-PRE-06 FAIL .* connects as postgres, a superuser" "$tmp/out" "superuser DSN refused"
+
+echo "# kalamdb"
+kfx=$HG_SRCDIR/modules/kalamdb/fixtures
+cp "$kfx/single-hardened.toml" "$kfx/single-insecure.toml" "$tmp/"
+chmod 640 "$tmp"/single-*.toml
+{
+	policy_head
+	cat <<CONF
+services: {
+  kdb-good: { stack = ( { module = "kalamdb"; control = "required"; args: { config = "$tmp/single-hardened.toml"; }; } ); };
+  kdb-bad: { stack = ( { module = "kalamdb"; control = "required"; args: { config = "$tmp/single-insecure.toml"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/kdb.conf"
+jwt=Zq3Jv8xN2pL5tR9wZ1cF6hK0mB4yD7gS2
+KALAMDB_JWT_SECRET=$jwt expect_status 0 "a hardened KalamDB node passes" "$hg" check --conf "$tmp/kdb.conf" --service kdb-good
+expect_no_grep "$jwt" "$tmp/out" "the JWT secret is never printed"
+KALAMDB_JWT_SECRET=$jwt KALAMDB_ALLOW_REMOTE_SETUP=true \
+	expect_status 78 "KALAMDB_ALLOW_REMOTE_SETUP=true refuses the start" "$hg" check --conf "$tmp/kdb.conf" --service kdb-good
+expect_grep "^hardgate\[kdb-good\]: KDB-A-04 FAIL KALAMDB_ALLOW_REMOTE_SETUP \(environment\) " "$tmp/out" "the override is named as the place to fix"
+expect_status 78 "an insecure KalamDB node is refused" "$hg" check --conf "$tmp/kdb.conf" --service kdb-bad
+cfg=$tmp/single-insecure.toml
+expect_grep "^hardgate\[kdb-bad\]: KDB-A-06 FAIL $(re "$cfg"):$(line_of 'allowed_origins = ["*"]' "$cfg") " "$tmp/out" "CORS * refused at its line"
+expect_grep "^hardgate\[kdb-bad\]: KDB-A-02 FAIL $(re "$cfg"):$(line_of 'jwt_secret' "$cfg") auth.jwt_secret is written in the config file" \
+	"$tmp/out" "a JWT secret in the file is refused at its line"
+expect_no_grep "your-secret-key-at-least" "$tmp/out" "the file's JWT secret is never printed"
 finish

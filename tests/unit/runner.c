@@ -24,6 +24,7 @@ main(void)
 	hgt_suite_allowlist();
 	hgt_suite_revoke();
 	hgt_suite_dbward();
+	hgt_suite_kalamdb();
 	hgt_suite_netout();
 	hgt_suite_secretenv();
 	hgt_suite_attest();

@@ -101,6 +101,7 @@ void hgt_suite_allowlist(void);
 void hgt_suite_revoke(void);
 void hgt_suite_secretenv(void);
 void hgt_suite_dbward(void);
+void hgt_suite_kalamdb(void);
 void hgt_suite_toml(void);
 void hgt_suite_attest(void);
 void hgt_suite_tls(void);
