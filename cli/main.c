@@ -106,7 +106,8 @@ main(int argc, char **argv)
 	};
 	struct cli c = { 0 };
 	const char *cmd;
-	int o;
+	char *owned = NULL;	/* c.conf made absolute */
+	int o, r;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
@@ -157,13 +158,20 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (c.conf && c.conf[0] != '/' && (c.conf = absolute(c.conf)) == NULL)
-		return HG_EXIT_INTERNAL;
+	if (c.conf && c.conf[0] != '/') {
+		if ((owned = absolute(c.conf)) == NULL)
+			return HG_EXIT_INTERNAL;
+		c.conf = owned;
+	}
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].fn(&c);
+		if (strcmp(cmd, commands[i].name) == 0) {
+			r = commands[i].fn(&c);
+			free(owned);
+			return r;
+		}
+	free(owned);
 	fprintf(stderr, "hardgate: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return EXIT_USAGE;
