@@ -238,6 +238,25 @@ test_revoke_add_refuses_bad_fingerprint_and_reason(void)
 	free(r);
 }
 
+/* A missing list is created only below a directory nobody else can write. */
+static void
+test_revoke_add_creates_nothing_in_a_world_writable_dir(void)
+{
+	struct hg_error e = { 0 };
+	char *open = hgt_path(dir, "open"), *r = hgt_path(open, "revoked.d");
+	struct stat st;
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL(mkdir(open, 0700), 0);
+	CU_ASSERT_EQUAL(chmod(open, 0777), 0);
+	CU_ASSERT_EQUAL(hg_revoke_add(r, FP_EMPTY, "x", &e), -EPERM);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "group/world-writable"));
+	CU_ASSERT_EQUAL(lstat(r, &st), -1);
+	free(r);
+	free(open);
+}
+
 static void
 test_revoke_add_refuses_when_the_lists_do_not_load(void)
 {
@@ -321,6 +340,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revoke_add_keeps_what_the_list_had);
 	HGT_ADD(s, test_revoke_add_refuses_bad_fingerprint_and_reason);
 	HGT_ADD(s, test_revoke_add_refuses_when_the_lists_do_not_load);
+	HGT_ADD(s, test_revoke_add_creates_nothing_in_a_world_writable_dir);
 	HGT_ADD(s, test_engine_refuses_a_module_whose_key_is_revoked);
 	HGT_ADD(s, test_engine_refuses_when_the_revocation_list_is_malformed);
 }
