@@ -233,8 +233,15 @@ test_revoke_add_refuses_bad_fingerprint_and_reason(void)
 	char *r = revdir();
 
 	CU_ASSERT_EQUAL(hg_revoke_add(r, "SHA256:nope", "x", &e), -EINVAL);
+	/* a token pasted in place of its fingerprint is not echoed */
+	CU_ASSERT_EQUAL(hg_revoke_add(r, "dbw_0123456789abcdef", "x", &e), -EINVAL);
+	CU_ASSERT_PTR_NULL(strstr(e.msg, "dbw_0123456789abcdef"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "not a fingerprint"));
 	CU_ASSERT_EQUAL(hg_revoke_add(r, FP_EMPTY, "two\nlines", &e), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "one line"));
+	CU_ASSERT_TRUE(hg_revoke_reason_valid("rotated after INC-42"));
+	CU_ASSERT_TRUE(hg_revoke_reason_valid(""));
+	CU_ASSERT_FALSE(hg_revoke_reason_valid("two\nlines"));
 	free(r);
 }
 
