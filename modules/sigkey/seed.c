@@ -89,15 +89,23 @@ printable_text(const unsigned char *b, size_t n)
 	return 1;
 }
 
-/* One byte repeated 32 times: a placeholder, not a generated key. */
-static int
-one_byte_repeated(const unsigned char *b)
+/*
+ * Why the 32-byte seed B cannot have come from a random generator, or
+ * NULL. 32 random bytes are all printable with odds under 1e-13: such a
+ * seed was typed or is text (a password, hex of 16 bytes).
+ */
+static const char *
+weak_seed(const unsigned char *b)
 {
 	unsigned char acc = 0;
 
 	for (size_t i = 1; i < SEED_LEN; i++)
 		acc |= b[i] ^ b[0];
-	return acc == 0;
+	if (acc == 0)
+		return "one byte repeated 32 times: a placeholder";
+	if (printable_text(b, SEED_LEN))
+		return "32 bytes of text: a typed or encoded value";
+	return NULL;
 }
 
 /* "-----BEGIN LABEL-----": the label when it is short capitals, else "". */
@@ -156,7 +164,7 @@ binary_form(const unsigned char *b, size_t n, struct seed_info *in)
 	unsigned char pk[SEED_PK_LEN];
 	int r;
 
-	if (n > SEED_LEN && all_blank(b + SEED_LEN, n - SEED_LEN)) {
+	if (n > SEED_LEN && all_blank(b + SEED_LEN, n - SEED_LEN) && !printable_text(b, SEED_LEN)) {
 		in->form = SEED_NEWLINE;
 		snprintf(in->what, sizeof(in->what),
 			 "is %zu bytes: a 32-byte seed followed by a newline or blanks", n);
@@ -208,7 +216,7 @@ judge(const unsigned char *b, size_t n, struct seed_info *in, unsigned char *pk)
 	}
 	if (n == SEED_LEN) {
 		in->form = SEED_RAW;
-		in->placeholder = one_byte_repeated(b);
+		in->weak = weak_seed(b);
 		snprintf(in->what, sizeof(in->what), "is a 32-byte Ed25519 seed");
 		return pk ? derive(b, pk) : 0;
 	}

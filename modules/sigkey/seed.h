@@ -36,7 +36,7 @@ enum seed_form {
 struct seed_info {
 	enum seed_form form;
 	size_t len;		/* bytes in the file (SEED_READ_MAX + 1 if huge) */
-	int placeholder;	/* a raw seed that is one byte repeated (all zero...) */
+	const char *weak;	/* a raw seed no generator makes: why, or NULL */
 	char what[200];		/* "is 33 bytes: ...", to follow the path; no key bytes */
 };
 

@@ -153,7 +153,7 @@ fix_for(enum seed_form f, const char *path, char *buf, size_t n)
 	}
 }
 
-/* The seed's form and placeholder check. HG_PASS or HG_FAIL with a finding. */
+/* The seed's form, and a seed no generator makes. HG_PASS or HG_FAIL with a finding. */
 static int
 judge_form(const struct entry *en, const struct seed_info *in)
 {
@@ -165,10 +165,9 @@ judge_form(const struct entry *en, const struct seed_info *in)
 			   in->what);
 		return HG_FAIL;
 	}
-	if (in->placeholder) {
+	if (in->weak) {
 		hg_finding(en->ctx, en->id, HG_SEV_FAIL, en->path, FIX_NEW,
-			   "%s is one byte repeated 32 times: a placeholder, not a generated key",
-			   en->path);
+			   "%s is %s, not a generated key", en->path, in->weak);
 		return HG_FAIL;
 	}
 	return HG_PASS;

@@ -277,7 +277,7 @@ test_sigkey_refuses_text_file(void)
 }
 
 static void
-test_sigkey_refuses_placeholder_seed(void)
+test_sigkey_refuses_placeholder_and_typed_seeds(void)
 {
 	unsigned char z[32];
 
@@ -286,6 +286,15 @@ test_sigkey_refuses_placeholder_seed(void)
 		    "let dbward create a new one");
 	memset(z, 0xff, sizeof(z));
 	expect_form("ff.key", z, 32, "one byte repeated 32 times", "restore the key");
+	/* 32 characters someone typed, or 16 bytes written as hex */
+	expect_form("typed.key", "correct horse battery staple 4u!", 32,
+		    "is 32 bytes of text: a typed or encoded value, not a generated key",
+		    "let dbward create a new one");
+	expect_form("hex16.key", "00112233445566778899aabbccddeeff", 32, "is 32 bytes of text",
+		    "restore the key");
+	/* and with a newline it is text, not a seed to truncate */
+	expect_form("typednl.key", "correct horse battery staple 4u!\n", 33, "is 33 bytes of text",
+		    "let dbward create a new one");
 }
 
 static void
@@ -668,7 +677,7 @@ hgt_suite_sigkey(void)
 	HGT_ADD(s, test_sigkey_refuses_hex_seed);
 	HGT_ADD(s, test_sigkey_refuses_base64_seed);
 	HGT_ADD(s, test_sigkey_refuses_text_file);
-	HGT_ADD(s, test_sigkey_refuses_placeholder_seed);
+	HGT_ADD(s, test_sigkey_refuses_placeholder_and_typed_seeds);
 	HGT_ADD(s, test_sigkey_refuses_huge_file);
 	HGT_ADD(s, test_sigkey_refuses_missing_key_file);
 	HGT_ADD(s, test_sigkey_refuses_group_readable_key);
