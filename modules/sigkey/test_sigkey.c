@@ -113,6 +113,38 @@ test_sigkey_allows_raw_32_byte_seed(void)
 	free(p);
 }
 
+/* Check-only: the launcher and the final process judge the key as the dry run does. */
+static void
+test_sigkey_checks_at_every_stage(void)
+{
+	static const enum hg_stage stages[] = { HG_STAGE_LAUNCHER, HG_STAGE_PROCESS };
+	char args[4400], *good, *bad;
+	unsigned char b[33];
+	struct key k;
+
+	new_key(&k);
+	good = keyfile(hgt_dir, "stage-good.key", k.seed, 32);
+	memcpy(b, k.seed, 32);
+	b[32] = '\n';
+	bad = keyfile(hgt_dir, "stage-bad.key", b, 33);
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		struct hg_run_opts o = { .stage = stages[i] };
+		struct hg_decision *d;
+
+		snprintf(args, sizeof(args), "path = \"%s\"; id = \"" ID "\";", good);
+		d = hgt_run_module(hgt_dir, "sigkey", args, &o);
+		CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+		hg_decision_free(d);
+		snprintf(args, sizeof(args), "path = \"%s\"; id = \"" ID "\";", bad);
+		d = hgt_run_module(hgt_dir, "sigkey", args, &o);
+		CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+		CU_ASSERT_TRUE(hgt_has(d, ID, HG_SEV_FAIL, "followed by a newline"));
+		hg_decision_free(d);
+	}
+	free(good);
+	free(bad);
+}
+
 /* --- each wrong form: the message names it, the fix says what to do --- */
 
 /* A file of N bytes of B must be refused with SUB in the message, FIX in the fix. */
@@ -667,6 +699,7 @@ hgt_suite_sigkey(void)
 	if (sodium_init() < 0)
 		abort();
 	HGT_ADD(s, test_sigkey_allows_raw_32_byte_seed);
+	HGT_ADD(s, test_sigkey_checks_at_every_stage);
 	HGT_ADD(s, test_sigkey_refuses_empty_file);
 	HGT_ADD(s, test_sigkey_refuses_truncated_seed);
 	HGT_ADD(s, test_sigkey_refuses_seed_with_trailing_newline);
