@@ -6,7 +6,8 @@
 # check and hardgate exec refuse (78) naming HG-018 and the reason, and
 # the program never runs. Also fingerprint --env, the commands' refusals
 # (64 bad input, 78 untrusted list), a wrong key form, and that no output
-# ever carries the key's bytes.
+# ever carries the key's bytes. A token revoked by the fingerprint
+# `fingerprint --env` prints stops secretenv's service too.
 . "$(dirname "$0")/lib.sh" || exit 1
 hg=$HG_CLI
 preload=$HG_PRELOAD_TEST
@@ -26,6 +27,10 @@ services: {
         args: { path = "$key"; mode = "0600"; owner = "root"; id = "DBW-PRE-07"; perm_id = "DBW-PRE-05"; }; },
       { module = "coredump"; control = "required"; args: { id = "DBW-REC-08"; kernel = "warn"; }; }
     );
+  };
+  dbward-agent: {
+    stack = ( { module = "secretenv"; control = "required";
+                args: { require_env = [ "DBWARD_AGENT_TOKEN" ]; revoked_id = "DBW-PRE-09"; id = "DBW-PRE-04"; }; } );
   };
 };
 CONF
@@ -104,6 +109,17 @@ expect_out "DBW-PRE-07 FAIL $(re "$key") .*revoked key" "and the entry's own ID"
 exec_touch "exec refuses to start the program with a revoked key" 78
 expect_out "HG-018 FAIL .*INC-42 key copied to a laptop" "exec names HG-018 and the reason"
 check "the program did not run" test ! -e "$tmp/ran"
+
+echo "# a token revoked by the fingerprint of its variable"
+expect_status 0 "secretenv allows the agent's token before" \
+	env DBWARD_AGENT_TOKEN="$token" "$hg" check --conf "$conf" --service dbward-agent
+expect_status 0 "revoke lists the token's fingerprint" "$hg" revoke --conf "$conf" \
+	--fingerprint "$tfp" --reason "INC-43 agent host lost"
+expect_status 78 "secretenv refuses the revoked token" \
+	env DBWARD_AGENT_TOKEN="$token" "$hg" check --conf "$conf" --service dbward-agent
+expect_out "HG-018 FAIL .*INC-43 agent host lost" "it names HG-018 and the reason"
+expect_out "DBW-PRE-09 FAIL " "and the agent revocation item"
+expect_no_out "$token" "without the token's value"
 
 echo "# revoke's refusals"
 expect_status 64 "revoke refuses a malformed fingerprint" "$hg" revoke --conf "$conf" \
