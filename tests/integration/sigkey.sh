@@ -2,7 +2,8 @@
 # sigkey.sh - an operator's key incident, end to end with real files and a
 # real program: a raw Ed25519 seed passes hardgate check and starts
 # /usr/bin/touch under hardgate exec; hardgate fingerprint names it (the
-# same name openssl computes); hardgate revoke lists it; then hardgate
+# same name openssl computes; a certificate and its key go on to tls);
+# hardgate revoke lists it; then hardgate
 # check and hardgate exec refuse (78) naming HG-018 and the reason, and
 # the program never runs. Also fingerprint --env, the commands' refusals
 # (64 bad input, 78 untrusted list), a wrong key form, and that no output
@@ -75,6 +76,17 @@ expect_out "^  tls: " "every module of the table is accounted for"
 expect_status 64 "fingerprint refuses a missing file" "$hg" fingerprint --conf "$conf" "$tmp/absent"
 expect_out "cannot open $(re "$tmp/absent")" "and says it cannot open it"
 expect_status 64 "fingerprint wants one FILE or --env" "$hg" fingerprint --conf "$conf"
+
+# a certificate goes past sigkey to the next module of the table, tls
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=node1 \
+	-days 1 -keyout "$tmp/node.key" -out "$tmp/node.crt" 2>/dev/null
+spki="SHA256:$(openssl x509 -in "$tmp/node.crt" -pubkey -noout | openssl pkey -pubin -outform DER |
+	openssl dgst -sha256 -binary | base64 | tr -d '=\n')"
+expect_status 0 "fingerprint hands a certificate to tls" "$hg" fingerprint --conf "$conf" "$tmp/node.crt"
+expect_out "^$(re "$spki $tmp/node.crt") \(tls: SubjectPublicKeyInfo\)$" \
+	"it is openssl's SPKI fingerprint, named by tls"
+expect_status 0 "and its private key" "$hg" fingerprint --conf "$conf" "$tmp/node.key"
+expect_out "^$(re "$spki $tmp/node.key") " "which has the certificate's fingerprint"
 
 token="dbw_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 expect_status 0 "fingerprint --env hashes a variable's value" \
