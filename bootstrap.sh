@@ -20,7 +20,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
-	python3 python3-tomli
+	python3 python3-tomli openssl
 )
 
 as_root() {

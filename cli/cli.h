@@ -15,6 +15,9 @@ struct cli {
 	int coverage;		/* --coverage (list) */
 	const char *by;		/* --by (attest) */
 	const char *note;	/* --note (attest) */
+	const char *env;	/* --env VAR (fingerprint) */
+	const char *fingerprint;	/* --fingerprint FP (revoke) */
+	const char *reason;	/* --reason TEXT (revoke) */
 	int argc;		/* what follows the options */
 	char **argv;
 };
@@ -27,6 +30,8 @@ int cmd_list(struct cli *c);
 int cmd_seccomp(struct cli *c);
 int cmd_nft(struct cli *c);
 int cmd_attest(struct cli *c);
+int cmd_fingerprint(struct cli *c);
+int cmd_revoke(struct cli *c);
 
 /* Print D (text or JSON) to F and return its exit status. */
 struct hg_decision;

@@ -24,9 +24,11 @@ static const struct {
 	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
+	{ "fingerprint", cmd_fingerprint, "FILE or --env VAR: the SHA256: name the revocation list uses" },
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
 	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix" },
 	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
+	{ "revoke", cmd_revoke, "--fingerprint FP --reason TEXT: add it to the revocation list" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
 
@@ -36,7 +38,7 @@ usage(FILE *f)
 	fprintf(f, "usage: hardgate COMMAND [--conf FILE] [--service NAME] [--json] [ARGS]\n"
 		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nexit status: 0 allowed, 78 refused by policy, 70 internal error, 64 usage\n");
 }
 
@@ -101,6 +103,9 @@ main(int argc, char **argv)
 		{ "coverage", no_argument, NULL, 'C' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "fingerprint", required_argument, NULL, 'f' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -117,7 +122,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPib:n:h",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPib:n:e:f:r:h",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -149,6 +154,15 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			c.note = optarg;
+			break;
+		case 'e':
+			c.env = optarg;
+			break;
+		case 'f':
+			c.fingerprint = optarg;
+			break;
+		case 'r':
+			c.reason = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -249,6 +249,12 @@ appended(int dfd, const char *dir, const char *name, const char *line, char **ou
 }
 
 int
+hg_revoke_reason_valid(const char *reason)
+{
+	return strlen(reason) <= HG_REVOKE_REASON_MAX && printable(reason, strlen(reason));
+}
+
+int
 hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_error *e)
 {
 	const struct hg_trust t = { HG_REVOKE_ID, HG_UID_NONE, 0, HG_WANT_DIR };
@@ -262,8 +268,9 @@ hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_err
 	if (!hg_fp_valid(fp))
 		return hg_error_set(e, EINVAL, HG_REVOKE_ID, NULL,
 				    "give a fingerprint as printed by hardgate fingerprint",
-				    "'%s' is not a fingerprint (SHA256:...)", fp);
-	if (strlen(reason) > HG_REVOKE_REASON_MAX || !printable(reason, strlen(reason)))
+				    "not a fingerprint (SHA256: and 43 base64 characters); not shown, "
+				    "in case it is a secret pasted by mistake");
+	if (!hg_revoke_reason_valid(reason))
 		return hg_error_set(e, EINVAL, HG_REVOKE_ID, NULL,
 				    "give a short one-line reason",
 				    "the reason must be one line of at most %d printable characters",

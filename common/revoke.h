@@ -40,6 +40,9 @@ size_t hg_revlist_count(const struct hg_revlist *l);
 
 void hg_revlist_free(struct hg_revlist *l);
 
+/* 1 if REASON can be listed: one line of at most HG_REVOKE_REASON_MAX printable bytes. */
+int hg_revoke_reason_valid(const char *reason);
+
 /*
  * Append FP with REASON (printable, at most HG_REVOKE_REASON_MAX bytes) and
  * today's date to DIR/hardgate-revoke.list, atomically (a new file renamed

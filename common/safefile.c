@@ -466,7 +466,7 @@ hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e)
 	char parent[PATH_MAX];
 	const char *base = strrchr(dir, '/');
 	struct stat st;
-	int pfd, r;
+	int pfd, r, sticky;
 
 	if (lstat(dir, &st) == 0 || errno != ENOENT)
 		return 0;	/* there (or unreachable): the trusted open says which */
@@ -479,7 +479,11 @@ hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e)
 		return r;
 	if ((pfd = hg_safe_open(parent, O_PATH, &t, &st, e)) < 0)
 		return pfd;
-	r = 0;
+	/* the walk judged the directories above PARENT; PARENT is judged here */
+	if ((r = check_dir(parent, &st, &t, &sticky, e)) < 0) {
+		close(pfd);
+		return r;
+	}
 	if (mkdirat(pfd, base + 1, mode) < 0 && errno != EEXIST)
 		r = hg_error_set(e, errno, id, dir, NULL, "cannot create %s: %s", dir,
 				 strerror(errno));

@@ -25,6 +25,7 @@ main(void)
 	hgt_suite_revoke();
 	hgt_suite_dbward();
 	hgt_suite_kalamdb();
+	hgt_suite_sigkey();
 	hgt_suite_netout();
 	hgt_suite_secretenv();
 	hgt_suite_attest();

@@ -233,9 +233,35 @@ test_revoke_add_refuses_bad_fingerprint_and_reason(void)
 	char *r = revdir();
 
 	CU_ASSERT_EQUAL(hg_revoke_add(r, "SHA256:nope", "x", &e), -EINVAL);
+	/* a token pasted in place of its fingerprint is not echoed */
+	CU_ASSERT_EQUAL(hg_revoke_add(r, "dbw_0123456789abcdef", "x", &e), -EINVAL);
+	CU_ASSERT_PTR_NULL(strstr(e.msg, "dbw_0123456789abcdef"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "not a fingerprint"));
 	CU_ASSERT_EQUAL(hg_revoke_add(r, FP_EMPTY, "two\nlines", &e), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "one line"));
+	CU_ASSERT_TRUE(hg_revoke_reason_valid("rotated after INC-42"));
+	CU_ASSERT_TRUE(hg_revoke_reason_valid(""));
+	CU_ASSERT_FALSE(hg_revoke_reason_valid("two\nlines"));
 	free(r);
+}
+
+/* A missing list is created only below a directory nobody else can write. */
+static void
+test_revoke_add_creates_nothing_in_a_world_writable_dir(void)
+{
+	struct hg_error e = { 0 };
+	char *open = hgt_path(dir, "open"), *r = hgt_path(open, "revoked.d");
+	struct stat st;
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL(mkdir(open, 0700), 0);
+	CU_ASSERT_EQUAL(chmod(open, 0777), 0);
+	CU_ASSERT_EQUAL(hg_revoke_add(r, FP_EMPTY, "x", &e), -EPERM);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "group/world-writable"));
+	CU_ASSERT_EQUAL(lstat(r, &st), -1);
+	free(r);
+	free(open);
 }
 
 static void
@@ -321,6 +347,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revoke_add_keeps_what_the_list_had);
 	HGT_ADD(s, test_revoke_add_refuses_bad_fingerprint_and_reason);
 	HGT_ADD(s, test_revoke_add_refuses_when_the_lists_do_not_load);
+	HGT_ADD(s, test_revoke_add_creates_nothing_in_a_world_writable_dir);
 	HGT_ADD(s, test_engine_refuses_a_module_whose_key_is_revoked);
 	HGT_ADD(s, test_engine_refuses_when_the_revocation_list_is_malformed);
 }

@@ -76,6 +76,12 @@ hgt_path(const char *dir, const char *name)
 char *
 hgt_write(const char *dir, const char *name, const char *text, mode_t mode)
 {
+	return hgt_write_bytes(dir, name, text, strlen(text), mode);
+}
+
+char *
+hgt_write_bytes(const char *dir, const char *name, const void *buf, size_t n, mode_t mode)
+{
 	char *p = hgt_path(dir, name);
 	FILE *f;
 
@@ -85,7 +91,8 @@ hgt_write(const char *dir, const char *name, const char *text, mode_t mode)
 		perror(p);
 		abort();
 	}
-	fputs(text, f);
+	if (n && fwrite(buf, 1, n, f) != n)
+		abort();
 	fclose(f);
 	chmod(p, mode);
 	return p;

@@ -20,6 +20,8 @@ char *hgt_tmpdir(void);
 void hgt_rmrf(char *dir);
 /* Create DIR/NAME with TEXT and exactly MODE (after umask); returns the malloc'd path. */
 char *hgt_write(const char *dir, const char *name, const char *text, mode_t mode);
+/* The same with N bytes of BUF (binary, NULs included). */
+char *hgt_write_bytes(const char *dir, const char *name, const void *buf, size_t n, mode_t mode);
 /* Malloc'd "DIR/NAME". */
 char *hgt_path(const char *dir, const char *name);
 
@@ -105,6 +107,7 @@ void hgt_suite_kalamdb(void);
 void hgt_suite_toml(void);
 void hgt_suite_attest(void);
 void hgt_suite_tls(void);
+void hgt_suite_sigkey(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
