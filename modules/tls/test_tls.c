@@ -323,6 +323,11 @@ test_tls_warns_inside_warn_days_left_and_allows(void)
 	expect(run_node(cert, T.keyp[1], "min_days_left = 3; warn_days_left = 30;"),
 	       HG_EXIT_ALLOWED, "HG-021", HG_SEV_WARN,
 	       "expires in 5 days, fewer than warn_days_left 30");
+	/* A KalamDB node's expiry alert is its checklist item KDB-B-06. */
+	expect(run_node(cert, T.keyp[1],
+			"min_days_left = 3; warn_days_left = 30; expiry_id = \"KDB-B-06\";"),
+	       HG_EXIT_ALLOWED, "KDB-B-06", HG_SEV_WARN,
+	       "expires in 5 days, fewer than warn_days_left 30");
 	free(cert);
 }
 
