@@ -3,11 +3,15 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "allowlist.h"
+#include "netguard.h"
 #include "testutil.h"
 
 static int
@@ -132,6 +136,34 @@ test_allowlist_stays_correct_at_100000_entries(void)
 	hg_allow_free(a);
 }
 
+static int
+truncated_v6_denied(void *arg)
+{
+	static const char *const list[] = { "[::1]:443" };
+	struct sockaddr_in6 full = { .sin6_family = AF_INET6, .sin6_port = htons(443) };
+	size_t len = offsetof(struct sockaddr_in6, sin6_addr) + 4;	/* cut in the address */
+	struct sockaddr *sa = malloc(len);	/* exactly LEN: ASan sees a read past it */
+	char err[256];
+	int allowed;
+
+	(void)arg;
+	full.sin6_addr = in6addr_loopback;
+	if (sa == NULL || hg_netguard_install(list, 1, "svc", "HG-000", err, sizeof(err)) < 0)
+		return 2;
+	memcpy(sa, &full, len);
+	allowed = hg_netguard_allows(sa, (socklen_t)len, "connect");
+	free(sa);
+	return allowed ? 1 : 0;
+}
+
+/* Found by fuzz_netguard: describe() read a whole sockaddr_in6 past LEN. */
+static void
+test_netguard_denies_a_truncated_address_without_reading_past_it(void)
+{
+	/* in a child: the guard is installed once per process */
+	CU_ASSERT_EQUAL(hgt_fork(truncated_v6_denied, NULL), 0);
+}
+
 void
 hgt_suite_allowlist(void)
 {
@@ -142,4 +174,5 @@ hgt_suite_allowlist(void)
 	HGT_ADD(s, test_allowlist_refuses_malformed_entries);
 	HGT_ADD(s, test_allowlist_leaves_names_to_the_caller);
 	HGT_ADD(s, test_allowlist_stays_correct_at_100000_entries);
+	HGT_ADD(s, test_netguard_denies_a_truncated_address_without_reading_past_it);
 }
