@@ -103,6 +103,38 @@ test_allowlist_refuses_malformed_entries(void)
 	hg_allow_free(a);
 }
 
+/*
+ * Found by fuzz_dest: "/999" read as "no prefix" (a /32), and strtoul's
+ * leniency took " 8", "+8" and "-0" (a /0: every address).
+ */
+static void
+test_dest_refuses_prefixes_and_ports_not_written_as_plain_numbers(void)
+{
+	static const char *const bad[] = {
+		"10.0.0.0/999:80", "10.0.0.0/-0:80", "10.0.0.0/+8:80", "10.0.0.0/ 8:80",
+		"10.0.0.0/0008:80", "[fd00::/-0]:53", "10.0.0.1:+80", "10.0.0.1: 80",
+		"10.0.0.1:-0", "10.0.0.1:000080", NULL,
+	};
+	struct hg_dest d;
+	char err[256];
+
+	for (const char *const *b = bad; *b; b++) {
+		int r = hg_dest_parse(*b, &d, err, sizeof(err));
+
+		if (r != -EINVAL)
+			fprintf(stderr, "  accepted %s (%d)\n", *b, r);
+		CU_ASSERT_EQUAL(r, -EINVAL);
+	}
+	CU_ASSERT_EQUAL_FATAL(hg_dest_parse("10.1.2.3/8:0080", &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.prefix, 8);
+	CU_ASSERT_EQUAL(d.port, 80);
+	CU_ASSERT_EQUAL(d.addr[1], 0);	/* masked to the prefix */
+	CU_ASSERT_EQUAL_FATAL(hg_dest_parse("[fd00::/8]:53", &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.prefix, 8);
+	CU_ASSERT_EQUAL_FATAL(hg_dest_parse("10.1.2.3:5432", &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.prefix, 32);
+}
+
 static void
 test_allowlist_leaves_names_to_the_caller(void)
 {
@@ -172,6 +204,7 @@ hgt_suite_allowlist(void)
 	HGT_ADD(s, test_allowlist_matches_exact_cidr_and_any_port);
 	HGT_ADD(s, test_allowlist_matches_ipv6_and_unix);
 	HGT_ADD(s, test_allowlist_refuses_malformed_entries);
+	HGT_ADD(s, test_dest_refuses_prefixes_and_ports_not_written_as_plain_numbers);
 	HGT_ADD(s, test_allowlist_leaves_names_to_the_caller);
 	HGT_ADD(s, test_allowlist_stays_correct_at_100000_entries);
 	HGT_ADD(s, test_netguard_denies_a_truncated_address_without_reading_past_it);
