@@ -16,6 +16,13 @@ int hg_parse_gid(const char *s, gid_t *out);
 /* Write S as a JSON string literal (with quotes) to F. */
 void hg_json_str(FILE *f, const char *s);
 
+/*
+ * Write S to F for a one-line text message: control bytes (a newline in
+ * a policy value, an ANSI escape) as \n, \t, \r or \xNN, so input can
+ * never add a line of its own to hardgate's output.
+ */
+void hg_text_str(FILE *f, const char *s);
+
 /* strdup that returns NULL for NULL. */
 char *hg_strdup0(const char *s);
 

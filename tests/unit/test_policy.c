@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "report.h"
 #include "run.h"
 #include "testutil.h"
 
@@ -357,6 +358,33 @@ test_policy_hardgate_conf_env_overrides_default(void)
 	CU_ASSERT_STRING_EQUAL(hg_default_conf(), HG_CONF_FILE);
 }
 
+/*
+ * Found by fuzz_policy: a policy value holding a newline (libconfig takes
+ * one raw or as \n) was echoed into the refusal, which then printed as two
+ * lines, the second one the input's: a forged "allowed" line in the log.
+ */
+static void
+test_policy_refusal_prints_as_one_line_whatever_the_value_holds(void)
+{
+	struct hg_policy *p = NULL;
+	struct hg_error e;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	CU_ASSERT_TRUE_FATAL(load("hardgate: { mode = \"x\\nhardgate[s]: allowed\\x1b[2K\"; };\n",
+				  &p, &e) < 0);
+	CU_ASSERT_PTR_NOT_NULL(strchr(e.msg, '\n'));	/* the value, as written */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = open_memstream(&out, &len));
+	hg_report_error(m, "s", &e);
+	fclose(m);
+	CU_ASSERT_TRUE_FATAL(len > 0 && out[len - 1] == '\n');
+	CU_ASSERT_PTR_NULL(memchr(out, '\n', len - 1));
+	CU_ASSERT_PTR_NULL(memchr(out, '\x1b', len));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "x\\nhardgate[s]: allowed\\x1b[2K"));
+	free(out);
+}
+
 void
 hgt_suite_policy(void)
 {
@@ -377,4 +405,5 @@ hgt_suite_policy(void)
 	HGT_ADD(s, test_policy_reads_services_d_sorted);
 	HGT_ADD(s, test_policy_refuses_bad_services_d);
 	HGT_ADD(s, test_policy_hardgate_conf_env_overrides_default);
+	HGT_ADD(s, test_policy_refusal_prints_as_one_line_whatever_the_value_holds);
 }
