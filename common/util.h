@@ -23,6 +23,9 @@ void hg_json_str(FILE *f, const char *s);
  */
 void hg_text_str(FILE *f, const char *s);
 
+/* Offset of the first byte of S[0..N) that is not well-formed UTF-8, or N. */
+size_t hg_utf8_check(const char *s, size_t n);
+
 /* strdup that returns NULL for NULL. */
 char *hg_strdup0(const char *s);
 

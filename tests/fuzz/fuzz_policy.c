@@ -1,7 +1,7 @@
 /*
  * fuzz_policy.c - the policy reader (common/policy.c) on the bytes of one
- * file, read both as the main hardgate.conf and as a services.d file, as
- * load_file() gives them to it: a file with a NUL byte never gets here.
+ * file, read both as the main hardgate.conf and as a services.d file,
+ * through hg_policy_parse_bytes() as hg_policy_load() reads every file.
  */
 #include "config.h"
 
@@ -9,14 +9,14 @@
 #include "policy.h"
 
 static void
-parse_as(const char *text, int main_file)
+parse_as(const char *text, size_t len, int main_file)
 {
 	struct hg_policy *p = hg_policy_new();
 	struct hg_error e = { 0 };
 
 	if (p == NULL)
 		return;
-	if (hg_policy_parse(p, "fuzz.conf", text, main_file, &e) < 0)
+	if (hg_policy_parse_bytes(p, "fuzz.conf", text, len, main_file, &e) < 0)
 		hgf_one_line(&e);
 	else
 		for (size_t i = 0; i < p->nsvc; i++)	/* what the stack relies on */
@@ -29,10 +29,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text;
 
-	if (memchr(data, '\0', size) || (text = hgf_cstr(data, size)) == NULL)
+	if ((text = hgf_cstr(data, size)) == NULL)
 		return 0;
-	parse_as(text, 1);
-	parse_as(text, 0);
+	parse_as(text, size, 1);
+	parse_as(text, size, 0);
 	free(text);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * fuzz_util.c - the small parsers of common/util.c: octal modes
  * (keyfile's `mode`), numeric uids/gids (privs' and keyfile's `user`,
  * `owner`, `group`), JSON string output, and the /proc/self/status reader
- * the read-backs rely on, fed from a memfd.
+ * the read-backs rely on, fed from a memfd, and the UTF-8 check of
+ * policy text.
  */
 #include "config.h"
 
@@ -55,6 +56,16 @@ json(const char *s)
 	free(buf);
 }
 
+/* The valid prefix hg_utf8_check() finds is valid on its own. */
+static void
+utf8(const uint8_t *data, size_t size)
+{
+	size_t ok = hg_utf8_check((const char *)data, size);
+
+	HGF_ASSERT(ok <= size);
+	HGF_ASSERT(hg_utf8_check((const char *)data, ok) == ok);
+}
+
 static void
 status(const uint8_t *data, size_t size)
 {
@@ -81,6 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	modes(s);
 	ids(s);
 	json(s);
+	utf8(data, size);
 	status(data, size);
 	free(s);
 	return 0;
