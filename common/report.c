@@ -185,6 +185,8 @@ hg_report_jsonl_open(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
 
+	/* the caller owns the fd (cppcheck misses that a returned fd is not lost) */
+	/* cppcheck-suppress resourceLeak */
 	return fd < 0 ? -errno : fd;
 }
 

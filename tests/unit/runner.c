@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <CUnit/Basic.h>
 
 #include "testutil.h"
@@ -24,6 +25,8 @@ main(void)
 	hgt_suite_allowlist();
 	hgt_suite_netout();
 	hgt_suite_catalog();
+	if (hgt_skip_suites(getenv("HGT_SKIP_SUITES")) < 0)
+		return 99;
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());
 		return 99;
