@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,26 @@ probe_preload(const char *preload, struct hg_error *e)
 	return r;
 }
 
+/*
+ * ld.so opens the preload with the credentials the program starts with:
+ * those left after the launcher stage (privs' user and groups), not
+ * root's, which the probe had. A preload they cannot read is skipped with
+ * a warning and the program runs without seccomp, dumpable or netout.
+ */
+static int
+preload_readable(const char *preload, struct hg_error *e)
+{
+	int fd = open(preload, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return hg_error_set(e, errno, "HG-008", preload,
+				    "make the preload readable by the service's user (chmod 0644)",
+				    "uid %u cannot read the preload %s (%s): ld.so would start the "
+				    "program without it", (unsigned)geteuid(), preload, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 static int
 refuse(const char *service, const struct hg_error *e)
 {
@@ -151,6 +172,8 @@ cmd_exec(struct cli *c)
 	hg_decision_free(d);
 	if (st != HG_EXIT_ALLOWED)
 		return st;
+	if (preload_readable(preload, &e) < 0)
+		return refuse(c->service, &e);
 	if ((env = child_env(preload, c->service, cli_conf(c))) == NULL) {
 		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
 		return HG_EXIT_INTERNAL;
