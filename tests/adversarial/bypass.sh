@@ -43,6 +43,31 @@ expect_status 0 "the same preload at 0644 runs the program" \
 	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/public"
 check "the program ran" test -e "$tmp/w/public"
 
+echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
+mkdir -m 755 "$tmp/bin"
+install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
+{
+	policy_head
+	cat <<CONF
+services: {
+  nnp-off: { stack = ( { module = "privs"; control = "required"; args: { user = "nobody"; no_new_privs = false; }; },
+                       { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); };
+  nnp-on: { stack = ( { module = "privs"; control = "required"; args: { user = "nobody"; }; },
+                      { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/suid.conf"
+expect_status 78 "exec refuses a set-uid root program for a service run as nobody without no_new_privs" \
+	"$hg" exec --conf "$tmp/suid.conf" --service nnp-off --preload "$tmp/lib/public.so" -- \
+	"$tmp/bin/suid-cat" /proc/self/status
+expect_out "HG-008 FAIL .*set-uid, set-gid or has file capabilities" "the refusal names HG-008 and the set-uid bit"
+expect_no_out "^Uid:" "the set-uid program did not run"
+expect_status 0 "with no_new_privs (the default) the same program runs" \
+	"$hg" exec --conf "$tmp/suid.conf" --service nnp-on --preload "$tmp/lib/public.so" -- \
+	"$tmp/bin/suid-cat" /proc/self/status
+expect_out "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" \
+	"... as nobody: the kernel ignored the set-uid bit"
+
 echo "# a program that clears its environment and execs again, without the preload"
 # shellcheck disable=SC2016
 expect_status 0 "the service re-execs itself with env -i" \
