@@ -456,6 +456,28 @@ out:
 	return r;
 }
 
+int
+hg_policy_parse_bytes(struct hg_policy *p, const char *name, const char *text, size_t len,
+		      int main_file, struct hg_error *e)
+{
+	size_t bad;
+	char w[512];
+
+	if (memchr(text, '\0', len) != NULL)
+		return hg_error_set(e, EINVAL, ID_SCHEMA, name, "the policy is a text file",
+				    "policy file %s contains a NUL byte", name);
+	if ((bad = hg_utf8_check(text, len)) < len) {
+		unsigned line = 1;
+
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		snprintf(w, sizeof(w), "%s:%u", name, line);
+		return hg_error_set(e, EILSEQ, ID_SCHEMA, w, "write the policy in UTF-8",
+				    "policy file %s is not UTF-8 (byte %zu)", name, bad + 1);
+	}
+	return hg_policy_parse(p, name, text, main_file, e);
+}
+
 /* Open, trust-check and parse one policy file. */
 static int
 load_file(struct hg_policy *p, const char *path, int main_file, struct hg_error *e)
@@ -467,11 +489,7 @@ load_file(struct hg_policy *p, const char *path, int main_file, struct hg_error 
 	if ((r = hg_read_trusted(path, HG_POLICY_MAX_BYTES, "policy file", ID_READ, &text, &len,
 				 e)) < 0)
 		return r;
-	if (memchr(text, '\0', len) != NULL)
-		r = hg_error_set(e, EINVAL, ID_SCHEMA, path, "the policy is a text file",
-				 "policy file %s contains a NUL byte", path);
-	else
-		r = hg_policy_parse(p, path, text, main_file, e);
+	r = hg_policy_parse_bytes(p, path, text, len, main_file, e);
 	free(text);
 	return r;
 }

@@ -81,6 +81,14 @@ struct hg_policy {
  */
 int hg_policy_load(const char *path, struct hg_policy **out, struct hg_error *e);
 
+/*
+ * Parse the LEN bytes of file NAME read into TEXT (NUL-terminated after
+ * LEN): refuses a NUL byte and bytes that are not UTF-8, then
+ * hg_policy_parse(). What hg_policy_load() does with each file it reads.
+ */
+int hg_policy_parse_bytes(struct hg_policy *p, const char *name, const char *text, size_t len,
+			  int main_file, struct hg_error *e);
+
 /* Parse one policy from memory (no trust checks); MAIN 0 for a services.d file. */
 int hg_policy_parse(struct hg_policy *p, const char *name, const char *text, int main_file,
 		    struct hg_error *e);

@@ -97,6 +97,21 @@ next_comp(const char **p, const char **start)
 	return n;
 }
 
+/* What the operator does about an open that failed with ERR. */
+static const char *
+fix_for(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "create it, or correct the path";
+	case EACCES:
+	case EPERM:
+		return "let the user that runs this read it (chmod 0644 / o+x on its directories)";
+	default:
+		return "check the path and its permissions";
+	}
+}
+
 int
 hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
 	     struct stat *st, struct hg_error *e)
@@ -163,9 +178,8 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 
 			if (push(res, c, n) < 0)
 				goto toolong;
-			r = hg_error_set(e, err, t->id, res,
-					 err == ENOENT ? "create it, or correct the path" : NULL,
-					 "%s: %s", res, strerror(err));
+			r = hg_error_set(e, err, t->id, res, fix_for(err), "%s: %s", res,
+					 strerror(err));
 			goto out;
 		}
 		if (push(res, c, n) < 0)
@@ -209,7 +223,8 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 		if (last)
 			break;
 		if (!S_ISDIR(cst.st_mode)) {
-			r = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+			r = hg_error_set(e, ENOTDIR, t->id, res, "correct the path: it goes through a file",
+					 "%s is not a directory", res);
 			goto out;
 		}
 		if ((r = check_dir(res, &cst, t, &sticky, e)) < 0)
@@ -230,11 +245,13 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 		goto out;
 	}
 	if (t->want == HG_WANT_FILE && !S_ISREG(cst.st_mode)) {
-		r = hg_error_set(e, EINVAL, t->id, res, NULL, "%s is not a regular file", res);
+		r = hg_error_set(e, EINVAL, t->id, res, "give the path of a regular file",
+				 "%s is not a regular file", res);
 		goto out;
 	}
 	if (t->want == HG_WANT_DIR && !S_ISDIR(cst.st_mode)) {
-		r = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+		r = hg_error_set(e, ENOTDIR, t->id, res, "give the path of a directory",
+				 "%s is not a directory", res);
 		goto out;
 	}
 	if ((oflags & O_PATH) == 0) {
@@ -246,12 +263,16 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		rfd = open(proc, (oflags & ~O_NOFOLLOW) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (rfd < 0) {
-			r = hg_error_set(e, errno, t->id, res, NULL, "%s: %s", res, strerror(errno));
+			int err = errno;
+
+			r = hg_error_set(e, err, t->id, res, fix_for(err), "%s: %s", res,
+					 strerror(err));
 			goto out;
 		}
 		if (fstat(rfd, &st2) < 0 || st2.st_ino != cst.st_ino || st2.st_dev != cst.st_dev) {
 			close(rfd);
-			r = hg_error_set(e, EAGAIN, t->id, res, NULL, "%s changed while opened", res);
+			r = hg_error_set(e, EAGAIN, t->id, res, "find out what replaces it, then retry",
+					 "%s changed while opened", res);
 			goto out;
 		}
 		fcntl(rfd, F_SETFL, fcntl(rfd, F_GETFL) & ~O_NONBLOCK);

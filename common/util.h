@@ -19,6 +19,16 @@ void hg_json_str(FILE *f, const char *s);
 /* Same for S[0..N), which may contain NUL bytes (written as \u0000). */
 void hg_json_strn(FILE *f, const char *s, size_t n);
 
+/*
+ * Write S to F for a one-line text message: control bytes (a newline in
+ * a policy value, an ANSI escape) as \n, \t, \r or \xNN, so input can
+ * never add a line of its own to hardgate's output.
+ */
+void hg_text_str(FILE *f, const char *s);
+
+/* Offset of the first byte of S[0..N) that is not well-formed UTF-8, or N. */
+size_t hg_utf8_check(const char *s, size_t n);
+
 /* strdup that returns NULL for NULL. */
 char *hg_strdup0(const char *s);
 

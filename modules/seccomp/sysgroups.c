@@ -138,35 +138,52 @@ hg_sysgroups_free(struct hg_sysgroups *gs)
 	free(gs);
 }
 
+/*
+ * One expansion: the groups on the current path (cycles) and the groups
+ * already expanded. A group named twice is expanded once: otherwise 8
+ * levels of 512 references each would mean 512^8 calls.
+ */
+struct walk {
+	const char *path[MAX_DEPTH + 1];
+	unsigned char done[MAX_GROUPS];
+	int (*add)(const char *, void *);
+	void *arg;
+	char *err;
+	size_t errlen;
+};
+
 static int
-expand(const struct hg_sysgroups *gs, const char *name, int depth, const char **path,
-       int (*add)(const char *, void *), void *arg, char *err, size_t errlen)
+expand(const struct hg_sysgroups *gs, const char *name, int depth, struct walk *w)
 {
 	const struct group *g = find(gs, name);
 	int r;
 
 	if (g == NULL) {
-		snprintf(err, errlen, "unknown syscall group %s", name);
+		snprintf(w->err, w->errlen, "unknown syscall group %s", name);
 		return -1;
 	}
 	for (int i = 0; i < depth; i++)
-		if (strcmp(path[i], name) == 0) {
-			snprintf(err, errlen, "syscall group %s includes itself", name);
+		if (strcmp(w->path[i], name) == 0) {
+			snprintf(w->err, w->errlen, "syscall group %s includes itself", name);
 			return -1;
 		}
 	if (depth == MAX_DEPTH) {
-		snprintf(err, errlen, "syscall groups nest deeper than %d at %s", MAX_DEPTH, name);
+		snprintf(w->err, w->errlen, "syscall groups nest deeper than %d at %s", MAX_DEPTH,
+			 name);
 		return -1;
 	}
-	path[depth] = name;
+	if (w->done[g - gs->g])
+		return 0;
+	w->path[depth] = name;
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->members[i][0] == '@')
-			r = expand(gs, g->members[i], depth + 1, path, add, arg, err, errlen);
+			r = expand(gs, g->members[i], depth + 1, w);
 		else
-			r = add(g->members[i], arg);
+			r = w->add(g->members[i], w->arg);
 		if (r < 0)
 			return r;
 	}
+	w->done[g - gs->g] = 1;
 	return 0;
 }
 
@@ -174,9 +191,9 @@ int
 hg_sysgroups_expand(const struct hg_sysgroups *gs, const char *name,
 		    int (*add)(const char *, void *), void *arg, char *err, size_t errlen)
 {
-	const char *path[MAX_DEPTH + 1];
+	struct walk w = { .add = add, .arg = arg, .err = err, .errlen = errlen };
 
-	return expand(gs, name, 0, path, add, arg, err, errlen);
+	return expand(gs, name, 0, &w);
 }
 
 const char *

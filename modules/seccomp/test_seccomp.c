@@ -67,6 +67,39 @@ test_seccomp_groups_parse_and_nest(void)
 	hg_sysgroups_free(g);
 }
 
+/* Stops a runaway expansion after 1000 names instead of hanging the test. */
+static int
+count_bounded(const char *name, void *arg)
+{
+	(void)name;
+	return ++*(int *)arg > 1000 ? -1 : 0;
+}
+
+/*
+ * 8 groups each naming the next 512 times: the expansion visits each group
+ * once, not 512^7 times (a start-up that never ends).
+ */
+static void
+test_seccomp_groups_expand_a_group_named_twice_once(void)
+{
+	char text[8 * (512 * 4 + 16) + 16], err[256];
+	size_t l = 0;
+	struct hg_sysgroups *g;
+	int n = 0;
+
+	for (int i = 0; i < 7; i++) {
+		l += (size_t)snprintf(text + l, sizeof(text) - l, "@g%d  level\n\t", i);
+		for (int j = 0; j < 512; j++)
+			l += (size_t)snprintf(text + l, sizeof(text) - l, " @g%d", i + 1);
+		text[l++] = '\n';
+	}
+	snprintf(text + l, sizeof(text) - l, "@g7  last\n\tread\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g = hg_sysgroups_parse(text, err, sizeof(err)));
+	CU_ASSERT_EQUAL(hg_sysgroups_expand(g, "@g0", count_bounded, &n, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	hg_sysgroups_free(g);
+}
+
 static void
 test_seccomp_groups_refuse_bad_data(void)
 {
@@ -357,6 +390,7 @@ hgt_suite_seccomp(void)
 	CU_pSuite s = CU_add_suite("seccomp", setup, teardown);
 
 	HGT_ADD(s, test_seccomp_groups_parse_and_nest);
+	HGT_ADD(s, test_seccomp_groups_expand_a_group_named_twice_once);
 	HGT_ADD(s, test_seccomp_groups_refuse_bad_data);
 	HGT_ADD(s, test_seccomp_groups_refuse_cycles);
 	HGT_ADD(s, test_seccomp_refuses_bad_policies);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <CUnit/Basic.h>
 
 #include "testutil.h"
@@ -32,6 +33,8 @@ main(void)
 	hgt_suite_tls();
 	hgt_suite_catalog();
 	hgt_suite_toml();
+	if (hgt_skip_suites(getenv("HGT_SKIP_SUITES")) < 0)
+		return 99;
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());
 		return 99;
