@@ -72,7 +72,10 @@ split_url(const char *url, char *scheme, size_t sn, char *user, size_t un, char 
 	snprintf(scheme, sn, "%.*s", (int)(p - url), url);
 	auth = p + 3;
 	end = auth + strcspn(auth, "/?#");
-	at = memchr(auth, '@', (size_t)(end - auth));
+	at = NULL;	/* the last @ ends the userinfo, as in the URL standard dbward parses by */
+	for (const char *q = auth; q < end; q++)
+		if (*q == '@')
+			at = q;
 	if (at) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 		snprintf(user, un, "%.*s", (int)((colon ? colon : at) - auth), auth);

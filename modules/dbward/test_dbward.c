@@ -501,6 +501,25 @@ test_dbward_token_default_and_unset_variable(void)
 }
 
 static void
+test_dbward_url_host_follows_the_last_at_sign(void)
+{
+	/* a password with an @ must not become part of the host, nor show in a finding */
+	const char *text = "operations = [\"execute_select\"]\n"
+			   "[server]\nurl = \"http://agent:pa@ssw0rd@dbward.example.com:3000\"\n"
+			   "agent_token = \"${DBWARD_AGENT_TOKEN}\"\n"
+			   "[databases.a.production]\n"
+			   "url = \"postgres://reader@db.example.com/a\"\n";
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "plain http to dbward.example.com,"));
+	CU_ASSERT_TRUE(never_shows(d, "ssw0rd"));
+	hg_decision_free(d);
+}
+
+static void
 test_dbward_expands_like_dbward(void)
 {
 	char out[64], missing[32];
@@ -553,4 +572,5 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_reports_every_item_of_an_insecure_agent);
 	HGT_ADD(s, test_dbward_token_default_and_unset_variable);
 	HGT_ADD(s, test_dbward_expands_like_dbward);
+	HGT_ADD(s, test_dbward_url_host_follows_the_last_at_sign);
 }
