@@ -315,6 +315,13 @@ check_scopes(struct dbw *d)
 		const struct hg_toml_value *db = hg_toml_at(dbs, i);
 		const char *dn = hg_toml_key(db, NULL);
 
+		if (hg_toml_type(db) != HG_TOML_TABLE) {	/* an array's elements have no key */
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, db,
+				      "give each scope its own [databases.<db>.<env>] table with a url",
+				      "dbward-agent refuses to start: databases.%s is not a table of [databases.%s.<env>] tables (%s)",
+				      dn, dn, hg_toml_type_name(hg_toml_type(db)));
+			continue;
+		}
 		for (size_t j = 0; j < hg_toml_count(db); j++) {
 			const struct hg_toml_value *e = hg_toml_at(db, j);
 			const char *en = hg_toml_key(e, NULL);

@@ -520,6 +520,21 @@ test_dbward_url_host_follows_the_last_at_sign(void)
 }
 
 static void
+test_dbward_refuses_a_database_that_is_not_a_table(void)
+{
+	const char *text = "[server]\nurl = \"https://d.example.com\"\n"
+			   "agent_token = \"${DBWARD_AGENT_TOKEN}\"\n"
+			   "[databases]\norders = [ { url = \"postgres://reader@db.example.com/a\" } ]\n";
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "databases.orders is not a table"));
+	hg_decision_free(d);
+}
+
+static void
 test_dbward_expands_like_dbward(void)
 {
 	char out[64], missing[32];
@@ -573,4 +588,5 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_token_default_and_unset_variable);
 	HGT_ADD(s, test_dbward_expands_like_dbward);
 	HGT_ADD(s, test_dbward_url_host_follows_the_last_at_sign);
+	HGT_ADD(s, test_dbward_refuses_a_database_that_is_not_a_table);
 }
