@@ -334,6 +334,19 @@ test_kalamdb_expects_a_cluster_when_the_policy_says_so(void)
 	free(text);
 }
 
+static void
+test_kalamdb_survives_a_section_written_as_an_array(void)
+{
+	struct hg_decision *d = run("security = [ 1, 2 ]\nrate_limit = [ \"x\" ]\n"
+				    "[server]\nhost = \"127.0.0.1\"\nport = 8080\n"
+				    "[storage]\n[limits]\n[logging]\n[performance]\n",
+				    NULL, HG_STAGE_CHECK, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	hg_decision_free(d);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -348,4 +361,5 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_reports_a_cluster_configured_as_the_old_docs_say);
 	HGT_ADD(s, test_kalamdb_refuses_what_kalamdb_itself_refuses);
 	HGT_ADD(s, test_kalamdb_expects_a_cluster_when_the_policy_says_so);
+	HGT_ADD(s, test_kalamdb_survives_a_section_written_as_an_array);
 }
