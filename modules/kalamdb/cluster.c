@@ -207,6 +207,21 @@ check_rpc_tls(struct kdb *d, size_t npeers, int nonlocal)
 	check_material(d, tls);
 }
 
+/* Any of these creates a [cluster] section when the file has none (reference §1.1). */
+static int
+cluster_env(void)
+{
+	static const char *const envs[] = {
+		"KALAMDB_CLUSTER_ID", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_NODE_ID",
+		"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_API_ADDR", "KALAMDB_CLUSTER_PEERS", NULL,
+	};
+
+	for (const char *const *e = envs; *e; e++)
+		if (getenv(*e))
+			return 1;
+	return 0;
+}
+
 void
 kdb_check_cluster(struct kdb *d)
 {
@@ -214,7 +229,7 @@ kdb_check_cluster(struct kdb *d)
 	int want = hg_arg_bool(d->a.ctx, d->a.args, "cluster", 0), nonlocal = 0;
 	size_t npeers;
 
-	if (cl == NULL && getenv("KALAMDB_NODE_ID") == NULL && getenv("KALAMDB_CLUSTER_PEERS") == NULL) {
+	if (cl == NULL && !cluster_env()) {
 		if (want)
 			hg_app_report(&d->a, "KDB-B-01", HG_SEV_FAIL, NULL,
 				      "add the [cluster] section, or drop cluster = true from the policy",

@@ -19,7 +19,8 @@ static char *dir;
 static const char *const kdb_env[] = {
 	"KALAMDB_JWT_SECRET", "KALAMDB_ALLOW_REMOTE_SETUP", "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS",
 	"KALAMDB_RPC_TLS_ENABLED", "KALAMDB_CLUSTER_RPC_TLS_ENABLED", "KALAMDB_SERVER_PUBLIC_ORIGIN",
-	"KALAMDB_COOKIE_SECURE", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_PEERS", NULL,
+	"KALAMDB_COOKIE_SECURE", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_PEERS", "KALAMDB_CLUSTER_NODE_ID",
+	"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_ID", "KALAMDB_CLUSTER_API_ADDR", NULL,
 };
 
 static int
@@ -347,6 +348,27 @@ test_kalamdb_survives_a_section_written_as_an_array(void)
 	hg_decision_free(d);
 }
 
+static void
+test_kalamdb_judges_a_cluster_made_by_the_environment(void)
+{
+	char *text = fixture("single-hardened.toml", "");
+	struct hg_decision *d;
+
+	/* no [cluster] in the file: these two make one, listening everywhere without TLS */
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_CLUSTER_NODE_ID", "1", 1);
+	setenv("KALAMDB_CLUSTER_RPC_ADDR", "0.0.0.0:9188", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-04", HG_SEV_FAIL, "KALAMDB_CLUSTER_RPC_ADDR (environment)"));
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-01", HG_SEV_FAIL, "rpc_tls is not enabled"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_CLUSTER_NODE_ID");
+	unsetenv("KALAMDB_CLUSTER_RPC_ADDR");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -362,4 +384,5 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_refuses_what_kalamdb_itself_refuses);
 	HGT_ADD(s, test_kalamdb_expects_a_cluster_when_the_policy_says_so);
 	HGT_ADD(s, test_kalamdb_survives_a_section_written_as_an_array);
+	HGT_ADD(s, test_kalamdb_judges_a_cluster_made_by_the_environment);
 }
