@@ -308,6 +308,43 @@ check_cors(struct kdb *d, const struct hg_toml_value *sec)
 	}
 }
 
+static int
+any_range(const char *s)
+{
+	return strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0;
+}
+
+static void
+proxy_finding(struct kdb *d, const struct kval *k, const char *s)
+{
+	kdb_report(d, "KDB-A-10", HG_SEV_FAIL, k, "list only your reverse proxy's addresses",
+		   "trusted_proxy_ranges contains %s: any client can claim to be localhost and reach the local-only endpoints",
+		   s);
+}
+
+/* A-10 on the comma-separated override NAME; 1 if it is set. */
+static int
+check_proxy_env(struct kdb *d, const char *name)
+{
+	const char *env = getenv(name);
+	struct kval k = { name, 1, NULL };
+	char item[128];
+
+	if (env == NULL)
+		return 0;
+	for (const char *p = env; *p; ) {
+		size_t n = strcspn(p, ","), b = strspn(p, " \t"), e = n;
+
+		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		snprintf(item, sizeof(item), "%.*s", (int)(e > b ? e - b : 0), p + b);
+		if (any_range(item))
+			proxy_finding(d, &k, item);
+		p += n + (p[n] == ',');
+	}
+	return 1;
+}
+
 static void
 check_security(struct kdb *d)
 {
@@ -322,16 +359,15 @@ check_security(struct kdb *d)
 		kdb_report(d, "KDB-A-07", HG_SEV_FAIL, &k, "set security.strict_ws_origin_check = true",
 			   "strict_ws_origin_check is %s: WebSocket connections without an Origin are accepted",
 			   k.v ? "false" : "off (KalamDB's default)");
+	if (check_proxy_env(d, "KALAMDB_SECURITY_TRUSTED_PROXY_RANGES") ||
+	    check_proxy_env(d, "KALAMDB_TRUSTED_PROXY_RANGES"))
+		return;	/* the environment replaces the file's list */
 	for (size_t i = 0; i < hg_toml_count(tp); i++) {
 		const char *s;
 
 		k.v = hg_toml_at(tp, i);
-		if (hg_toml_string(k.v, &s, NULL) == 0 &&
-		    (strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0))
-			kdb_report(d, "KDB-A-10", HG_SEV_FAIL, &k,
-				   "list only your reverse proxy's addresses",
-				   "trusted_proxy_ranges contains %s: any client can claim to be localhost and reach the local-only endpoints",
-				   s);
+		if (hg_toml_string(k.v, &s, NULL) == 0 && any_range(s))
+			proxy_finding(d, &k, s);
 	}
 }
 

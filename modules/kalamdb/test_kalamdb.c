@@ -20,7 +20,8 @@ static const char *const kdb_env[] = {
 	"KALAMDB_JWT_SECRET", "KALAMDB_ALLOW_REMOTE_SETUP", "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS",
 	"KALAMDB_RPC_TLS_ENABLED", "KALAMDB_CLUSTER_RPC_TLS_ENABLED", "KALAMDB_SERVER_PUBLIC_ORIGIN",
 	"KALAMDB_COOKIE_SECURE", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_PEERS", "KALAMDB_CLUSTER_NODE_ID",
-	"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_ID", "KALAMDB_CLUSTER_API_ADDR", NULL,
+	"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_ID", "KALAMDB_CLUSTER_API_ADDR",
+	"KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "KALAMDB_TRUSTED_PROXY_RANGES", NULL,
 };
 
 static int
@@ -369,6 +370,34 @@ test_kalamdb_judges_a_cluster_made_by_the_environment(void)
 	free(text);
 }
 
+static void
+test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged(void)
+{
+	char *text = fixture("single-hardened.toml", "");
+	struct hg_decision *d;
+
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "10.0.0.0/8, 0.0.0.0/0", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-10", HG_SEV_FAIL,
+			       "KALAMDB_SECURITY_TRUSTED_PROXY_RANGES (environment)"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_SECURITY_TRUSTED_PROXY_RANGES");
+	/* the alias, and an entry that is fine */
+	setenv("KALAMDB_TRUSTED_PROXY_RANGES", "::/0", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-10", HG_SEV_FAIL, "KALAMDB_TRUSTED_PROXY_RANGES (environment)"));
+	hg_decision_free(d);
+	setenv("KALAMDB_TRUSTED_PROXY_RANGES", "10.1.2.3/32", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+	unsetenv("KALAMDB_TRUSTED_PROXY_RANGES");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -385,4 +414,5 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_expects_a_cluster_when_the_policy_says_so);
 	HGT_ADD(s, test_kalamdb_survives_a_section_written_as_an_array);
 	HGT_ADD(s, test_kalamdb_judges_a_cluster_made_by_the_environment);
+	HGT_ADD(s, test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged);
 }
