@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,8 +229,21 @@ check_auth(struct kdb *d)
 		kdb_report(d, "KDB-A-05", HG_SEV_FAIL, &k, "set bcrypt_cost = 12 or more",
 			   "bcrypt_cost = %lld is below KalamDB's default of 12", (long long)n);
 	k.from_env = 0;
-	if ((n = hg_app_int(&d->a, "KDB-C-03", d->auth, "jwt_expiry_hours", 24, &k.v)) >
-	    hg_arg_int(d->a.ctx, d->a.args, "max_jwt_expiry_hours", 24))
+	n = hg_app_int(&d->a, "KDB-C-03", d->auth, "jwt_expiry_hours", 24, &k.v);
+	if ((v = getenv("KALAMDB_JWT_EXPIRY_HOURS")) != NULL) {	/* overrides the file */
+		char *end;
+
+		k.env = "KALAMDB_JWT_EXPIRY_HOURS";
+		k.from_env = 1;
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (end == v || *end != '\0' || errno) {
+			kdb_report(d, "KDB-C-03", HG_SEV_WARN, &k, "set it to a number of hours",
+				   "KALAMDB_JWT_EXPIRY_HOURS is not a number: the token lifetime cannot be judged");
+			return;
+		}
+	}
+	if (n > hg_arg_int(d->a.ctx, d->a.args, "max_jwt_expiry_hours", 24))
 		kdb_report(d, "KDB-C-03", HG_SEV_WARN, &k, "keep tokens short-lived (24 hours or less)",
 			   "jwt_expiry_hours = %lld: tokens live longer than the policy's maximum",
 			   (long long)n);

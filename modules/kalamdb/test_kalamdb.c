@@ -21,7 +21,8 @@ static const char *const kdb_env[] = {
 	"KALAMDB_RPC_TLS_ENABLED", "KALAMDB_CLUSTER_RPC_TLS_ENABLED", "KALAMDB_SERVER_PUBLIC_ORIGIN",
 	"KALAMDB_COOKIE_SECURE", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_PEERS", "KALAMDB_CLUSTER_NODE_ID",
 	"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_ID", "KALAMDB_CLUSTER_API_ADDR",
-	"KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "KALAMDB_TRUSTED_PROXY_RANGES", NULL,
+	"KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "KALAMDB_TRUSTED_PROXY_RANGES",
+	"KALAMDB_JWT_EXPIRY_HOURS", NULL,
 };
 
 static int
@@ -398,6 +399,26 @@ test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged(void)
 	free(text);
 }
 
+static void
+test_kalamdb_jwt_expiry_from_the_environment_is_judged(void)
+{
+	char *text = fixture("single-hardened.toml", "");
+	struct hg_decision *d;
+
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_JWT_EXPIRY_HOURS", "8760", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-C-03", HG_SEV_WARN, "KALAMDB_JWT_EXPIRY_HOURS (environment)"));
+	hg_decision_free(d);
+	setenv("KALAMDB_JWT_EXPIRY_HOURS", "8", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "KDB-C-03", -1, NULL));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_JWT_EXPIRY_HOURS");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -415,4 +436,5 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_survives_a_section_written_as_an_array);
 	HGT_ADD(s, test_kalamdb_judges_a_cluster_made_by_the_environment);
 	HGT_ADD(s, test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged);
+	HGT_ADD(s, test_kalamdb_jwt_expiry_from_the_environment_is_judged);
 }
