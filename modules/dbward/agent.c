@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ static int
 internal_host(const char *h)
 {
 	size_t n = strlen(h);
+	unsigned char ip[4];
 	unsigned a, b;
 
 	if (strcmp(h, "localhost") == 0 || strcmp(h, "0.0.0.0") == 0 || strcmp(h, "[::1]") == 0 ||
@@ -54,9 +56,12 @@ internal_host(const char *h)
 		return 1;
 	if (n > 9 && strcmp(h + n - 9, ".internal") == 0)
 		return 1;
-	if (sscanf(h, "%u.%u.", &a, &b) == 2)
+	if (inet_pton(AF_INET, h, ip) == 1) {	/* an address, not a name like 10.1.example.com */
+		a = ip[0];
+		b = ip[1];
 		return a == 127 || a == 10 || (a == 172 && b >= 16 && b <= 31) ||
 		       (a == 192 && b == 168) || (a == 169 && b == 254);
+	}
 	return 0;
 }
 

@@ -535,6 +535,35 @@ test_dbward_refuses_a_database_that_is_not_a_table(void)
 }
 
 static void
+test_dbward_internal_host_is_an_address_not_a_name_that_starts_like_one(void)
+{
+#define HOST_FMT "operations = [\"execute_select\"]\n" \
+		 "[server]\nurl = \"http://%s:3000\"\n" \
+		 "agent_token = \"${DBWARD_AGENT_TOKEN}\"\n" \
+		 "[databases.a.production]\n" \
+		 "url = \"postgres://reader@db.example.com/a\"\n"
+	char *text;
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	/* a public name: dbward-agent itself refuses plain http to it */
+	if (asprintf(&text, HOST_FMT, "10.1.example.com") < 0)
+		abort();
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "plain http to 10.1.example.com, an external host"));
+	hg_decision_free(d);
+	free(text);
+	/* a private address: dbward accepts it, hardgate still wants TLS */
+	if (asprintf(&text, HOST_FMT, "10.1.2.3") < 0)
+		abort();
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-01", HG_SEV_FAIL, "at 10.1.2.3 over plain http"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-035", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
 test_dbward_expands_like_dbward(void)
 {
 	char out[64], missing[32];
@@ -589,4 +618,5 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_expands_like_dbward);
 	HGT_ADD(s, test_dbward_url_host_follows_the_last_at_sign);
 	HGT_ADD(s, test_dbward_refuses_a_database_that_is_not_a_table);
+	HGT_ADD(s, test_dbward_internal_host_is_an_address_not_a_name_that_starts_like_one);
 }
