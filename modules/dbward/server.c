@@ -324,12 +324,17 @@ check_execution_policies(struct dbw *d)
 	int limited = 0, timeout = 0;
 
 	for (size_t i = 0; i < hg_toml_count(eps); i++) {
-		const struct hg_toml_value *p = hg_toml_at(eps, i);
-		const struct hg_toml_value *me = hg_toml_get(p, "max_executions");
-		const struct hg_toml_value *ew = hg_toml_get(p, "execution_window_secs");
+		const struct hg_toml_value *p = hg_toml_at(eps, i), *me, *ew;
 		struct scope s = scope_of(d, "DBW-REC-07", p);
 		int64_t n;
 
+		/* a value of another type is a finding (dbward refuses it), and no limit */
+		hg_app_int(&d->a, "DBW-REC-07", p, "max_executions", 0, &me);
+		hg_app_int(&d->a, "DBW-REC-07", p, "execution_window_secs", 0, &ew);
+		if (hg_toml_type(me) != HG_TOML_INTEGER)
+			me = NULL;
+		if (hg_toml_type(ew) != HG_TOML_INTEGER)
+			ew = NULL;
 		hg_app_unknown_keys(&d->a, p, "execution_policies", policy_keys, policy_stale);
 		if (me && hg_toml_int(me, &n) == 0 && n == 0)
 			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, me, "remove it or set a positive limit",

@@ -358,6 +358,26 @@ test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation(void)
 }
 
 static void
+test_dbward_execution_limits_of_the_wrong_type_are_no_limits(void)
+{
+	char *text, *cfg;
+	struct hg_decision *d = run_mini(PROD_WF, &text, &cfg);
+
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-07", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	free(cfg);
+	/* the only production limit, written as strings: dbward refuses it, nothing limits */
+	d = run_text("mini.toml", "state_dir = \"/nonexistent\"\n"
+		     "[[execution_policies]]\nmax_executions = \"1\"\nexecution_window_secs = \"60\"\n",
+		     "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", HG_SEV_FAIL, "max_executions is a string"));
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", HG_SEV_FAIL, "execution_window_secs is a string"));
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", HG_SEV_WARN, "no execution policy limits"));
+	hg_decision_free(d);
+}
+
+static void
 test_dbward_reports_ignored_keys(void)
 {
 	char *text, *cfg;
@@ -610,6 +630,7 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
 	HGT_ADD(s, test_dbward_reports_ignored_keys);
+	HGT_ADD(s, test_dbward_execution_limits_of_the_wrong_type_are_no_limits);
 	HGT_ADD(s, test_dbward_refuses_a_config_that_does_not_parse);
 	HGT_ADD(s, test_dbward_refuses_a_world_writable_config);
 	HGT_ADD(s, test_dbward_passes_a_hardened_agent);
