@@ -419,6 +419,26 @@ test_kalamdb_jwt_expiry_from_the_environment_is_judged(void)
 	free(text);
 }
 
+static void
+test_kalamdb_judges_peers_from_the_environment(void)
+{
+	char *t = tls_dir(0600), *text = fixture("node1-hardened.toml", t);
+	struct hg_decision *d;
+
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_CLUSTER_PEERS", "2@10.0.0.12:9188@http://10.0.0.12:8080;"
+	       "3@203.0.113.13:9188@http://10.0.0.13:8080@kalamdb-node-3", 1);
+	d = run(text, "cluster = true; owner = \"root\";", HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-04", HG_SEV_FAIL, "peer rpc_addr 203.0.113.13:9188 is a public"));
+	CU_ASSERT_FALSE(hgt_has(d, "KDB-B-04", HG_SEV_FAIL, "10.0.0.12"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_CLUSTER_PEERS");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+	free(t);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -437,4 +457,5 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_judges_a_cluster_made_by_the_environment);
 	HGT_ADD(s, test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged);
 	HGT_ADD(s, test_kalamdb_jwt_expiry_from_the_environment_is_judged);
+	HGT_ADD(s, test_kalamdb_judges_peers_from_the_environment);
 }
