@@ -568,7 +568,7 @@ check_state_dir(struct dbw *d)
 	};
 	const struct hg_toml_value *v;
 	const char *sd = hg_app_str(&d->a, "DBW-PRE-05", hg_toml_root(d->a.doc), "state_dir", &v);
-	char dir[PATH_MAX], file[PATH_MAX + 32];
+	char dir[PATH_MAX], file[PATH_MAX + 32], xsd[PATH_MAX];
 	struct hg_keyperm k = { .id = "DBW-PRE-05", .owner = hg_arg_str(d->a.ctx, d->a.args, "owner"),
 				.owner_where = hg_arg_where(d->a.ctx, d->a.args, "owner") };
 	const char *slash = strrchr(d->a.path, '/');
@@ -579,6 +579,22 @@ check_state_dir(struct dbw *d)
 			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, NULL, "set state_dir",
 				   "dbward refuses to start: state_dir is not set");
 		return;
+	}
+	if (dbw_has_ref(sd)) {	/* dbward expands ${VAR} before it reads the path */
+		char missing[128];
+		int r = dbw_expand(sd, xsd, sizeof(xsd), missing, sizeof(missing));
+
+		if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
+			hg_app_report(&d->a, "DBW-PRE-05", HG_SEV_WARN, v, "run the check in the service's environment",
+				   "${%s} is not set here: state_dir cannot be judged", missing);
+			return;
+		}
+		if (r < 0) {
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write ${NAME} or ${NAME:-default}, and set NAME",
+				   "dbward refuses to start: state_dir's ${} reference is unset or malformed");
+			return;
+		}
+		sd = xsd;
 	}
 	if (sd[0] == '/')	/* relative: against the config file's directory */
 		snprintf(dir, sizeof(dir), "%s", sd);

@@ -273,6 +273,30 @@ test_dbward_judges_state_dir_and_key_modes(void)
 	free(sd);
 }
 
+static void
+test_dbward_state_dir_is_judged_after_expansion(void)
+{
+	char *sd = state_dir(), *text;
+	struct hg_decision *d;
+
+	setenv("HGT_STATE_DIR", sd, 1);
+	text = fixture("server-hardened.toml", "${HGT_STATE_DIR}");
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-PRE-05", -1, NULL));
+	hg_decision_free(d);
+	chmod(sd, 0755);
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-05", HG_SEV_FAIL, "is mode 0755, must be 0700"));
+	hg_decision_free(d);
+	chmod(sd, 0700);
+	unsetenv("HGT_STATE_DIR");
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_PROCESS, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "state_dir's ${} reference"));
+	hg_decision_free(d);
+	free(text);
+	free(sd);
+}
+
 #define MINI_HEAD "state_dir = \"%s\"\ntrusted_proxies = [\"10.0.0.1\"]\n" \
 	"[auth.oidc]\nissuer_url = \"https://sso.example.com\"\nclient_id = \"x\"\n" \
 	"[[execution_policies]]\nmax_executions = 1\nexecution_window_secs = 60\n" \
@@ -626,6 +650,7 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_reports_every_item_of_an_insecure_server);
 	HGT_ADD(s, test_dbward_recommended_fail_raises_recommended_items);
 	HGT_ADD(s, test_dbward_judges_state_dir_and_key_modes);
+	HGT_ADD(s, test_dbward_state_dir_is_judged_after_expansion);
 	HGT_ADD(s, test_dbward_absent_keys_take_dbwards_defaults);
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
