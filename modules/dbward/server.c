@@ -573,6 +573,7 @@ check_state_dir(struct dbw *d)
 				.owner_where = hg_arg_where(d->a.ctx, d->a.args, "owner") };
 	const char *slash = strrchr(d->a.path, '/');
 	struct stat st;
+	int n;
 
 	if (sd == NULL) {
 		if (v == NULL)
@@ -597,9 +598,15 @@ check_state_dir(struct dbw *d)
 		sd = xsd;
 	}
 	if (sd[0] == '/')	/* relative: against the config file's directory */
-		snprintf(dir, sizeof(dir), "%s", sd);
+		n = snprintf(dir, sizeof(dir), "%s", sd);
 	else
-		snprintf(dir, sizeof(dir), "%.*s/%s", (int)(slash - d->a.path), d->a.path, sd);
+		n = snprintf(dir, sizeof(dir), "%.*s/%s", (int)(slash - d->a.path), d->a.path, sd);
+	if (n < 0 || (size_t)n >= sizeof(dir) - sizeof("/audit-signing.key")) {
+		/* a cut path would be another directory: judge nothing rather than the wrong one */
+		hg_app_report(&d->a, "DBW-PRE-05", DBW_MUST, v, "use a shorter state_dir",
+			   "state_dir is longer than a path can be: its modes cannot be checked");
+		return;
+	}
 	if (lstat(dir, &st) < 0 && errno == ENOENT) {
 		hg_app_report(&d->a, "DBW-PRE-05", DBW_MUST, v, "create it first: install -d -m 0700 -o dbward STATE_DIR",
 			   "state_dir %s does not exist: dbward would create it with the umask's mode", dir);

@@ -297,6 +297,30 @@ test_dbward_state_dir_is_judged_after_expansion(void)
 	free(sd);
 }
 
+static void
+test_dbward_refuses_a_state_dir_too_long_to_check(void)
+{
+	char *sd = state_dir(), *long_sd, *text;
+	struct hg_decision *d;
+	size_t n = strlen(sd);
+
+	/* the hardened state dir, then enough /. to push it past PATH_MAX: cut, it would pass */
+	long_sd = malloc(n + 4200);
+	strcpy(long_sd, sd);
+	while (strlen(long_sd) < 4200)
+		strcat(long_sd, "/.");
+	text = fixture("server-hardened.toml", long_sd);
+	chmod(sd, 0755);
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-05", HG_SEV_FAIL, "longer than a path can be"));
+	hg_decision_free(d);
+	chmod(sd, 0700);
+	free(text);
+	free(long_sd);
+	free(sd);
+}
+
 #define MINI_HEAD "state_dir = \"%s\"\ntrusted_proxies = [\"10.0.0.1\"]\n" \
 	"[auth.oidc]\nissuer_url = \"https://sso.example.com\"\nclient_id = \"x\"\n" \
 	"[[execution_policies]]\nmax_executions = 1\nexecution_window_secs = 60\n" \
@@ -651,6 +675,7 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_recommended_fail_raises_recommended_items);
 	HGT_ADD(s, test_dbward_judges_state_dir_and_key_modes);
 	HGT_ADD(s, test_dbward_state_dir_is_judged_after_expansion);
+	HGT_ADD(s, test_dbward_refuses_a_state_dir_too_long_to_check);
 	HGT_ADD(s, test_dbward_absent_keys_take_dbwards_defaults);
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
