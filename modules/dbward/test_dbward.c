@@ -426,6 +426,53 @@ test_dbward_execution_limits_of_the_wrong_type_are_no_limits(void)
 }
 
 static void
+test_dbward_sql_review_takes_the_most_specific_entry_for_production(void)
+{
+	char *text;
+	struct hg_decision *d;
+
+	/* db-only "warn" loses to env-only "block": (*, production) is more specific */
+	d = run_mini(PROD_WF "[[sql_review]]\ndatabase = \"app\"\ndrop_table = \"warn\"\n"
+		     "[[sql_review]]\nenvironment = \"production\"\ndrop_table = \"block\"\n", &text, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-11", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	/* an exact entry wins over the env-only one, and an absent rule is dbward's default */
+	d = run_mini(PROD_WF "[[sql_review]]\nenvironment = \"production\"\ndrop_table = \"block\"\n"
+		     "[[sql_review]]\ndatabase = \"app\"\nenvironment = \"production\"\n"
+		     "drop_table = \"off\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-11", HG_SEV_WARN, "drop_table is \"off\" for app in production"));
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-11", -1, "truncate"));
+	hg_decision_free(d);
+	free(text);
+	/* a staging-only entry does not apply to production */
+	d = run_mini(PROD_WF "[[sql_review]]\nenvironment = \"staging\"\ntruncate = \"off\"\n", &text, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-11", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
+test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one(void)
+{
+	char *text;
+	struct hg_decision *d;
+
+	/* (app, *) auto-approves, but (*, production) scores higher for every operation */
+	d = run_mini("[[workflows]]\ndatabase = \"app\"\nenvironment = \"*\"\n"
+		     "[workflows.auto_approve]\nmode = \"always\"\n" PROD_WF, &text, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-12", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	/* without it, (app, *) is what production requests for app match */
+	d = run_mini("[[workflows]]\ndatabase = \"app\"\nenvironment = \"*\"\n"
+		     "[workflows.auto_approve]\nmode = \"always\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-12", HG_SEV_WARN, "auto-approves and is the one that matches app"));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
 test_dbward_reports_ignored_keys(void)
 {
 	char *text, *cfg;
@@ -680,6 +727,8 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
 	HGT_ADD(s, test_dbward_reports_ignored_keys);
+	HGT_ADD(s, test_dbward_sql_review_takes_the_most_specific_entry_for_production);
+	HGT_ADD(s, test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one);
 	HGT_ADD(s, test_dbward_execution_limits_of_the_wrong_type_are_no_limits);
 	HGT_ADD(s, test_dbward_refuses_a_config_that_does_not_parse);
 	HGT_ADD(s, test_dbward_refuses_a_world_writable_config);
