@@ -506,6 +506,34 @@ check_default_role(struct dbw *d, const struct hg_toml_value *t, const char *whe
 			   where, r);
 }
 
+/* REC-05 on one granted role name V (a group's role, an OIDC mapping's role). */
+static void
+check_grant(struct dbw *d, const struct hg_toml_value *v, const struct hg_toml_value *roles)
+{
+	const char *r;
+
+	if (hg_toml_string(v, &r, NULL) == 0 && break_glass_role(d, roles, r) && !listed(r, d))
+		hg_app_report(&d->a, "DBW-REC-05", DBW_REC(d), v,
+			   "grant a role without request.break_glass_*, or add it to break_glass_roles in the policy",
+			   "grants role %s, which can use break-glass but is not a designated break-glass role", r);
+}
+
+/* The roles granted by each element of the array of tables T (KEY: a name or a list of names). */
+static void
+check_grants(struct dbw *d, const struct hg_toml_value *t, const char *key,
+	     const struct hg_toml_value *roles)
+{
+	for (size_t i = 0; i < hg_toml_count(t); i++) {
+		const struct hg_toml_value *v = hg_toml_get(hg_toml_at(t, i), key);
+
+		if (hg_toml_type(v) == HG_TOML_ARRAY)
+			for (size_t j = 0; j < hg_toml_count(v); j++)
+				check_grant(d, hg_toml_at(v, j), roles);
+		else
+			check_grant(d, v, roles);
+	}
+}
+
 static void
 check_break_glass(struct dbw *d, const struct hg_toml_value *auth)
 {
@@ -522,6 +550,8 @@ check_break_glass(struct dbw *d, const struct hg_toml_value *auth)
 	}
 	check_default_role(d, auth, "auth", roles);
 	check_default_role(d, hg_toml_get(auth, "oidc"), "auth.oidc", roles);
+	check_grants(d, hg_toml_get(auth, "groups"), "roles", roles);
+	check_grants(d, hg_toml_get(hg_toml_get(auth, "oidc"), "role_mappings"), "role", roles);
 }
 
 /* --- REC-10 trusted proxies --- */

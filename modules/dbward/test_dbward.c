@@ -473,6 +473,37 @@ test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one(void)
 }
 
 static void
+test_dbward_break_glass_granted_by_groups_and_oidc_mappings(void)
+{
+	char *text, *cfg;
+	struct hg_decision *d;
+	const char *body = PROD_WF "[[auth.groups]]\nname = \"support\"\nroles = [\"requester\", \"operator\"]\n"
+			   "[[auth.oidc.role_mappings]]\nclaim = \"groups\"\nvalue = \"ops\"\nrole = \"operator\"\n";
+
+	/* operator is dbward's break-glass role: granting it is fine while it is designated */
+	d = run_mini(body, &text, &cfg);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-05", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	free(cfg);
+	/* the policy designates another role: who is handed operator is reported at its line */
+	{
+		char *sd = state_dir(), *t2;
+
+		if (asprintf(&t2, MINI_HEAD "%s", sd, body) < 0)
+			abort();
+		d = run_text("mini.toml", t2, "server", PROXY " break_glass_roles = [ \"dba-oncall\" ];",
+			     HG_STAGE_CHECK, &cfg);
+		CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "roles = [\"requester\", \"operator\"]"));
+		CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "role = \"operator\""));
+		hg_decision_free(d);
+		free(t2);
+		free(cfg);
+		free(sd);
+	}
+}
+
+static void
 test_dbward_reports_ignored_keys(void)
 {
 	char *text, *cfg;
@@ -727,6 +758,7 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
 	HGT_ADD(s, test_dbward_reports_ignored_keys);
+	HGT_ADD(s, test_dbward_break_glass_granted_by_groups_and_oidc_mappings);
 	HGT_ADD(s, test_dbward_sql_review_takes_the_most_specific_entry_for_production);
 	HGT_ADD(s, test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one);
 	HGT_ADD(s, test_dbward_execution_limits_of_the_wrong_type_are_no_limits);
