@@ -363,13 +363,16 @@ check_execution_policies(struct dbw *d)
 
 /* --- REC-03 webhooks, REC-04 Slack --- */
 
-/* A secret value written in the file instead of a ${VAR} reference. */
+/*
+ * A secret value written in the file instead of a ${VAR} reference, or a
+ * reference that falls back to a default written in the file.
+ */
 static int
 literal(const char *s)
 {
 	struct dbw_ref r;
 
-	return s && *s && !dbw_is_ref(s, &r);
+	return s && *s && (!dbw_is_ref(s, &r) || (r.def && r.deflen));
 }
 
 static void
@@ -410,13 +413,13 @@ check_slack(struct dbw *d)
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, sl,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "dbward refuses to start: [slack] has no signing_secret");
+	} else if (sec && dbw_is_ref(sec, &r) && r.def && r.deflen) {
+		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
+			   "[slack].signing_secret falls back to a default written in the config file");
 	} else if (sec && literal(sec)) {
 		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\" and put the value in the environment",
 			   "[slack].signing_secret is written in the config file, not taken from the environment");
-	} else if (sec && dbw_is_ref(sec, &r) && r.def && r.deflen) {
-		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
-			   "[slack].signing_secret falls back to a default written in the config file");
 	} else if (sec && *sec == '\0') {
 		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "[slack].signing_secret is empty: dbward disables Slack");

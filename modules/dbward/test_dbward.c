@@ -504,6 +504,26 @@ test_dbward_break_glass_granted_by_groups_and_oidc_mappings(void)
 }
 
 static void
+test_dbward_a_secret_default_in_the_file_is_a_written_secret(void)
+{
+	char *text, *cfg;
+	struct hg_decision *d;
+
+	unsetenv("HGT_WH_SECRET");
+	d = run_mini(PROD_WF "[[webhooks]]\nid = \"siem\"\nurl = \"https://siem.example.com/in\"\n"
+		     "secret = \"${HGT_WH_SECRET:-hunter3-default}\"\n"
+		     "[[webhooks]]\nid = \"ok\"\nurl = \"https://ok.example.com/in\"\n"
+		     "secret = \"${HGT_WH_SECRET}\"\n", &text, &cfg);
+	CU_ASSERT_TRUE(has_at(d, "HG-034", HG_SEV_WARN, cfg, text, "secret = \"${HGT_WH_SECRET:-"));
+	CU_ASSERT_TRUE(hgt_has(d, "HG-034", HG_SEV_WARN, "webhook siem's secret"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-034", -1, "webhook ok's secret"));
+	CU_ASSERT_TRUE(never_shows(d, "hunter3-default"));
+	hg_decision_free(d);
+	free(text);
+	free(cfg);
+}
+
+static void
 test_dbward_reports_ignored_keys(void)
 {
 	char *text, *cfg;
@@ -758,6 +778,7 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
 	HGT_ADD(s, test_dbward_reports_ignored_keys);
+	HGT_ADD(s, test_dbward_a_secret_default_in_the_file_is_a_written_secret);
 	HGT_ADD(s, test_dbward_break_glass_granted_by_groups_and_oidc_mappings);
 	HGT_ADD(s, test_dbward_sql_review_takes_the_most_specific_entry_for_production);
 	HGT_ADD(s, test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one);
