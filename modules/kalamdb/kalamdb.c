@@ -163,9 +163,12 @@ check_https(struct kdb *d, const struct hg_toml_value *server)
 	int secure = kdb_bool(d, "KDB-A-01", d->auth, "cookie_secure", NULL, 1, &kc);
 	const char *e = getenv("KALAMDB_COOKIE_SECURE");
 
-	if (e)	/* KalamDB: true unless false/0/no */
+	if (e) {	/* KalamDB: true unless false/0/no */
 		secure = !(strcmp(e, "0") == 0 || strcasecmp(e, "false") == 0 ||
 			   strcasecmp(e, "no") == 0);
+		kc.env = "KALAMDB_COOKIE_SECURE";
+		kc.from_env = 1;
+	}
 	if (secure == 0)
 		kdb_report(d, "KDB-A-01", HG_SEV_FAIL, &kc, "set auth.cookie_secure = true",
 			   "cookie_secure = false: session cookies go out without the Secure flag");

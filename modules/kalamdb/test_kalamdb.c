@@ -201,6 +201,12 @@ test_kalamdb_environment_overrides_win_and_are_named(void)
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-06", HG_SEV_FAIL,
 			       "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS (environment)"));
 	hg_decision_free(d);
+	/* the override of cookie_secure is the place to fix, not the file */
+	setenv("KALAMDB_COOKIE_SECURE", "no", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-01", HG_SEV_FAIL, "KALAMDB_COOKIE_SECURE (environment)"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_COOKIE_SECURE");
 	unsetenv("KALAMDB_ALLOW_REMOTE_SETUP");
 	unsetenv("KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS");
 	unsetenv("KALAMDB_JWT_SECRET");
