@@ -202,6 +202,12 @@ check_material(struct kdb *d, const struct hg_toml_value *tls)
 		}
 		if (i != 2)
 			continue;
+		if (v[0] != '/') {	/* maybe key material without its BEGIN line: never echo it */
+			kdb_report(d, "KDB-B-02", HG_SEV_FAIL, &k,
+				   "set server_key to the absolute path of a 0600 PEM file",
+				   "rpc_tls.server_key is not an absolute path: the key file cannot be checked");
+			continue;
+		}
 		kp.path = v;
 		kp.where = k.v ? NULL : hg_arg_where(d->a.ctx, d->a.args, "config");
 		if (hg_keyperm_open(d->a.ctx, &kp, O_PATH, NULL) != HG_PASS)

@@ -445,6 +445,33 @@ test_kalamdb_judges_peers_from_the_environment(void)
 	free(t);
 }
 
+static void
+test_kalamdb_never_echoes_a_server_key_that_is_not_a_path(void)
+{
+	char *t = tls_dir(0600), *text = fixture("node1-hardened.toml", t), *key, *bad;
+	struct hg_decision *d;
+	const char *body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDxk";
+
+	/* server_key = "<the key's base64 body, pasted without its BEGIN line>" */
+	if (asprintf(&key, "%s/node1.key", t) < 0)
+		abort();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(text, key));
+	bad = calloc(1, strlen(text) + strlen(body) + 1);
+	sprintf(bad, "%.*s%s%s", (int)(strstr(text, key) - text), text, body,
+		strstr(text, key) + strlen(key));
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	d = run(bad, "cluster = true; owner = \"root\";", HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-02", HG_SEV_FAIL, "not an absolute path"));
+	CU_ASSERT_TRUE(never_shows(d, "MIIEvQIBADANBgkqhkiG9w0"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(bad);
+	free(key);
+	free(text);
+	free(t);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -464,4 +491,5 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged);
 	HGT_ADD(s, test_kalamdb_jwt_expiry_from_the_environment_is_judged);
 	HGT_ADD(s, test_kalamdb_judges_peers_from_the_environment);
+	HGT_ADD(s, test_kalamdb_never_echoes_a_server_key_that_is_not_a_path);
 }
