@@ -186,6 +186,8 @@ void
 hg_app_unknown_keys(struct hg_app *a, const struct hg_toml_value *t, const char *where,
 		    const char *const *known, const struct hg_app_stale *stale)
 {
+	if (hg_toml_type(t) != HG_TOML_TABLE)
+		return;	/* an array's elements have no key: the caller judges the type */
 	for (size_t i = 0; i < hg_toml_count(t); i++) {
 		const struct hg_toml_value *v = hg_toml_at(t, i);
 		const char *k = hg_toml_key(v, NULL);

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ static int
 internal_host(const char *h)
 {
 	size_t n = strlen(h);
+	unsigned char ip[4];
 	unsigned a, b;
 
 	if (strcmp(h, "localhost") == 0 || strcmp(h, "0.0.0.0") == 0 || strcmp(h, "[::1]") == 0 ||
@@ -54,9 +56,12 @@ internal_host(const char *h)
 		return 1;
 	if (n > 9 && strcmp(h + n - 9, ".internal") == 0)
 		return 1;
-	if (sscanf(h, "%u.%u.", &a, &b) == 2)
+	if (inet_pton(AF_INET, h, ip) == 1) {	/* an address, not a name like 10.1.example.com */
+		a = ip[0];
+		b = ip[1];
 		return a == 127 || a == 10 || (a == 172 && b >= 16 && b <= 31) ||
 		       (a == 192 && b == 168) || (a == 169 && b == 254);
+	}
 	return 0;
 }
 
@@ -72,7 +77,10 @@ split_url(const char *url, char *scheme, size_t sn, char *user, size_t un, char 
 	snprintf(scheme, sn, "%.*s", (int)(p - url), url);
 	auth = p + 3;
 	end = auth + strcspn(auth, "/?#");
-	at = memchr(auth, '@', (size_t)(end - auth));
+	at = NULL;	/* the last @ ends the userinfo, as in the URL standard dbward parses by */
+	for (const char *q = auth; q < end; q++)
+		if (*q == '@')
+			at = q;
 	if (at) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 		snprintf(user, un, "%.*s", (int)((colon ? colon : at) - auth), auth);
@@ -312,6 +320,13 @@ check_scopes(struct dbw *d)
 		const struct hg_toml_value *db = hg_toml_at(dbs, i);
 		const char *dn = hg_toml_key(db, NULL);
 
+		if (hg_toml_type(db) != HG_TOML_TABLE) {	/* an array's elements have no key */
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, db,
+				      "give each scope its own [databases.<db>.<env>] table with a url",
+				      "dbward-agent refuses to start: databases.%s is not a table of [databases.%s.<env>] tables (%s)",
+				      dn, dn, hg_toml_type_name(hg_toml_type(db)));
+			continue;
+		}
 		for (size_t j = 0; j < hg_toml_count(db); j++) {
 			const struct hg_toml_value *e = hg_toml_at(db, j);
 			const char *en = hg_toml_key(e, NULL);

@@ -324,12 +324,17 @@ check_execution_policies(struct dbw *d)
 	int limited = 0, timeout = 0;
 
 	for (size_t i = 0; i < hg_toml_count(eps); i++) {
-		const struct hg_toml_value *p = hg_toml_at(eps, i);
-		const struct hg_toml_value *me = hg_toml_get(p, "max_executions");
-		const struct hg_toml_value *ew = hg_toml_get(p, "execution_window_secs");
+		const struct hg_toml_value *p = hg_toml_at(eps, i), *me, *ew;
 		struct scope s = scope_of(d, "DBW-REC-07", p);
 		int64_t n;
 
+		/* a value of another type is a finding (dbward refuses it), and no limit */
+		hg_app_int(&d->a, "DBW-REC-07", p, "max_executions", 0, &me);
+		hg_app_int(&d->a, "DBW-REC-07", p, "execution_window_secs", 0, &ew);
+		if (hg_toml_type(me) != HG_TOML_INTEGER)
+			me = NULL;
+		if (hg_toml_type(ew) != HG_TOML_INTEGER)
+			ew = NULL;
 		hg_app_unknown_keys(&d->a, p, "execution_policies", policy_keys, policy_stale);
 		if (me && hg_toml_int(me, &n) == 0 && n == 0)
 			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, me, "remove it or set a positive limit",
@@ -358,13 +363,16 @@ check_execution_policies(struct dbw *d)
 
 /* --- REC-03 webhooks, REC-04 Slack --- */
 
-/* A secret value written in the file instead of a ${VAR} reference. */
+/*
+ * A secret value written in the file instead of a ${VAR} reference, or a
+ * reference that falls back to a default written in the file.
+ */
 static int
 literal(const char *s)
 {
 	struct dbw_ref r;
 
-	return s && *s && !dbw_is_ref(s, &r);
+	return s && *s && (!dbw_is_ref(s, &r) || (r.def && r.deflen));
 }
 
 static void
@@ -405,13 +413,13 @@ check_slack(struct dbw *d)
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, sl,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "dbward refuses to start: [slack] has no signing_secret");
+	} else if (sec && dbw_is_ref(sec, &r) && r.def && r.deflen) {
+		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
+			   "[slack].signing_secret falls back to a default written in the config file");
 	} else if (sec && literal(sec)) {
 		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\" and put the value in the environment",
 			   "[slack].signing_secret is written in the config file, not taken from the environment");
-	} else if (sec && dbw_is_ref(sec, &r) && r.def && r.deflen) {
-		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
-			   "[slack].signing_secret falls back to a default written in the config file");
 	} else if (sec && *sec == '\0') {
 		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "[slack].signing_secret is empty: dbward disables Slack");
@@ -501,6 +509,34 @@ check_default_role(struct dbw *d, const struct hg_toml_value *t, const char *whe
 			   where, r);
 }
 
+/* REC-05 on one granted role name V (a group's role, an OIDC mapping's role). */
+static void
+check_grant(struct dbw *d, const struct hg_toml_value *v, const struct hg_toml_value *roles)
+{
+	const char *r;
+
+	if (hg_toml_string(v, &r, NULL) == 0 && break_glass_role(d, roles, r) && !listed(r, d))
+		hg_app_report(&d->a, "DBW-REC-05", DBW_REC(d), v,
+			   "grant a role without request.break_glass_*, or add it to break_glass_roles in the policy",
+			   "grants role %s, which can use break-glass but is not a designated break-glass role", r);
+}
+
+/* The roles granted by each element of the array of tables T (KEY: a name or a list of names). */
+static void
+check_grants(struct dbw *d, const struct hg_toml_value *t, const char *key,
+	     const struct hg_toml_value *roles)
+{
+	for (size_t i = 0; i < hg_toml_count(t); i++) {
+		const struct hg_toml_value *v = hg_toml_get(hg_toml_at(t, i), key);
+
+		if (hg_toml_type(v) == HG_TOML_ARRAY)
+			for (size_t j = 0; j < hg_toml_count(v); j++)
+				check_grant(d, hg_toml_at(v, j), roles);
+		else
+			check_grant(d, v, roles);
+	}
+}
+
 static void
 check_break_glass(struct dbw *d, const struct hg_toml_value *auth)
 {
@@ -517,6 +553,8 @@ check_break_glass(struct dbw *d, const struct hg_toml_value *auth)
 	}
 	check_default_role(d, auth, "auth", roles);
 	check_default_role(d, hg_toml_get(auth, "oidc"), "auth.oidc", roles);
+	check_grants(d, hg_toml_get(auth, "groups"), "roles", roles);
+	check_grants(d, hg_toml_get(hg_toml_get(auth, "oidc"), "role_mappings"), "role", roles);
 }
 
 /* --- REC-10 trusted proxies --- */
@@ -563,11 +601,12 @@ check_state_dir(struct dbw *d)
 	};
 	const struct hg_toml_value *v;
 	const char *sd = hg_app_str(&d->a, "DBW-PRE-05", hg_toml_root(d->a.doc), "state_dir", &v);
-	char dir[PATH_MAX], file[PATH_MAX + 32];
+	char dir[PATH_MAX], file[PATH_MAX + 32], xsd[PATH_MAX];
 	struct hg_keyperm k = { .id = "DBW-PRE-05", .owner = hg_arg_str(d->a.ctx, d->a.args, "owner"),
 				.owner_where = hg_arg_where(d->a.ctx, d->a.args, "owner") };
 	const char *slash = strrchr(d->a.path, '/');
 	struct stat st;
+	int n;
 
 	if (sd == NULL) {
 		if (v == NULL)
@@ -575,10 +614,32 @@ check_state_dir(struct dbw *d)
 				   "dbward refuses to start: state_dir is not set");
 		return;
 	}
+	if (dbw_has_ref(sd)) {	/* dbward expands ${VAR} before it reads the path */
+		char missing[128];
+		int r = dbw_expand(sd, xsd, sizeof(xsd), missing, sizeof(missing));
+
+		if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
+			hg_app_report(&d->a, "DBW-PRE-05", HG_SEV_WARN, v, "run the check in the service's environment",
+				   "${%s} is not set here: state_dir cannot be judged", missing);
+			return;
+		}
+		if (r < 0) {
+			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write ${NAME} or ${NAME:-default}, and set NAME",
+				   "dbward refuses to start: state_dir's ${} reference is unset or malformed");
+			return;
+		}
+		sd = xsd;
+	}
 	if (sd[0] == '/')	/* relative: against the config file's directory */
-		snprintf(dir, sizeof(dir), "%s", sd);
+		n = snprintf(dir, sizeof(dir), "%s", sd);
 	else
-		snprintf(dir, sizeof(dir), "%.*s/%s", (int)(slash - d->a.path), d->a.path, sd);
+		n = snprintf(dir, sizeof(dir), "%.*s/%s", (int)(slash - d->a.path), d->a.path, sd);
+	if (n < 0 || (size_t)n >= sizeof(dir) - sizeof("/audit-signing.key")) {
+		/* a cut path would be another directory: judge nothing rather than the wrong one */
+		hg_app_report(&d->a, "DBW-PRE-05", DBW_MUST, v, "use a shorter state_dir",
+			   "state_dir is longer than a path can be: its modes cannot be checked");
+		return;
+	}
 	if (lstat(dir, &st) < 0 && errno == ENOENT) {
 		hg_app_report(&d->a, "DBW-PRE-05", DBW_MUST, v, "create it first: install -d -m 0700 -o dbward STATE_DIR",
 			   "state_dir %s does not exist: dbward would create it with the umask's mode", dir);

@@ -273,6 +273,54 @@ test_dbward_judges_state_dir_and_key_modes(void)
 	free(sd);
 }
 
+static void
+test_dbward_state_dir_is_judged_after_expansion(void)
+{
+	char *sd = state_dir(), *text;
+	struct hg_decision *d;
+
+	setenv("HGT_STATE_DIR", sd, 1);
+	text = fixture("server-hardened.toml", "${HGT_STATE_DIR}");
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-PRE-05", -1, NULL));
+	hg_decision_free(d);
+	chmod(sd, 0755);
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-05", HG_SEV_FAIL, "is mode 0755, must be 0700"));
+	hg_decision_free(d);
+	chmod(sd, 0700);
+	unsetenv("HGT_STATE_DIR");
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_PROCESS, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "state_dir's ${} reference"));
+	hg_decision_free(d);
+	free(text);
+	free(sd);
+}
+
+static void
+test_dbward_refuses_a_state_dir_too_long_to_check(void)
+{
+	char *sd = state_dir(), *long_sd, *text;
+	struct hg_decision *d;
+	size_t n = strlen(sd);
+
+	/* the hardened state dir, then enough /. to push it past PATH_MAX: cut, it would pass */
+	long_sd = malloc(n + 4200);
+	strcpy(long_sd, sd);
+	while (strlen(long_sd) < 4200)
+		strcat(long_sd, "/.");
+	text = fixture("server-hardened.toml", long_sd);
+	chmod(sd, 0755);
+	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-05", HG_SEV_FAIL, "longer than a path can be"));
+	hg_decision_free(d);
+	chmod(sd, 0700);
+	free(text);
+	free(long_sd);
+	free(sd);
+}
+
 #define MINI_HEAD "state_dir = \"%s\"\ntrusted_proxies = [\"10.0.0.1\"]\n" \
 	"[auth.oidc]\nissuer_url = \"https://sso.example.com\"\nclient_id = \"x\"\n" \
 	"[[execution_policies]]\nmax_executions = 1\nexecution_window_secs = 60\n" \
@@ -355,6 +403,124 @@ test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation(void)
 	hg_decision_free(d);
 	free(text);
 	free(body);
+}
+
+static void
+test_dbward_execution_limits_of_the_wrong_type_are_no_limits(void)
+{
+	char *text, *cfg;
+	struct hg_decision *d = run_mini(PROD_WF, &text, &cfg);
+
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-07", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	free(cfg);
+	/* the only production limit, written as strings: dbward refuses it, nothing limits */
+	d = run_text("mini.toml", "state_dir = \"/nonexistent\"\n"
+		     "[[execution_policies]]\nmax_executions = \"1\"\nexecution_window_secs = \"60\"\n",
+		     "server", PROXY, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", HG_SEV_FAIL, "max_executions is a string"));
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", HG_SEV_FAIL, "execution_window_secs is a string"));
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", HG_SEV_WARN, "no execution policy limits"));
+	hg_decision_free(d);
+}
+
+static void
+test_dbward_sql_review_takes_the_most_specific_entry_for_production(void)
+{
+	char *text;
+	struct hg_decision *d;
+
+	/* db-only "warn" loses to env-only "block": (*, production) is more specific */
+	d = run_mini(PROD_WF "[[sql_review]]\ndatabase = \"app\"\ndrop_table = \"warn\"\n"
+		     "[[sql_review]]\nenvironment = \"production\"\ndrop_table = \"block\"\n", &text, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-11", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	/* an exact entry wins over the env-only one, and an absent rule is dbward's default */
+	d = run_mini(PROD_WF "[[sql_review]]\nenvironment = \"production\"\ndrop_table = \"block\"\n"
+		     "[[sql_review]]\ndatabase = \"app\"\nenvironment = \"production\"\n"
+		     "drop_table = \"off\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-11", HG_SEV_WARN, "drop_table is \"off\" for app in production"));
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-11", -1, "truncate"));
+	hg_decision_free(d);
+	free(text);
+	/* a staging-only entry does not apply to production */
+	d = run_mini(PROD_WF "[[sql_review]]\nenvironment = \"staging\"\ntruncate = \"off\"\n", &text, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-11", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
+test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one(void)
+{
+	char *text;
+	struct hg_decision *d;
+
+	/* (app, *) auto-approves, but (*, production) scores higher for every operation */
+	d = run_mini("[[workflows]]\ndatabase = \"app\"\nenvironment = \"*\"\n"
+		     "[workflows.auto_approve]\nmode = \"always\"\n" PROD_WF, &text, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-12", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	/* without it, (app, *) is what production requests for app match */
+	d = run_mini("[[workflows]]\ndatabase = \"app\"\nenvironment = \"*\"\n"
+		     "[workflows.auto_approve]\nmode = \"always\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-12", HG_SEV_WARN, "auto-approves and is the one that matches app"));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
+test_dbward_break_glass_granted_by_groups_and_oidc_mappings(void)
+{
+	char *text, *cfg;
+	struct hg_decision *d;
+	const char *body = PROD_WF "[[auth.groups]]\nname = \"support\"\nroles = [\"requester\", \"operator\"]\n"
+			   "[[auth.oidc.role_mappings]]\nclaim = \"groups\"\nvalue = \"ops\"\nrole = \"operator\"\n";
+
+	/* operator is dbward's break-glass role: granting it is fine while it is designated */
+	d = run_mini(body, &text, &cfg);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-05", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+	free(cfg);
+	/* the policy designates another role: who is handed operator is reported at its line */
+	{
+		char *sd = state_dir(), *t2;
+
+		if (asprintf(&t2, MINI_HEAD "%s", sd, body) < 0)
+			abort();
+		d = run_text("mini.toml", t2, "server", PROXY " break_glass_roles = [ \"dba-oncall\" ];",
+			     HG_STAGE_CHECK, &cfg);
+		CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "roles = [\"requester\", \"operator\"]"));
+		CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "role = \"operator\""));
+		hg_decision_free(d);
+		free(t2);
+		free(cfg);
+		free(sd);
+	}
+}
+
+static void
+test_dbward_a_secret_default_in_the_file_is_a_written_secret(void)
+{
+	char *text, *cfg;
+	struct hg_decision *d;
+
+	unsetenv("HGT_WH_SECRET");
+	d = run_mini(PROD_WF "[[webhooks]]\nid = \"siem\"\nurl = \"https://siem.example.com/in\"\n"
+		     "secret = \"${HGT_WH_SECRET:-hunter3-default}\"\n"
+		     "[[webhooks]]\nid = \"ok\"\nurl = \"https://ok.example.com/in\"\n"
+		     "secret = \"${HGT_WH_SECRET}\"\n", &text, &cfg);
+	CU_ASSERT_TRUE(has_at(d, "HG-034", HG_SEV_WARN, cfg, text, "secret = \"${HGT_WH_SECRET:-"));
+	CU_ASSERT_TRUE(hgt_has(d, "HG-034", HG_SEV_WARN, "webhook siem's secret"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-034", -1, "webhook ok's secret"));
+	CU_ASSERT_TRUE(never_shows(d, "hunter3-default"));
+	hg_decision_free(d);
+	free(text);
+	free(cfg);
 }
 
 static void
@@ -501,6 +667,69 @@ test_dbward_token_default_and_unset_variable(void)
 }
 
 static void
+test_dbward_url_host_follows_the_last_at_sign(void)
+{
+	/* a password with an @ must not become part of the host, nor show in a finding */
+	const char *text = "operations = [\"execute_select\"]\n"
+			   "[server]\nurl = \"http://agent:pa@ssw0rd@dbward.example.com:3000\"\n"
+			   "agent_token = \"${DBWARD_AGENT_TOKEN}\"\n"
+			   "[databases.a.production]\n"
+			   "url = \"postgres://reader@db.example.com/a\"\n";
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "plain http to dbward.example.com,"));
+	CU_ASSERT_TRUE(never_shows(d, "ssw0rd"));
+	hg_decision_free(d);
+}
+
+static void
+test_dbward_refuses_a_database_that_is_not_a_table(void)
+{
+	const char *text = "[server]\nurl = \"https://d.example.com\"\n"
+			   "agent_token = \"${DBWARD_AGENT_TOKEN}\"\n"
+			   "[databases]\norders = [ { url = \"postgres://reader@db.example.com/a\" } ]\n";
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "databases.orders is not a table"));
+	hg_decision_free(d);
+}
+
+static void
+test_dbward_internal_host_is_an_address_not_a_name_that_starts_like_one(void)
+{
+#define HOST_FMT "operations = [\"execute_select\"]\n" \
+		 "[server]\nurl = \"http://%s:3000\"\n" \
+		 "agent_token = \"${DBWARD_AGENT_TOKEN}\"\n" \
+		 "[databases.a.production]\n" \
+		 "url = \"postgres://reader@db.example.com/a\"\n"
+	char *text;
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	/* a public name: dbward-agent itself refuses plain http to it */
+	if (asprintf(&text, HOST_FMT, "10.1.example.com") < 0)
+		abort();
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "plain http to 10.1.example.com, an external host"));
+	hg_decision_free(d);
+	free(text);
+	/* a private address: dbward accepts it, hardgate still wants TLS */
+	if (asprintf(&text, HOST_FMT, "10.1.2.3") < 0)
+		abort();
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-01", HG_SEV_FAIL, "at 10.1.2.3 over plain http"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-035", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
 test_dbward_expands_like_dbward(void)
 {
 	char out[64], missing[32];
@@ -543,14 +772,24 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_reports_every_item_of_an_insecure_server);
 	HGT_ADD(s, test_dbward_recommended_fail_raises_recommended_items);
 	HGT_ADD(s, test_dbward_judges_state_dir_and_key_modes);
+	HGT_ADD(s, test_dbward_state_dir_is_judged_after_expansion);
+	HGT_ADD(s, test_dbward_refuses_a_state_dir_too_long_to_check);
 	HGT_ADD(s, test_dbward_absent_keys_take_dbwards_defaults);
 	HGT_ADD(s, test_dbward_refuses_what_dbward_itself_refuses);
 	HGT_ADD(s, test_dbward_auto_approve_on_a_wildcard_env_is_judged_per_operation);
 	HGT_ADD(s, test_dbward_reports_ignored_keys);
+	HGT_ADD(s, test_dbward_a_secret_default_in_the_file_is_a_written_secret);
+	HGT_ADD(s, test_dbward_break_glass_granted_by_groups_and_oidc_mappings);
+	HGT_ADD(s, test_dbward_sql_review_takes_the_most_specific_entry_for_production);
+	HGT_ADD(s, test_dbward_env_specific_workflow_beats_a_db_specific_auto_approving_one);
+	HGT_ADD(s, test_dbward_execution_limits_of_the_wrong_type_are_no_limits);
 	HGT_ADD(s, test_dbward_refuses_a_config_that_does_not_parse);
 	HGT_ADD(s, test_dbward_refuses_a_world_writable_config);
 	HGT_ADD(s, test_dbward_passes_a_hardened_agent);
 	HGT_ADD(s, test_dbward_reports_every_item_of_an_insecure_agent);
 	HGT_ADD(s, test_dbward_token_default_and_unset_variable);
 	HGT_ADD(s, test_dbward_expands_like_dbward);
+	HGT_ADD(s, test_dbward_url_host_follows_the_last_at_sign);
+	HGT_ADD(s, test_dbward_refuses_a_database_that_is_not_a_table);
+	HGT_ADD(s, test_dbward_internal_host_is_an_address_not_a_name_that_starts_like_one);
 }

@@ -101,6 +101,40 @@ check_rpc_addr(struct kdb *d, const struct hg_toml_value *cl)
 			   "cluster.rpc_addr %s is a public address", addr);
 }
 
+/*
+ * B-04 for the peers of KALAMDB_CLUSTER_PEERS, which replace the file's:
+ * "node_id@rpc_addr@api_addr[@rpc_server_name]", separated by ';'.
+ */
+static size_t
+check_env_peers(struct kdb *d, const char *env, int *nonlocal)
+{
+	struct kval k = { "KALAMDB_CLUSTER_PEERS", 1, NULL };
+	char entry[512], host[128];
+	size_t n = 0;
+	int ip;
+
+	for (const char *p = env; *p; ) {
+		size_t len = strcspn(p, ";");
+		char *addr, *end;
+
+		snprintf(entry, sizeof(entry), "%.*s", (int)len, p);
+		p += len + (p[len] == ';');
+		if ((addr = strchr(entry, '@')) == NULL)
+			continue;
+		addr++;
+		if ((end = strchr(addr, '@')) != NULL)
+			*end = '\0';
+		n++;
+		kdb_host(addr, host, sizeof(host));
+		*nonlocal |= !kdb_loopback(host);
+		if (!private_ip(host, &ip) && ip)
+			kdb_report(d, "KDB-B-04", HG_SEV_FAIL, &k, "reach the peer on its private address",
+				   "peer rpc_addr %s is a public address: Raft traffic crosses the public network",
+				   addr);
+	}
+	return n;
+}
+
 /* B-03 and B-04 for each peer. */
 static size_t
 check_peers(struct kdb *d, const struct hg_toml_value *cl, int *nonlocal)
@@ -110,9 +144,11 @@ check_peers(struct kdb *d, const struct hg_toml_value *cl, int *nonlocal)
 	char host[128];
 	int ip;
 
-	if (getenv("KALAMDB_CLUSTER_PEERS") && *getenv("KALAMDB_CLUSTER_PEERS"))
+	if (getenv("KALAMDB_CLUSTER_PEERS") && *getenv("KALAMDB_CLUSTER_PEERS")) {
 		hg_finding(d->a.ctx, "KDB-B-03", HG_SEV_INFO, "KALAMDB_CLUSTER_PEERS (environment)", NULL,
 			   "peers come from the environment: give each one a fourth field, rpc_server_name");
+		return check_env_peers(d, getenv("KALAMDB_CLUSTER_PEERS"), nonlocal);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct hg_toml_value *p = hg_toml_at(ps, i);
 		struct kval k = { 0 };
@@ -166,6 +202,12 @@ check_material(struct kdb *d, const struct hg_toml_value *tls)
 		}
 		if (i != 2)
 			continue;
+		if (v[0] != '/') {	/* maybe key material without its BEGIN line: never echo it */
+			kdb_report(d, "KDB-B-02", HG_SEV_FAIL, &k,
+				   "set server_key to the absolute path of a 0600 PEM file",
+				   "rpc_tls.server_key is not an absolute path: the key file cannot be checked");
+			continue;
+		}
 		kp.path = v;
 		kp.where = k.v ? NULL : hg_arg_where(d->a.ctx, d->a.args, "config");
 		if (hg_keyperm_open(d->a.ctx, &kp, O_PATH, NULL) != HG_PASS)
@@ -207,6 +249,21 @@ check_rpc_tls(struct kdb *d, size_t npeers, int nonlocal)
 	check_material(d, tls);
 }
 
+/* Any of these creates a [cluster] section when the file has none (reference §1.1). */
+static int
+cluster_env(void)
+{
+	static const char *const envs[] = {
+		"KALAMDB_CLUSTER_ID", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_NODE_ID",
+		"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_API_ADDR", "KALAMDB_CLUSTER_PEERS", NULL,
+	};
+
+	for (const char *const *e = envs; *e; e++)
+		if (getenv(*e))
+			return 1;
+	return 0;
+}
+
 void
 kdb_check_cluster(struct kdb *d)
 {
@@ -214,7 +271,7 @@ kdb_check_cluster(struct kdb *d)
 	int want = hg_arg_bool(d->a.ctx, d->a.args, "cluster", 0), nonlocal = 0;
 	size_t npeers;
 
-	if (cl == NULL && getenv("KALAMDB_NODE_ID") == NULL && getenv("KALAMDB_CLUSTER_PEERS") == NULL) {
+	if (cl == NULL && !cluster_env()) {
 		if (want)
 			hg_app_report(&d->a, "KDB-B-01", HG_SEV_FAIL, NULL,
 				      "add the [cluster] section, or drop cluster = true from the policy",

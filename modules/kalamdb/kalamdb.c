@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,9 +163,12 @@ check_https(struct kdb *d, const struct hg_toml_value *server)
 	int secure = kdb_bool(d, "KDB-A-01", d->auth, "cookie_secure", NULL, 1, &kc);
 	const char *e = getenv("KALAMDB_COOKIE_SECURE");
 
-	if (e)	/* KalamDB: true unless false/0/no */
+	if (e) {	/* KalamDB: true unless false/0/no */
 		secure = !(strcmp(e, "0") == 0 || strcasecmp(e, "false") == 0 ||
 			   strcasecmp(e, "no") == 0);
+		kc.env = "KALAMDB_COOKIE_SECURE";
+		kc.from_env = 1;
+	}
 	if (secure == 0)
 		kdb_report(d, "KDB-A-01", HG_SEV_FAIL, &kc, "set auth.cookie_secure = true",
 			   "cookie_secure = false: session cookies go out without the Secure flag");
@@ -228,8 +232,21 @@ check_auth(struct kdb *d)
 		kdb_report(d, "KDB-A-05", HG_SEV_FAIL, &k, "set bcrypt_cost = 12 or more",
 			   "bcrypt_cost = %lld is below KalamDB's default of 12", (long long)n);
 	k.from_env = 0;
-	if ((n = hg_app_int(&d->a, "KDB-C-03", d->auth, "jwt_expiry_hours", 24, &k.v)) >
-	    hg_arg_int(d->a.ctx, d->a.args, "max_jwt_expiry_hours", 24))
+	n = hg_app_int(&d->a, "KDB-C-03", d->auth, "jwt_expiry_hours", 24, &k.v);
+	if ((v = getenv("KALAMDB_JWT_EXPIRY_HOURS")) != NULL) {	/* overrides the file */
+		char *end;
+
+		k.env = "KALAMDB_JWT_EXPIRY_HOURS";
+		k.from_env = 1;
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (end == v || *end != '\0' || errno) {
+			kdb_report(d, "KDB-C-03", HG_SEV_WARN, &k, "set it to a number of hours",
+				   "KALAMDB_JWT_EXPIRY_HOURS is not a number: the token lifetime cannot be judged");
+			return;
+		}
+	}
+	if (n > hg_arg_int(d->a.ctx, d->a.args, "max_jwt_expiry_hours", 24))
 		kdb_report(d, "KDB-C-03", HG_SEV_WARN, &k, "keep tokens short-lived (24 hours or less)",
 			   "jwt_expiry_hours = %lld: tokens live longer than the policy's maximum",
 			   (long long)n);
@@ -308,6 +325,43 @@ check_cors(struct kdb *d, const struct hg_toml_value *sec)
 	}
 }
 
+static int
+any_range(const char *s)
+{
+	return strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0;
+}
+
+static void
+proxy_finding(struct kdb *d, const struct kval *k, const char *s)
+{
+	kdb_report(d, "KDB-A-10", HG_SEV_FAIL, k, "list only your reverse proxy's addresses",
+		   "trusted_proxy_ranges contains %s: any client can claim to be localhost and reach the local-only endpoints",
+		   s);
+}
+
+/* A-10 on the comma-separated override NAME; 1 if it is set. */
+static int
+check_proxy_env(struct kdb *d, const char *name)
+{
+	const char *env = getenv(name);
+	struct kval k = { name, 1, NULL };
+	char item[128];
+
+	if (env == NULL)
+		return 0;
+	for (const char *p = env; *p; ) {
+		size_t n = strcspn(p, ","), b = strspn(p, " \t"), e = n;
+
+		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		snprintf(item, sizeof(item), "%.*s", (int)(e > b ? e - b : 0), p + b);
+		if (any_range(item))
+			proxy_finding(d, &k, item);
+		p += n + (p[n] == ',');
+	}
+	return 1;
+}
+
 static void
 check_security(struct kdb *d)
 {
@@ -322,16 +376,15 @@ check_security(struct kdb *d)
 		kdb_report(d, "KDB-A-07", HG_SEV_FAIL, &k, "set security.strict_ws_origin_check = true",
 			   "strict_ws_origin_check is %s: WebSocket connections without an Origin are accepted",
 			   k.v ? "false" : "off (KalamDB's default)");
+	if (check_proxy_env(d, "KALAMDB_SECURITY_TRUSTED_PROXY_RANGES") ||
+	    check_proxy_env(d, "KALAMDB_TRUSTED_PROXY_RANGES"))
+		return;	/* the environment replaces the file's list */
 	for (size_t i = 0; i < hg_toml_count(tp); i++) {
 		const char *s;
 
 		k.v = hg_toml_at(tp, i);
-		if (hg_toml_string(k.v, &s, NULL) == 0 &&
-		    (strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0))
-			kdb_report(d, "KDB-A-10", HG_SEV_FAIL, &k,
-				   "list only your reverse proxy's addresses",
-				   "trusted_proxy_ranges contains %s: any client can claim to be localhost and reach the local-only endpoints",
-				   s);
+		if (hg_toml_string(k.v, &s, NULL) == 0 && any_range(s))
+			proxy_finding(d, &k, s);
 	}
 }
 

@@ -19,7 +19,10 @@ static char *dir;
 static const char *const kdb_env[] = {
 	"KALAMDB_JWT_SECRET", "KALAMDB_ALLOW_REMOTE_SETUP", "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS",
 	"KALAMDB_RPC_TLS_ENABLED", "KALAMDB_CLUSTER_RPC_TLS_ENABLED", "KALAMDB_SERVER_PUBLIC_ORIGIN",
-	"KALAMDB_COOKIE_SECURE", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_PEERS", NULL,
+	"KALAMDB_COOKIE_SECURE", "KALAMDB_NODE_ID", "KALAMDB_CLUSTER_PEERS", "KALAMDB_CLUSTER_NODE_ID",
+	"KALAMDB_CLUSTER_RPC_ADDR", "KALAMDB_CLUSTER_ID", "KALAMDB_CLUSTER_API_ADDR",
+	"KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "KALAMDB_TRUSTED_PROXY_RANGES",
+	"KALAMDB_JWT_EXPIRY_HOURS", NULL,
 };
 
 static int
@@ -198,6 +201,12 @@ test_kalamdb_environment_overrides_win_and_are_named(void)
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-06", HG_SEV_FAIL,
 			       "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS (environment)"));
 	hg_decision_free(d);
+	/* the override of cookie_secure is the place to fix, not the file */
+	setenv("KALAMDB_COOKIE_SECURE", "no", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-01", HG_SEV_FAIL, "KALAMDB_COOKIE_SECURE (environment)"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_COOKIE_SECURE");
 	unsetenv("KALAMDB_ALLOW_REMOTE_SETUP");
 	unsetenv("KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS");
 	unsetenv("KALAMDB_JWT_SECRET");
@@ -334,6 +343,135 @@ test_kalamdb_expects_a_cluster_when_the_policy_says_so(void)
 	free(text);
 }
 
+static void
+test_kalamdb_survives_a_section_written_as_an_array(void)
+{
+	struct hg_decision *d = run("security = [ 1, 2 ]\nrate_limit = [ \"x\" ]\n"
+				    "[server]\nhost = \"127.0.0.1\"\nport = 8080\n"
+				    "[storage]\n[limits]\n[logging]\n[performance]\n",
+				    NULL, HG_STAGE_CHECK, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	hg_decision_free(d);
+}
+
+static void
+test_kalamdb_judges_a_cluster_made_by_the_environment(void)
+{
+	char *text = fixture("single-hardened.toml", "");
+	struct hg_decision *d;
+
+	/* no [cluster] in the file: these two make one, listening everywhere without TLS */
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_CLUSTER_NODE_ID", "1", 1);
+	setenv("KALAMDB_CLUSTER_RPC_ADDR", "0.0.0.0:9188", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-04", HG_SEV_FAIL, "KALAMDB_CLUSTER_RPC_ADDR (environment)"));
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-01", HG_SEV_FAIL, "rpc_tls is not enabled"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_CLUSTER_NODE_ID");
+	unsetenv("KALAMDB_CLUSTER_RPC_ADDR");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+}
+
+static void
+test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged(void)
+{
+	char *text = fixture("single-hardened.toml", "");
+	struct hg_decision *d;
+
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "10.0.0.0/8, 0.0.0.0/0", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-10", HG_SEV_FAIL,
+			       "KALAMDB_SECURITY_TRUSTED_PROXY_RANGES (environment)"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_SECURITY_TRUSTED_PROXY_RANGES");
+	/* the alias, and an entry that is fine */
+	setenv("KALAMDB_TRUSTED_PROXY_RANGES", "::/0", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-10", HG_SEV_FAIL, "KALAMDB_TRUSTED_PROXY_RANGES (environment)"));
+	hg_decision_free(d);
+	setenv("KALAMDB_TRUSTED_PROXY_RANGES", "10.1.2.3/32", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+	unsetenv("KALAMDB_TRUSTED_PROXY_RANGES");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+}
+
+static void
+test_kalamdb_jwt_expiry_from_the_environment_is_judged(void)
+{
+	char *text = fixture("single-hardened.toml", "");
+	struct hg_decision *d;
+
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_JWT_EXPIRY_HOURS", "8760", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-C-03", HG_SEV_WARN, "KALAMDB_JWT_EXPIRY_HOURS (environment)"));
+	hg_decision_free(d);
+	setenv("KALAMDB_JWT_EXPIRY_HOURS", "8", 1);
+	d = run(text, NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "KDB-C-03", -1, NULL));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_JWT_EXPIRY_HOURS");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+}
+
+static void
+test_kalamdb_judges_peers_from_the_environment(void)
+{
+	char *t = tls_dir(0600), *text = fixture("node1-hardened.toml", t);
+	struct hg_decision *d;
+
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	setenv("KALAMDB_CLUSTER_PEERS", "2@10.0.0.12:9188@http://10.0.0.12:8080;"
+	       "3@203.0.113.13:9188@http://10.0.0.13:8080@kalamdb-node-3", 1);
+	d = run(text, "cluster = true; owner = \"root\";", HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-04", HG_SEV_FAIL, "peer rpc_addr 203.0.113.13:9188 is a public"));
+	CU_ASSERT_FALSE(hgt_has(d, "KDB-B-04", HG_SEV_FAIL, "10.0.0.12"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_CLUSTER_PEERS");
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(text);
+	free(t);
+}
+
+static void
+test_kalamdb_never_echoes_a_server_key_that_is_not_a_path(void)
+{
+	char *t = tls_dir(0600), *text = fixture("node1-hardened.toml", t), *key, *bad;
+	struct hg_decision *d;
+	const char *body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDxk";
+
+	/* server_key = "<the key's base64 body, pasted without its BEGIN line>" */
+	if (asprintf(&key, "%s/node1.key", t) < 0)
+		abort();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(text, key));
+	bad = calloc(1, strlen(text) + strlen(body) + 1);
+	sprintf(bad, "%.*s%s%s", (int)(strstr(text, key) - text), text, body,
+		strstr(text, key) + strlen(key));
+	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
+	d = run(bad, "cluster = true; owner = \"root\";", HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-02", HG_SEV_FAIL, "not an absolute path"));
+	CU_ASSERT_TRUE(never_shows(d, "MIIEvQIBADANBgkqhkiG9w0"));
+	hg_decision_free(d);
+	unsetenv("KALAMDB_JWT_SECRET");
+	free(bad);
+	free(key);
+	free(text);
+	free(t);
+}
+
 void
 hgt_suite_kalamdb(void)
 {
@@ -348,4 +486,10 @@ hgt_suite_kalamdb(void)
 	HGT_ADD(s, test_kalamdb_reports_a_cluster_configured_as_the_old_docs_say);
 	HGT_ADD(s, test_kalamdb_refuses_what_kalamdb_itself_refuses);
 	HGT_ADD(s, test_kalamdb_expects_a_cluster_when_the_policy_says_so);
+	HGT_ADD(s, test_kalamdb_survives_a_section_written_as_an_array);
+	HGT_ADD(s, test_kalamdb_judges_a_cluster_made_by_the_environment);
+	HGT_ADD(s, test_kalamdb_trusted_proxy_ranges_from_the_environment_are_judged);
+	HGT_ADD(s, test_kalamdb_jwt_expiry_from_the_environment_is_judged);
+	HGT_ADD(s, test_kalamdb_judges_peers_from_the_environment);
+	HGT_ADD(s, test_kalamdb_never_echoes_a_server_key_that_is_not_a_path);
 }
