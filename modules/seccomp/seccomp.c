@@ -34,6 +34,7 @@
 
 #define ID_DEFAULT "HG-015"
 #define MAX_SYSCALLS 1024
+#define MAX_NR 4096		/* native syscall numbers; others deduplicated by scan */
 #define GROUPS_MAX_BYTES (1u << 20)
 
 static const struct hg_arg_spec args[] = {
@@ -59,6 +60,7 @@ struct filter {
 	const char *name[MAX_SYSCALLS];	/* borrowed from the groups or the args */
 	int implicit[MAX_SYSCALLS];	/* added for hardgate's own report */
 	size_t n;
+	unsigned char seen[MAX_NR / 8];	/* bitmap of nr[] below MAX_NR */
 	uint32_t archs[8];
 	size_t narchs;
 	struct hg_sysgroups *groups;
@@ -107,11 +109,15 @@ add_name(struct filter *f, const char *name, int implicit)
 		return -ENOENT;
 	if (nr < 0)
 		return 0;	/* not a syscall of this architecture */
-	for (size_t i = 0; i < f->n; i++)
+	if (nr < MAX_NR && (f->seen[nr / 8] & (1u << (nr % 8))))
+		return 0;
+	for (size_t i = 0; nr >= MAX_NR && i < f->n; i++)
 		if (f->nr[i] == nr)
 			return 0;
 	if (f->n == MAX_SYSCALLS)
 		return -E2BIG;
+	if (nr < MAX_NR)
+		f->seen[nr / 8] |= (unsigned char)(1u << (nr % 8));
 	f->nr[f->n] = nr;
 	f->name[f->n] = name;
 	f->implicit[f->n] = implicit;
