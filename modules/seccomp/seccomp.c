@@ -23,11 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <hardgate/module.h>
 
+#include "bpfcache.h"
 #include "safefile.h"
 #include "sysgroups.h"
 #include "util.h"
@@ -44,6 +46,8 @@ static const struct hg_arg_spec args[] = {
 	  "on violation: kill (default), kill-thread, log, trap, errno:EPERM|EACCES|ENOSYS|N" },
 	{ "archs", HG_ARG_LIST, 0, NULL, "more architectures besides the native one (x86, x32)" },
 	{ "groups_file", HG_ARG_STRING, 0, NULL, "syscall groups (default: installed seccomp.groups)" },
+	{ "cache_dir", HG_ARG_STRING, 0, NULL,
+	  "compiled filters, root-owned (default: " HG_SECCOMP_CACHE ")" },
 	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-015)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -64,6 +68,8 @@ struct filter {
 	uint32_t archs[8];
 	size_t narchs;
 	struct hg_sysgroups *groups;
+	uint32_t key[16 + 8 + MAX_SYSCALLS];	/* what the program depends on */
+	size_t klen;				/* entries of key[] */
 	char err[512];
 };
 
@@ -225,6 +231,34 @@ add_archs(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 	return HG_PASS;
 }
 
+/*
+ * The cache key: everything the compiled program depends on, in a fixed
+ * order. libseccomp's version and the kernel's API level (which actions
+ * it has) change what the same rules compile to.
+ */
+static void
+make_key(struct filter *f)
+{
+	const struct scmp_version *v = seccomp_version();
+	size_t k = 0;
+
+	f->key[k++] = 1;	/* key format */
+	f->key[k++] = v ? v->major : 0;
+	f->key[k++] = v ? v->minor : 0;
+	f->key[k++] = v ? v->micro : 0;
+	f->key[k++] = seccomp_api_get();
+	f->key[k++] = seccomp_arch_native();
+	f->key[k++] = (uint32_t)f->allow_mode;
+	f->key[k++] = f->action;
+	f->key[k++] = (uint32_t)f->narchs;
+	for (size_t i = 0; i < f->narchs; i++)
+		f->key[k++] = f->archs[i];
+	f->key[k++] = (uint32_t)f->n;
+	for (size_t i = 0; i < f->n; i++)
+		f->key[k++] = (uint32_t)f->nr[i];
+	f->klen = k;
+}
+
 /* Resolve the policy into F. HG_PASS, or HG_FAIL with a finding. */
 static int
 resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
@@ -256,6 +290,7 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, "reinstall seccomp.groups", "%s", f->err);
 		return HG_FAIL;
 	}
+	make_key(f);
 	return HG_PASS;
 }
 
@@ -268,7 +303,7 @@ release(struct filter *f)
 
 /* The libseccomp context for F; NULL with a finding on failure. */
 static scmp_filter_ctx
-build(struct hg_ctx *ctx, const struct filter *f, int tsync)
+build(struct hg_ctx *ctx, const struct filter *f)
 {
 	uint32_t def = f->allow_mode ? f->action : SCMP_ACT_ALLOW;
 	uint32_t rule = f->allow_mode ? SCMP_ACT_ALLOW : f->action;
@@ -279,8 +314,6 @@ build(struct hg_ctx *ctx, const struct filter *f, int tsync)
 		r = seccomp_attr_set(sc, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (r == 0)
 		r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (r == 0 && tsync)
-		r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (size_t i = 0; r == 0 && i < f->narchs; i++)
 		if ((r = seccomp_arch_add(sc, f->archs[i])) == -EEXIST)
 			r = 0;
@@ -293,6 +326,68 @@ build(struct hg_ctx *ctx, const struct filter *f, int tsync)
 		return NULL;
 	}
 	return sc;
+}
+
+/* Compile F with libseccomp into OUT. HG_PASS, or HG_FAIL with a finding. */
+static int
+compile(struct hg_ctx *ctx, const struct filter *f, struct hg_bpf *out)
+{
+	scmp_filter_ctx sc = build(ctx, f);
+	int fd = -1, r = -ENOMEM;
+
+	if (sc == NULL)
+		return HG_FAIL;
+	if ((fd = memfd_create("hardgate-seccomp", MFD_CLOEXEC)) < 0)
+		r = -errno;
+	else if ((r = seccomp_export_bpf(sc, fd)) == 0)
+		r = hg_bpf_read(fd, out);
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(sc);
+	if (r < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, NULL,
+			   "cannot compile the seccomp filter: %s", strerror(-r));
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
+static const char *
+cache_dir(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	const char *d = hg_arg_str(ctx, a, "cache_dir");
+
+	return d ? d : HG_SECCOMP_CACHE;
+}
+
+/*
+ * The program for F into OUT: from the cache when an entry for exactly
+ * this filter is there, else compiled (and stored when STORE, as root).
+ * A cache entry that cannot be trusted refuses: it never falls back to
+ * running without a filter, nor silently past a tampered file.
+ */
+static int
+program(struct hg_ctx *ctx, const struct hg_args *a, const struct filter *f, int store,
+	struct hg_bpf *out)
+{
+	const char *dir = cache_dir(ctx, a);
+	struct hg_error e = { 0 };
+	char path[4096];
+	int r;
+
+	r = hg_bpfcache_get(dir, f->key, f->klen * sizeof(f->key[0]), out, path, sizeof(path),
+			    f->id, &e);
+	if (r == -ENOMEM)
+		return HG_ERROR;
+	if (r < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, e.where, e.fix, "%s", e.msg);
+		return HG_FAIL;
+	}
+	if (r == 1)
+		return HG_PASS;
+	if ((r = compile(ctx, f, out)) == HG_PASS && store)
+		hg_bpfcache_put(dir, f->key, f->klen * sizeof(f->key[0]), out);
+	return r;
 }
 
 /* The kernel must support what the policy asks for. */
@@ -316,21 +411,20 @@ static int
 check(struct hg_ctx *ctx, const struct hg_args *a)
 {
 	struct filter *f = calloc(1, sizeof(*f));
-	scmp_filter_ctx sc;
+	struct hg_bpf b = { 0 };
 	int r;
 
 	if (f == NULL)
 		return HG_ERROR;
 	/*
 	 * Compile now to fail early (dry run, launcher); in the final process
-	 * apply() compiles and loads it right after, so once is enough.
+	 * apply() gets the program right after, so once is enough. The
+	 * launcher, still root, stores it for the child it starts.
 	 */
 	if ((r = resolve(ctx, a, f)) == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS &&
-	    hg_stage(ctx) != HG_STAGE_PROCESS) {
-		if ((sc = build(ctx, f, 0)) == NULL)
-			r = HG_FAIL;
-		seccomp_release(sc);
-	}
+	    hg_stage(ctx) != HG_STAGE_PROCESS)
+		r = program(ctx, a, f, hg_stage(ctx) == HG_STAGE_LAUNCHER, &b);
+	hg_bpf_free(&b);
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_CHECK)
 		hg_finding(ctx, f->id, HG_SEV_INFO, NULL, NULL,
 			   "seccomp %s-list of %zu syscalls, others: %s; loaded last, in the process "
@@ -379,23 +473,22 @@ load(struct hg_ctx *ctx, const struct hg_args *a)
 {
 	struct filter *f = calloc(1, sizeof(*f));
 	int status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	scmp_filter_ctx sc = NULL;
+	struct hg_bpf b = { 0 };
 	char count[16] = "0";
 	long before;
-	int r = HG_ERROR;
+	int r = HG_ERROR, x;
 
 	if (f == NULL || status_fd < 0)
 		goto out;
 	hg_proc_status_fd(status_fd, "Seccomp_filters", count, sizeof(count));
 	before = strtol(count, NULL, 10);
-	if ((r = resolve(ctx, a, f)) != HG_PASS || (sc = build(ctx, f, threads_running())) == NULL) {
-		r = r == HG_PASS ? HG_FAIL : r;
+	if ((r = resolve(ctx, a, f)) != HG_PASS ||
+	    (r = program(ctx, a, f, geteuid() == 0, &b)) != HG_PASS)
 		goto out;
-	}
-	if (seccomp_load(sc) < 0) {
+	if ((x = hg_bpf_load(&b, threads_running())) < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL,
 			   "start no threads before main, or run it under hardgate exec",
-			   "cannot load the seccomp filter: %s", strerror(errno));
+			   "cannot load the seccomp filter: %s", strerror(-x));
 		r = HG_FAIL;
 		goto out;
 	}
@@ -403,7 +496,7 @@ load(struct hg_ctx *ctx, const struct hg_args *a)
 out:
 	if (status_fd >= 0)
 		close(status_fd);
-	seccomp_release(sc);
+	hg_bpf_free(&b);
 	if (f)
 		release(f);
 	free(f);
