@@ -151,12 +151,12 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, struct plan *p)
 }
 
 static int
-status_hex(const char *key, uint64_t *out)
+status_hex(const char *st, const char *key, uint64_t *out)
 {
 	char v[64];
 	int r;
 
-	if ((r = hg_proc_status(key, v, sizeof(v))) < 0)
+	if ((r = hg_status_value(st, key, v, sizeof(v))) < 0)
 		return r;
 	*out = strtoull(v, NULL, 16);
 	return 0;
@@ -283,20 +283,20 @@ fail:
 	return HG_FAIL;
 }
 
-/* Uid: or Gid: of /proc/self/status: all four ids equal WANT? */
+/* Uid: or Gid: of the status text ST: all four ids equal WANT? */
 static int
-ids_are(const char *key, unsigned want)
+ids_are(const char *st, const char *key, unsigned want)
 {
 	char v[128];
 	unsigned a[4];
 
-	return hg_proc_status(key, v, sizeof(v)) == 0 &&
+	return hg_status_value(st, key, v, sizeof(v)) == 0 &&
 	       sscanf(v, "%u %u %u %u", &a[0], &a[1], &a[2], &a[3]) == 4 && a[0] == want &&
 	       a[1] == want && a[2] == want && a[3] == want;
 }
 
 static int
-verify_caps(struct hg_ctx *ctx, const struct plan *p)
+verify_caps(struct hg_ctx *ctx, const struct plan *p, const char *st)
 {
 	static const char *const keys[] = { "CapEff", "CapPrm", "CapInh", "CapAmb" };
 	uint64_t v = 0, bnd = ~UINT64_C(0);
@@ -305,14 +305,14 @@ verify_caps(struct hg_ctx *ctx, const struct plan *p)
 	for (size_t i = 0; i < 4; i++) {
 		uint64_t want = i == 3 && getuid() == 0 ? 0 : p->keep;
 
-		if (status_hex(keys[i], &v) < 0 || v != want) {
+		if (status_hex(st, keys[i], &v) < 0 || v != want) {
 			hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 				   "%s is %#llx after dropping to %#llx", keys[i],
 				   (unsigned long long)v, (unsigned long long)want);
 			r = HG_FAIL;
 		}
 	}
-	if (status_hex("CapBnd", &bnd) < 0 || ((bnd & ~p->keep) && !p->nnp)) {
+	if (status_hex(st, "CapBnd", &bnd) < 0 || ((bnd & ~p->keep) && !p->nnp)) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", "start it as root",
 			   "CapBnd is %#llx, more than the kept %#llx", (unsigned long long)bnd,
 			   (unsigned long long)p->keep);
@@ -325,14 +325,20 @@ verify_caps(struct hg_ctx *ctx, const struct plan *p)
 	return r;
 }
 
-/* Principle 2: what the kernel says, not what we asked for. */
+/* Principle 2: what the kernel says, not what we asked for (one snapshot). */
 static int
 verify(struct hg_ctx *ctx, const struct plan *p)
 {
-	char v[16];
-	int r = verify_caps(ctx, p);
+	char st[8192] = "", v[16];
+	int r;
 
-	if (p->has_user && (!ids_are("Uid", p->uid) || !ids_are("Gid", p->gid))) {
+	if ((r = hg_proc_status_all(st, sizeof(st))) < 0) {
+		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", "mount /proc",
+			   "cannot read /proc/self/status: %s", strerror(-r));
+		return HG_FAIL;
+	}
+	r = verify_caps(ctx, p, st);
+	if (p->has_user && (!ids_are(st, "Uid", p->uid) || !ids_are(st, "Gid", p->gid))) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 			   "ids are not uid %u gid %u after the switch", (unsigned)p->uid,
 			   (unsigned)p->gid);
@@ -342,7 +348,7 @@ verify(struct hg_ctx *ctx, const struct plan *p)
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL, "still running as root");
 		r = HG_FAIL;
 	}
-	if (p->nnp && (hg_proc_status("NoNewPrivs", v, sizeof(v)) < 0 || strcmp(v, "1") != 0)) {
+	if (p->nnp && (hg_status_value(st, "NoNewPrivs", v, sizeof(v)) < 0 || strcmp(v, "1") != 0)) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 			   "NoNewPrivs is not 1 after PR_SET_NO_NEW_PRIVS");
 		r = HG_FAIL;

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -231,23 +230,12 @@ add_archs(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 	return HG_PASS;
 }
 
-/*
- * The cache key: everything the compiled program depends on, in a fixed
- * order. libseccomp's version and the kernel's API level (which actions
- * it has) change what the same rules compile to.
- */
+/* The cache key: everything the compiled program depends on, in a fixed order. */
 static void
 make_key(struct filter *f)
 {
-	const struct scmp_version *v = seccomp_version();
-	size_t k = 0;
+	size_t k = hg_bpf_key_head(1, f->key);	/* kind 1: the service's filter */
 
-	f->key[k++] = 1;	/* key format */
-	f->key[k++] = v ? v->major : 0;
-	f->key[k++] = v ? v->minor : 0;
-	f->key[k++] = v ? v->micro : 0;
-	f->key[k++] = seccomp_api_get();
-	f->key[k++] = seccomp_arch_native();
 	f->key[k++] = (uint32_t)f->allow_mode;
 	f->key[k++] = f->action;
 	f->key[k++] = (uint32_t)f->narchs;
@@ -333,16 +321,11 @@ static int
 compile(struct hg_ctx *ctx, const struct filter *f, struct hg_bpf *out)
 {
 	scmp_filter_ctx sc = build(ctx, f);
-	int fd = -1, r = -ENOMEM;
+	int r;
 
 	if (sc == NULL)
 		return HG_FAIL;
-	if ((fd = memfd_create("hardgate-seccomp", MFD_CLOEXEC)) < 0)
-		r = -errno;
-	else if ((r = seccomp_export_bpf(sc, fd)) == 0)
-		r = hg_bpf_read(fd, out);
-	if (fd >= 0)
-		close(fd);
+	r = hg_bpf_export(sc, seccomp_export_bpf, out);
 	seccomp_release(sc);
 	if (r < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, NULL,

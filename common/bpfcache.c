@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -210,8 +211,8 @@ hg_bpfcache_put(const char *dir, const void *key, size_t klen, const struct hg_b
 	return r;
 }
 
-int
-hg_bpf_read(int fd, struct hg_bpf *out)
+static int
+bpf_read(int fd, struct hg_bpf *out)
 {
 	off_t size = lseek(fd, 0, SEEK_END);
 	size_t n;
@@ -232,6 +233,20 @@ hg_bpf_read(int fd, struct hg_bpf *out)
 	}
 	out->len = n / sizeof(struct sock_filter);
 	return 0;
+}
+
+int
+hg_bpf_export(void *sc, int (*export)(void *sc, int fd), struct hg_bpf *out)
+{
+	int fd = memfd_create("hardgate-bpf", MFD_CLOEXEC), r;
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0)
+		return -errno;
+	if ((r = export(sc, fd)) == 0)
+		r = bpf_read(fd, out);
+	close(fd);
+	return r;
 }
 
 int

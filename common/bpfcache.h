@@ -2,7 +2,8 @@
  * bpfcache.h - compiled seccomp programs, kept root-owned on disk and
  * keyed by the resolved filter, so a start loads BPF instead of running
  * libseccomp's compiler (about 1.5 ms for @system-service, the largest
- * cost of a protected start).
+ * cost of a protected start; 0.2 ms for netout's socket families).
+ * Shared by the seccomp and netout modules; it links no libseccomp.
  *
  * The KEY is the canonical bytes of the resolved filter (libseccomp
  * version, kernel API level, architectures, action, syscall numbers):
@@ -14,8 +15,8 @@
  * header says. An entry that fails any of this refuses the start (it is
  * tampering or a bug); only a missing entry means "compile".
  */
-#ifndef HG_SECCOMP_BPFCACHE_H
-#define HG_SECCOMP_BPFCACHE_H
+#ifndef HG_COMMON_BPFCACHE_H
+#define HG_COMMON_BPFCACHE_H
 
 #include <linux/filter.h>
 #include <stddef.h>
@@ -48,8 +49,12 @@ int hg_bpfcache_get(const char *dir, const void *key, size_t klen, struct hg_bpf
  */
 int hg_bpfcache_put(const char *dir, const void *key, size_t klen, const struct hg_bpf *b);
 
-/* Read a program exported by libseccomp from FD (at offset 0). 0 or -errno. */
-int hg_bpf_read(int fd, struct hg_bpf *out);
+/*
+ * The program of a libseccomp context: EXPORT is seccomp_export_bpf and
+ * SC its scmp_filter_ctx, written to a memfd and read back into OUT.
+ * 0 or a negative errno.
+ */
+int hg_bpf_export(void *sc, int (*export)(void *sc, int fd), struct hg_bpf *out);
 
 /*
  * Load B as this process's (and with TSYNC all its threads') next
@@ -57,5 +62,27 @@ int hg_bpf_read(int fd, struct hg_bpf *out);
  * 0 or a negative errno.
  */
 int hg_bpf_load(const struct hg_bpf *b, int tsync);
+
+#ifdef SCMP_VER_MAJOR
+/*
+ * First words of every key (with <seccomp.h>): what KIND of filter, and
+ * what else changes the program the same rules compile to: libseccomp's
+ * version, the kernel's API level (actions it has), the native arch.
+ * Returns the number of words written to K (6).
+ */
+static inline size_t
+hg_bpf_key_head(uint32_t kind, uint32_t *k)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	k[0] = kind;
+	k[1] = v ? v->major : 0;
+	k[2] = v ? v->minor : 0;
+	k[3] = v ? v->micro : 0;
+	k[4] = (uint32_t)seccomp_api_get();
+	k[5] = seccomp_arch_native();
+	return 6;
+}
+#endif
 
 #endif
