@@ -17,7 +17,7 @@
 #include "safefile.h"
 
 #define MAGIC "HGBPF\0\0\1"	/* format 1 */
-#define KEY_MAX (64u * 1024)
+#define KEY_MAX (2u << 20)	/* a key carries a groups file (<= 1 MiB) */
 
 struct hdr {
 	char magic[8];

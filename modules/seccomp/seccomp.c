@@ -66,9 +66,11 @@ struct filter {
 	unsigned char seen[MAX_NR / 8];	/* bitmap of nr[] below MAX_NR */
 	uint32_t archs[8];
 	size_t narchs;
-	struct hg_sysgroups *groups;
-	uint32_t key[16 + 8 + MAX_SYSCALLS];	/* what the program depends on */
-	size_t klen;				/* entries of key[] */
+	char *text;			/* the groups file as read */
+	size_t textlen;
+	struct hg_sysgroups *groups;	/* parsed from text, once needed */
+	unsigned char *key;		/* what the program depends on (cache key) */
+	size_t klen, kcap;
 	char err[512];
 };
 
@@ -147,15 +149,14 @@ add_implicit(const char *name, void *arg)
 	return r == -ENOENT ? 0 : r;
 }
 
+/* Read the trusted groups file into F->text (parsed only when needed). */
 static int
-load_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+read_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 {
 	const char *path = hg_arg_str(ctx, a, "groups_file");
 	const struct hg_trust t = { f->id, HG_UID_NONE, 0, HG_WANT_FILE };
 	struct hg_error e = { 0 };
 	struct stat st;
-	char *text = NULL;
-	size_t len;
 	int fd, r;
 
 	if (path == NULL)
@@ -170,16 +171,24 @@ load_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 			   "%s is not root-owned or is group/world-writable", path);
 		return HG_FAIL;
 	}
-	r = hg_read_fd(fd, GROUPS_MAX_BYTES, &text, &len);
+	r = hg_read_fd(fd, GROUPS_MAX_BYTES, &f->text, &f->textlen);
 	close(fd);
 	if (r < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, path, NULL, "cannot read %s: %s", path,
 			   strerror(-r));
 		return HG_FAIL;
 	}
-	f->groups = hg_sysgroups_parse(text, f->err, sizeof(f->err));
-	free(text);
+	return HG_PASS;
+}
+
+static int
+parse_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	const char *path = hg_arg_str(ctx, a, "groups_file");
+
+	f->groups = hg_sysgroups_parse(f->text, f->err, sizeof(f->err));
 	if (f->groups == NULL) {
+		path = path ? path : HG_SECCOMP_GROUPS;
 		hg_finding(ctx, f->id, HG_SEV_FAIL, path, "correct the groups file", "%s: %s", path,
 			   f->err);
 		return HG_FAIL;
@@ -230,26 +239,61 @@ add_archs(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 	return HG_PASS;
 }
 
-/* The cache key: everything the compiled program depends on, in a fixed order. */
-static void
-make_key(struct filter *f)
+static int
+key_add(struct filter *f, const void *p, size_t n)
 {
-	size_t k = hg_bpf_key_head(1, f->key);	/* kind 1: the service's filter */
+	if (f->klen + n > f->kcap) {
+		size_t cap = (f->klen + n) * 2;
+		unsigned char *k = realloc(f->key, cap);
 
-	f->key[k++] = (uint32_t)f->allow_mode;
-	f->key[k++] = f->action;
-	f->key[k++] = (uint32_t)f->narchs;
-	for (size_t i = 0; i < f->narchs; i++)
-		f->key[k++] = f->archs[i];
-	f->key[k++] = (uint32_t)f->n;
-	for (size_t i = 0; i < f->n; i++)
-		f->key[k++] = (uint32_t)f->nr[i];
-	f->klen = k;
+		if (k == NULL)
+			return -ENOMEM;
+		f->key = k;
+		f->kcap = cap;
+	}
+	memcpy(f->key + f->klen, p, n);
+	f->klen += n;
+	return 0;
 }
 
-/* Resolve the policy into F. HG_PASS, or HG_FAIL with a finding. */
+/*
+ * The cache key: everything the compiled program depends on, taken from
+ * the inputs so that a hit needs no parsing of the groups and no name
+ * resolution: libseccomp, kernel API level and arch (key head), mode,
+ * action, archs, the listed items and the groups file's text.
+ */
 static int
-resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+make_key(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	const char *list = f->allow_mode ? "allow" : "deny";
+	uint32_t w[8 + 3 + 8];
+	size_t k = hg_bpf_key_head(1, w);	/* kind 1: the service's filter */
+	int r;
+
+	w[k++] = (uint32_t)f->allow_mode;
+	w[k++] = f->action;
+	w[k++] = (uint32_t)f->narchs;
+	for (size_t i = 0; i < f->narchs; i++)
+		w[k++] = f->archs[i];
+	r = key_add(f, w, k * sizeof(w[0]));
+	for (size_t i = 0; r == 0 && i < hg_arg_list_len(ctx, a, list); i++) {
+		const char *item = hg_arg_list_at(ctx, a, list, i);
+
+		r = key_add(f, item, strlen(item) + 1);
+	}
+	if (r == 0)
+		r = key_add(f, "\n", 1);	/* items end; the groups text follows */
+	if (r == 0)
+		r = key_add(f, f->text, f->textlen);
+	return r < 0 ? HG_ERROR : HG_PASS;
+}
+
+/*
+ * The policy's inputs into F, validated, and the cache key: all a cache
+ * hit needs. HG_PASS, or HG_FAIL with a finding.
+ */
+static int
+prepare(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 {
 	int allow = hg_arg_isset(ctx, a, "allow"), deny = hg_arg_isset(ctx, a, "deny");
 	int r;
@@ -270,16 +314,35 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 			   "unknown seccomp action \"%s\"", f->action_name);
 		return HG_FAIL;
 	}
-	if ((r = load_groups(ctx, a, f)) != HG_PASS || (r = add_archs(ctx, a, f)) != HG_PASS ||
-	    (r = add_items(ctx, a, allow ? "allow" : "deny", f)) != HG_PASS)
+	if ((r = read_groups(ctx, a, f)) != HG_PASS || (r = add_archs(ctx, a, f)) != HG_PASS)
 		return r;
-	if (allow && hg_sysgroups_expand(f->groups, "@hardgate-report", add_implicit, f, f->err,
-					 sizeof(f->err)) < 0) {
+	return make_key(ctx, a, f);
+}
+
+/* The syscalls F means on this machine: groups expanded, names resolved. */
+static int
+expand_all(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	int r;
+
+	if ((r = parse_groups(ctx, a, f)) != HG_PASS ||
+	    (r = add_items(ctx, a, f->allow_mode ? "allow" : "deny", f)) != HG_PASS)
+		return r;
+	if (f->allow_mode && hg_sysgroups_expand(f->groups, "@hardgate-report", add_implicit, f,
+						 f->err, sizeof(f->err)) < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, "reinstall seccomp.groups", "%s", f->err);
 		return HG_FAIL;
 	}
-	make_key(f);
 	return HG_PASS;
+}
+
+/* Resolve the policy into F. HG_PASS, or HG_FAIL with a finding. */
+static int
+resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	int r = prepare(ctx, a, f);
+
+	return r == HG_PASS ? expand_all(ctx, a, f) : r;
 }
 
 static void
@@ -287,6 +350,10 @@ release(struct filter *f)
 {
 	hg_sysgroups_free(f->groups);
 	f->groups = NULL;
+	free(f->text);
+	free(f->key);
+	f->text = NULL;
+	f->key = NULL;
 }
 
 /* The libseccomp context for F; NULL with a finding on failure. */
@@ -350,7 +417,7 @@ cache_dir(struct hg_ctx *ctx, const struct hg_args *a)
  * running without a filter, nor silently past a tampered file.
  */
 static int
-program(struct hg_ctx *ctx, const struct hg_args *a, const struct filter *f, int store,
+program(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f, int store,
 	struct hg_bpf *out)
 {
 	const char *dir = cache_dir(ctx, a);
@@ -358,8 +425,7 @@ program(struct hg_ctx *ctx, const struct hg_args *a, const struct filter *f, int
 	char path[4096];
 	int r;
 
-	r = hg_bpfcache_get(dir, f->key, f->klen * sizeof(f->key[0]), out, path, sizeof(path),
-			    f->id, &e);
+	r = hg_bpfcache_get(dir, f->key, f->klen, out, path, sizeof(path), f->id, &e);
 	if (r == -ENOMEM)
 		return HG_ERROR;
 	if (r < 0) {
@@ -368,8 +434,10 @@ program(struct hg_ctx *ctx, const struct hg_args *a, const struct filter *f, int
 	}
 	if (r == 1)
 		return HG_PASS;
+	if (f->groups == NULL && (r = expand_all(ctx, a, f)) != HG_PASS)
+		return r;
 	if ((r = compile(ctx, f, out)) == HG_PASS && store)
-		hg_bpfcache_put(dir, f->key, f->klen * sizeof(f->key[0]), out);
+		hg_bpfcache_put(dir, f->key, f->klen, out);
 	return r;
 }
 
@@ -404,8 +472,11 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	 * apply() gets the program right after, so once is enough. The
 	 * launcher, still root, stores it for the child it starts.
 	 */
-	if ((r = resolve(ctx, a, f)) == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS &&
-	    hg_stage(ctx) != HG_STAGE_PROCESS)
+	if (hg_stage(ctx) == HG_STAGE_CHECK)
+		r = resolve(ctx, a, f);	/* a dry run reports the resolved list */
+	else
+		r = prepare(ctx, a, f);	/* the rest only if the cache misses */
+	if (r == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS && hg_stage(ctx) != HG_STAGE_PROCESS)
 		r = program(ctx, a, f, hg_stage(ctx) == HG_STAGE_LAUNCHER, &b);
 	hg_bpf_free(&b);
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_CHECK)
@@ -465,7 +536,7 @@ load(struct hg_ctx *ctx, const struct hg_args *a)
 		goto out;
 	hg_proc_status_fd(status_fd, "Seccomp_filters", count, sizeof(count));
 	before = strtol(count, NULL, 10);
-	if ((r = resolve(ctx, a, f)) != HG_PASS ||
+	if ((r = prepare(ctx, a, f)) != HG_PASS ||
 	    (r = program(ctx, a, f, geteuid() == 0, &b)) != HG_PASS)
 		goto out;
 	if ((x = hg_bpf_load(&b, threads_running())) < 0) {

@@ -513,7 +513,7 @@ spoil_program(const char *e)
 static void
 spoil_size(const char *e)
 {
-	CU_ASSERT_EQUAL(truncate(e, 1 << 20), 0);
+	CU_ASSERT_EQUAL(truncate(e, 4 << 20), 0);	/* beyond key and program bounds */
 }
 
 static const struct spoil spoils[] = {
@@ -608,6 +608,53 @@ test_seccomp_cache_keeps_one_entry_per_filter(void)
 	free(c);
 }
 
+/* Child: under DENY_GROUP's filter from CACHE, swapon is denied (EPERM). */
+static int
+child_swapon_denied(void *arg)
+{
+	char args[8192];
+	struct hg_decision *d;
+
+	snprintf(args, sizeof(args), "%s deny = [ \"@x\" ]; action = \"errno:EPERM\";",
+		 (const char *)arg);
+	d = hgt_run_module(dir, "seccomp", args, &(struct hg_run_opts){ .stage = HG_STAGE_PROCESS });
+	if (d->status != HG_EXIT_ALLOWED)
+		return 1;
+	return swapon("/nonexistent/hg", 0) == -1 && errno == EPERM ? 0 : 2;
+}
+
+static void
+test_seccomp_cache_follows_an_edited_groups_file(void)
+{
+	char *c, *g, args[8192];
+	struct hg_decision *d;
+	int n;
+
+	HGT_NEED_ROOT();
+	c = fresh_cache("cache-edit");
+	g = hgt_write(dir, "edit.groups", "@x\n\tswapoff\n@hardgate-report\n\twrite\n", 0644);
+	snprintf(args, sizeof(args), "groups_file = \"%s\"; cache_dir = \"%s\";", g, c);
+	{
+		char full[8300];
+
+		snprintf(full, sizeof(full), "%s deny = [ \"@x\" ]; action = \"errno:EPERM\";", args);
+		d = hgt_run_module(dir, "seccomp", full,
+				   &(struct hg_run_opts){ .stage = HG_STAGE_LAUNCHER });
+		CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+		hg_decision_free(d);
+	}
+	/* the old program (swapoff only) lets swapon through */
+	CU_ASSERT_EQUAL(hgt_fork(child_swapon_denied, args), 2);
+	free(hgt_write(dir, "edit.groups", "@x\n\tswapoff swapon\n@hardgate-report\n\twrite\n",
+		       0644));
+	/* the edit changes the key: a new entry, and the new filter denies swapon */
+	CU_ASSERT_EQUAL(hgt_fork(child_swapon_denied, args), 0);
+	free(cache_entry(c, &n));
+	CU_ASSERT_EQUAL(n, 2);
+	free(g);
+	free(c);
+}
+
 void
 hgt_suite_seccomp(void)
 {
@@ -632,4 +679,5 @@ hgt_suite_seccomp(void)
 	HGT_ADD(s, test_seccomp_cache_refuses_spoiled_entries);
 	HGT_ADD(s, test_seccomp_cache_refuses_a_world_writable_cache_dir);
 	HGT_ADD(s, test_seccomp_cache_keeps_one_entry_per_filter);
+	HGT_ADD(s, test_seccomp_cache_follows_an_edited_groups_file);
 }
