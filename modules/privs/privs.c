@@ -92,19 +92,24 @@ static int
 resolve_user(struct hg_ctx *ctx, const struct hg_args *a, struct plan *p)
 {
 	const char *u = hg_arg_str(ctx, a, "user"), *g = hg_arg_str(ctx, a, "group");
-	struct passwd *pw;
+	struct passwd *pw = NULL;
+	int numeric;
 
 	if (u == NULL)
 		return HG_PASS;
 	p->has_user = 1;
-	if (hg_parse_uid(u, &p->uid) < 0)
+	numeric = u[0] != '\0' && u[strspn(u, "0123456789")] == '\0';
+	/* a name: one passwd lookup gives uid and primary gid (each is an NSS round) */
+	if (!numeric && (pw = getpwnam(u)) != NULL)
+		p->uid = pw->pw_uid;
+	else if (!numeric || hg_parse_uid(u, &p->uid) < 0)
 		return bad(ctx, p->id, hg_arg_where(ctx, a, "user"),
 			   "create the account (adduser --system), or correct user", "unknown user", u);
 	if (g != NULL) {
 		if (hg_parse_gid(g, &p->gid) < 0)
 			return bad(ctx, p->id, hg_arg_where(ctx, a, "group"),
 				   "create the group, or correct group", "unknown group", g);
-	} else if ((pw = getpwuid(p->uid)) != NULL) {
+	} else if (pw != NULL || (pw = getpwuid(p->uid)) != NULL) {
 		p->gid = pw->pw_gid;
 	} else {
 		return bad(ctx, p->id, hg_arg_where(ctx, a, "user"), "add group = \"...\"",
