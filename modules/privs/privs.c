@@ -277,7 +277,7 @@ set_caps(struct hg_ctx *ctx, const struct plan *p)
 	if (syscall(SYS_capset, &h, d) < 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		goto fail;
-	for (int c = 0; c < 64 && getuid() != 0; c++)
+	for (int c = 0, root = getuid() == 0; c < 64 && !root; c++)
 		if ((p->keep & (UINT64_C(1) << c)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0)
 			goto fail;
