@@ -122,4 +122,6 @@ fi
 echo "start-up, one interleaved run: $runs rounds after $warm warm-up, fork to wait; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$HG_BENCH_BIN/startup" "$runs" "$warm" "${cases[@]}"
 echo "  (minijail0 is not packaged in Debian 12: not measured; see bench/RESULTS.md)"
+echo "syscall cost (getppid) under the @system-service program hardgate generated ($(( $(stat -c %s "$tmp/filter.bpf") / 8 )) insns)"
+"$HG_BENCH_BIN/syscall_filter" --bpf "$tmp/filter.bpf"
 echo "  load after: $(cut -d' ' -f1-3 /proc/loadavg)"
