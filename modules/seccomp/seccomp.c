@@ -266,7 +266,8 @@ static int
 make_key(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 {
 	const char *list = f->allow_mode ? "allow" : "deny";
-	uint32_t w[8 + 3 + 8];
+	size_t n = hg_arg_list_len(ctx, a, list);
+	uint32_t w[6 + 5 + 8];
 	size_t k = hg_bpf_key_head(1, w);	/* kind 1: the service's filter */
 	int r;
 
@@ -275,14 +276,14 @@ make_key(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 	w[k++] = (uint32_t)f->narchs;
 	for (size_t i = 0; i < f->narchs; i++)
 		w[k++] = f->archs[i];
+	w[k++] = (uint32_t)n;			/* counts first: no two inputs */
+	w[k++] = (uint32_t)f->textlen;		/* give the same bytes */
 	r = key_add(f, w, k * sizeof(w[0]));
-	for (size_t i = 0; r == 0 && i < hg_arg_list_len(ctx, a, list); i++) {
+	for (size_t i = 0; r == 0 && i < n; i++) {
 		const char *item = hg_arg_list_at(ctx, a, list, i);
 
 		r = key_add(f, item, strlen(item) + 1);
 	}
-	if (r == 0)
-		r = key_add(f, "\n", 1);	/* items end; the groups text follows */
 	if (r == 0)
 		r = key_add(f, f->text, f->textlen);
 	return r < 0 ? HG_ERROR : HG_PASS;
