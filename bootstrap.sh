@@ -21,7 +21,7 @@ packages=(
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
 	bubblewrap firejail
-	python3
+	python3 python3-tomli openssl
 )
 
 as_root() {

@@ -11,6 +11,13 @@ struct cli {
 	int json;		/* --json */
 	int all;		/* --all (explain) */
 	int print;		/* --print (seccomp) */
+	int init;		/* --init (attest) */
+	int coverage;		/* --coverage (list) */
+	const char *by;		/* --by (attest) */
+	const char *note;	/* --note (attest) */
+	const char *env;	/* --env VAR (fingerprint) */
+	const char *fingerprint;	/* --fingerprint FP (revoke) */
+	const char *reason;	/* --reason TEXT (revoke) */
 	int argc;		/* what follows the options */
 	char **argv;
 };
@@ -22,6 +29,9 @@ int cmd_explain(struct cli *c);
 int cmd_list(struct cli *c);
 int cmd_seccomp(struct cli *c);
 int cmd_nft(struct cli *c);
+int cmd_attest(struct cli *c);
+int cmd_fingerprint(struct cli *c);
+int cmd_revoke(struct cli *c);
 
 /* Print D (text or JSON) to F and return its exit status. */
 struct hg_decision;

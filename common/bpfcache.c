@@ -138,24 +138,6 @@ hg_bpfcache_get(const char *dir, const void *key, size_t klen, struct hg_bpf *ou
 	return r < 0 ? r : 1;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* DIR opened as a trusted, root-owned directory nobody else can write. */
 static int
 open_dir(const char *dir)
@@ -176,38 +158,29 @@ int
 hg_bpfcache_put(const char *dir, const void *key, size_t klen, const struct hg_bpf *b)
 {
 	struct hdr h = { MAGIC, (uint32_t)klen, (uint32_t)b->len, 0 };
-	size_t plen = b->len * sizeof(struct sock_filter);
-	char path[4096], tmp[64];
-	const char *name;
-	int dfd, fd, r;
+	size_t plen = b->len * sizeof(struct sock_filter), n = sizeof(h) + klen + plen;
+	struct hg_error e = { 0 };
+	char path[4096], *buf;
+	int dfd, r;
 
 	if (geteuid() != 0 || klen > KEY_MAX || b->len == 0 || b->len > HG_BPF_MAX_INSNS)
 		return -EPERM;
 	if ((r = entry_name(dir, key, klen, path, sizeof(path))) < 0)
 		return r;
-	name = strrchr(path, '/') + 1;
-	if ((dfd = open_dir(dir)) < 0)
-		return dfd;
+	if ((buf = malloc(n)) == NULL)
+		return -ENOMEM;
 	h.sum = fnv1a(fnv1a(FNV_INIT, key, klen), b->insn, plen);
-	snprintf(tmp, sizeof(tmp), ".%.16s.%d.tmp", name, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		r = -errno;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), key, klen);
+	memcpy(buf + sizeof(h) + klen, b->insn, plen);
+	if ((dfd = open_dir(dir)) >= 0) {
+		/* fsync'd and renamed: a torn entry would refuse the next start */
+		r = hg_replace_file(dfd, dir, strrchr(path, '/') + 1, buf, n, 0644, 0, "HG-015", &e);
 		close(dfd);
-		return r;
+	} else {
+		r = dfd;
 	}
-	/* fsync before the rename: a torn entry would refuse the next start. */
-	if ((r = fchmod(fd, 0644) < 0 ? -errno : 0) == 0 &&
-	    (r = write_all(fd, &h, sizeof(h))) == 0 && (r = write_all(fd, key, klen)) == 0 &&
-	    (r = write_all(fd, b->insn, plen)) == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
-		r = -errno;
-	if (r < 0)
-		unlinkat(dfd, tmp, 0);
-	close(dfd);
+	free(buf);
 	return r;
 }
 

@@ -67,6 +67,8 @@ struct hg_policy {
 	char *module_dir;
 	int log_syslog;
 	char *log_json;		/* JSON lines decision log, or NULL */
+	char *revoked_dir;	/* revocation list (revoke.h) */
+	char *attest_dir;	/* attestation key and records (attest.h) */
 	struct hg_service *svc;
 	size_t nsvc;
 };

@@ -83,8 +83,14 @@ hg_parse_gid(const char *s, gid_t *out)
 void
 hg_json_str(FILE *f, const char *s)
 {
+	hg_json_strn(f, s ? s : "", s ? strlen(s) : 0);
+}
+
+void
+hg_json_strn(FILE *f, const char *s, size_t n)
+{
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);

@@ -16,6 +16,9 @@ int hg_parse_gid(const char *s, gid_t *out);
 /* Write S as a JSON string literal (with quotes) to F. */
 void hg_json_str(FILE *f, const char *s);
 
+/* Same for S[0..N), which may contain NUL bytes (written as \u0000). */
+void hg_json_strn(FILE *f, const char *s, size_t n);
+
 /* strdup that returns NULL for NULL. */
 char *hg_strdup0(const char *s);
 

@@ -22,8 +22,16 @@ main(void)
 	hgt_suite_privs();
 	hgt_suite_seccomp();
 	hgt_suite_allowlist();
+	hgt_suite_revoke();
+	hgt_suite_dbward();
+	hgt_suite_kalamdb();
+	hgt_suite_sigkey();
 	hgt_suite_netout();
+	hgt_suite_secretenv();
+	hgt_suite_attest();
+	hgt_suite_tls();
 	hgt_suite_catalog();
+	hgt_suite_toml();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());
 		return 99;
