@@ -13,15 +13,22 @@ warm=20
 tmp=$(mktemp -d /tmp/hg-bench.XXXXXX); chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -m 0700 "$tmp/data"; mkdir -m 0755 "$tmp/bpf"
-printf 'k\n' >"$tmp/data/signing.key"; chmod 600 "$tmp/data/signing.key"
+head -c 32 /dev/urandom >"$tmp/data/signing.key"; chmod 600 "$tmp/data/signing.key"
 printf 'k\n' >"$tmp/node.key"; chmod 600 "$tmp/node.key"
+# The applications' own config files: the modules' hardened fixtures.
+fx=$HG_SRCDIR/modules
+sed "s|@STATE_DIR@|$tmp/data|" "$fx/dbward/fixtures/server-hardened.toml" >"$tmp/server.toml"
+sed "s|@STATE_DIR@|$tmp/data|" "$fx/dbward/fixtures/agent-hardened.toml" >"$tmp/agent.toml"
+cp "$fx/kalamdb/fixtures/single-hardened.toml" "$tmp/kalamdb.toml"
+chmod 640 "$tmp/server.toml" "$tmp/agent.toml" "$tmp/kalamdb.toml"
+jwt="KALAMDB_JWT_SECRET=Zq3Jv8xN2pL5tR9wZ1cF6hK0mB4yD7gS2"	# a strong one, for secret checks
 groups="groups_file = \"$HG_SECCOMP_GROUPS\";"
 
 # seccomp_args CACHE: @system-service, the given compiled-filter cache
 seccomp_args() { echo "allow = [ \"@system-service\" ]; $groups cache_dir = \"$1\";"; }
 
-# dbward_policy CACHE: dbward server and agent (design.md 3), as far as
-# modules exist: sigkey, secretenv and dbward come with their issue.
+# dbward_policy CACHE: dbward server and agent (design.md 3, issue #7's
+# full stack: privs, keyfile, sigkey, coredump, dbward, seccomp, netout).
 dbward_policy() {
 	cat <<CONF
 hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
@@ -29,14 +36,17 @@ services: {
   dbward-server: { stack = (
     { module = "privs";    control = "required"; args: { user = "nobody"; }; },
     { module = "keyfile";  control = "required"; args: { path = "$tmp/data"; type = "dir"; mode = "0700"; id = "DBW-PRE-05"; }; },
-    { module = "keyfile";  control = "required"; args: { path = "$tmp/data/signing.key"; mode = "0600"; id = "DBW-PRE-05"; }; },
+    { module = "sigkey";   control = "required"; args: { path = "$tmp/data/signing.key"; mode = "0600"; id = "DBW-PRE-07"; perm_id = "DBW-PRE-05"; }; },
     { module = "coredump"; control = "required"; args: { id = "DBW-REC-08"; }; },
+    { module = "dbward";   control = "required"; args: { config = "$tmp/server.toml"; role = "server"; owner = "root";
+                                                         tls_proxy = "nginx"; break_glass_roles = [ "dba-oncall" ]; }; },
     { module = "seccomp";  control = "required"; args: { $(seccomp_args "$1") }; },
     { module = "netout";   control = "required"; args: { allow = [ "127.0.0.1:5432", "127.0.0.1:8443" ]; }; }
   ); };
   dbward-agent: { phase = "launch"; stack = (
     { module = "privs";    control = "required"; args: { user = "nobody"; }; },
     { module = "coredump"; control = "required"; },
+    { module = "dbward";   control = "required"; args: { config = "$tmp/agent.toml"; role = "agent"; }; },
     { module = "seccomp";  control = "required"; args: { $(seccomp_args "$1") }; },
     { module = "netout";   control = "required"; args: { allow = [ "127.0.0.1:8443", "127.0.0.1:5432", "127.0.0.1:3306" ]; id = "DBW-REC-09"; }; }
   ); };
@@ -44,7 +54,8 @@ services: {
 CONF
 }
 
-# kalamdb_policy CACHE: one node of a three-node KalamDB cluster
+# kalamdb_policy CACHE: a KalamDB node, its own checks on server.toml,
+# outbound to the two other nodes of a cluster
 kalamdb_policy() {
 	cat <<CONF
 hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
@@ -53,6 +64,7 @@ services: {
     { module = "privs";    control = "required"; args: { user = "nobody"; }; },
     { module = "keyfile";  control = "required"; args: { path = "$tmp/node.key"; mode = "0600"; id = "KDB-B-02"; }; },
     { module = "coredump"; control = "required"; },
+    { module = "kalamdb";  control = "required"; args: { config = "$tmp/kalamdb.toml"; }; },
     { module = "seccomp";  control = "required"; args: { $(seccomp_args "$1") }; },
     { module = "netout";   control = "required"; args: { allow = [ "10.0.0.2:9188", "10.0.0.3:9188", "10.0.0.2:8080", "10.0.0.3:8080" ]; id = "KDB-B-04"; }; }
   ); };
@@ -104,8 +116,8 @@ command -v firejail >/dev/null &&
 cases+=(
 	"hardgate check, dbward server+agent, cold (compiles)|$hg check --conf $tmp/dbward-cold.conf"
 	"hardgate check, dbward server+agent, warm (cached)|$hg check --conf $tmp/dbward.conf"
-	"hardgate check, KalamDB cluster node, cold (compiles)|$hg check --conf $tmp/kalamdb-cold.conf"
-	"hardgate check, KalamDB cluster node, warm (cached)|$hg check --conf $tmp/kalamdb.conf"
+	"hardgate check, KalamDB node, cold (compiles)|$jwt $hg check --conf $tmp/kalamdb-cold.conf"
+	"hardgate check, KalamDB node, warm (cached)|$jwt $hg check --conf $tmp/kalamdb.conf"
 )
 if [ -n "$redis" ]; then
 	cases+=(
