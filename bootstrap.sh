@@ -22,6 +22,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
+	bubblewrap firejail
 	python3 python3-tomli openssl
 	clang libclang-rt-14-dev valgrind cppcheck time
 )

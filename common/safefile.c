@@ -295,6 +295,68 @@ out:
 }
 
 int
+hg_safe_opendir(const char *path, const struct hg_trust *t, int *sticky, struct hg_error *e)
+{
+	struct hg_trust dt = *t;
+	struct stat st;
+	int fd, r;
+
+	dt.want = HG_WANT_DIR;
+	if ((fd = hg_safe_open(path, O_PATH, &dt, &st, e)) < 0)
+		return fd;
+	if ((r = check_dir(path, &st, t, sticky, e)) < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int
+hg_safe_openat(int dfd, const char *dir, int sticky, const char *name, const struct hg_trust *t,
+	       struct stat *st, struct hg_error *e)
+{
+	char res[PATH_MAX], who[64];
+	struct stat cst;
+	int fd, err;
+
+	if (name[0] == '\0' || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return hg_error_set(e, EINVAL, t->id, name, NULL, "bad file name \"%s\"", name);
+	if (snprintf(res, sizeof(res), "%s/%s", dir, name) >= (int)sizeof(res))
+		return hg_error_set(e, ENAMETOOLONG, t->id, dir, NULL, "%s: path too long", dir);
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &cst) < 0) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		return hg_error_set(e, err, t->id, res,
+				    err == ENOENT ? "create it, or correct the path" : NULL,
+				    "%s: %s", res, strerror(err));
+	}
+	err = 0;
+	if (sticky && !trusted_uid(t, cst.st_uid))
+		err = hg_error_set(e, EPERM, t->id, res, "move it out of the shared directory",
+				   "%s is owned by uid %u inside a world-writable directory, "
+				   "must be owned by %s", res, (unsigned)cst.st_uid,
+				   owners(t, who, sizeof(who)));
+	else if (S_ISLNK(cst.st_mode))
+		err = hg_error_set(e, ELOOP, t->id, res,
+				   "point the policy at the real file, not a symlink",
+				   "%s is a symbolic link", res);
+	else if (t->want == HG_WANT_FILE && !S_ISREG(cst.st_mode))
+		err = hg_error_set(e, EINVAL, t->id, res, NULL, "%s is not a regular file", res);
+	else if (t->want == HG_WANT_DIR && !S_ISDIR(cst.st_mode))
+		err = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
+	if (st)
+		*st = cst;
+	return fd;
+}
+
+int
 hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 {
 	return hg_read_fd_alloc(fd, max, malloc, free, buf, len);

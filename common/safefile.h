@@ -44,6 +44,25 @@ int hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
 		 struct stat *st, struct hg_error *e);
 
 /*
+ * Open directory PATH as hg_safe_open() does (O_PATH), and check it as a
+ * directory on the way to what is opened in it: owned by root or
+ * t->owner, not group/world-writable unless sticky (then *STICKY is set
+ * and hg_safe_openat() holds its entries to the owners). For opening
+ * several files in one directory with one walk. The fd, or -errno with E.
+ */
+int hg_safe_opendir(const char *path, const struct hg_trust *t, int *sticky,
+		    struct hg_error *e);
+
+/*
+ * Open NAME, one component, in DFD (from hg_safe_opendir() of DIR, with
+ * its STICKY) as an O_PATH fd: never through a symlink, of the type
+ * t->want, owned by root or t->owner if the directory is sticky. Fills
+ * *ST. The fd, or -errno with E naming DIR/NAME.
+ */
+int hg_safe_openat(int dfd, const char *dir, int sticky, const char *name,
+		   const struct hg_trust *t, struct stat *st, struct hg_error *e);
+
+/*
  * Read the whole regular file FD into a NUL-terminated heap buffer of at
  * most MAX bytes. Returns 0 or a negative errno (-EFBIG if larger).
  */

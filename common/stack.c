@@ -213,12 +213,14 @@ settle(struct core *c, const struct hg_entry *en, int r, const char *what)
 }
 
 static int
-prepare(const struct hg_policy *p, const struct hg_service *s, struct hg_entry *en,
-	struct slot *sl, struct hg_decision *d)
+prepare(const struct hg_moddir *md, const struct hg_error *mde, const struct hg_service *s,
+	struct hg_entry *en, struct slot *sl, struct hg_decision *d)
 {
 	struct hg_error e = { 0 };
 
-	if (hg_module_load(p->module_dir, en->module, &sl->l, &e) < 0)
+	if (md->fd < 0)		/* the directory itself failed: each entry says so */
+		return hg_decision_add_error(d, mde) < 0 ? -ENOMEM : 1;
+	if (hg_module_load_at(md, en->module, &sl->l, &e) < 0)
 		return hg_decision_add_error(d, &e) < 0 ? -ENOMEM : 1;
 	if (hg_args_validate(&en->args, sl->l.mod, &e) < 0)
 		return hg_decision_add_error(d, &e) < 0 ? -ENOMEM : 1;
@@ -238,15 +240,19 @@ static int
 prepare_all(const struct hg_policy *p, const struct hg_service *s, struct slot *sl,
 	    struct hg_decision *d)
 {
-	int bad = 0, r;
+	struct hg_error e = { 0 };
+	struct hg_moddir md;
+	int bad = 0, r = 0;
 
+	hg_moddir_open(&md, p->module_dir, &e);
 	for (size_t i = 0; i < s->nstack; i++) {
 		sl[i].result = -1;
-		if ((r = prepare(p, s, &s->stack[i], &sl[i], d)) < 0)
-			return r;
+		if ((r = prepare(&md, &e, s, &s->stack[i], &sl[i], d)) < 0)
+			break;
 		bad += r;
 	}
-	return bad;
+	hg_moddir_close(&md);
+	return r < 0 ? r : bad;
 }
 
 static void

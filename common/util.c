@@ -216,8 +216,8 @@ hg_rooted(const char *root, const char *path, char *buf, size_t n)
 	return buf;
 }
 
-static int
-status_value(const char *st, const char *key, char *buf, size_t n)
+int
+hg_status_value(const char *st, const char *key, char *buf, size_t n)
 {
 	size_t kl = strlen(key);
 
@@ -235,6 +235,12 @@ status_value(const char *st, const char *key, char *buf, size_t n)
 }
 
 int
+hg_proc_status_all(char *buf, size_t n)
+{
+	return hg_read_small("/proc/self/status", buf, n);
+}
+
+int
 hg_proc_status(const char *key, char *buf, size_t n)
 {
 	char st[8192];
@@ -242,7 +248,7 @@ hg_proc_status(const char *key, char *buf, size_t n)
 
 	if ((r = hg_read_small("/proc/self/status", st, sizeof(st))) < 0)
 		return r;
-	return status_value(st, key, buf, n);
+	return hg_status_value(st, key, buf, n);
 }
 
 int
@@ -254,5 +260,5 @@ hg_proc_status_fd(int fd, const char *key, char *buf, size_t n)
 	if (r < 0)
 		return -errno;
 	st[r] = '\0';
-	return status_value(st, key, buf, n);
+	return hg_status_value(st, key, buf, n);
 }

@@ -38,7 +38,17 @@ int hg_read_small(const char *path, char *buf, size_t n);
 /* The value of "KEY:" in /proc/self/status (trimmed) into BUF. 0 or -errno. */
 int hg_proc_status(const char *key, char *buf, size_t n);
 
-/* Same, read with pread(2) from FD, an open /proc/self/status (after a seccomp filter). */
+/*
+ * All of /proc/self/status into BUF (8 KiB is enough), to read several
+ * keys from one snapshot with hg_status_value(): each open and read of
+ * that file costs the kernel a full status render. 0 or -errno.
+ */
+int hg_proc_status_all(char *buf, size_t n);
+
+/* The value of "KEY:" in ST, a /proc status text, trimmed, into BUF. 0 or -ENOENT. */
+int hg_status_value(const char *st, const char *key, char *buf, size_t n);
+
+/* Same as hg_proc_status, read with pread(2) from FD, an open /proc/self/status (after a seccomp filter). */
 int hg_proc_status_fd(int fd, const char *key, char *buf, size_t n);
 
 /* Join ROOT and PATH ("" root means PATH itself) into BUF. */

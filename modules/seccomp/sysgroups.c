@@ -11,17 +11,37 @@
 #define MAX_MEMBERS 512
 #define MAX_DEPTH 8
 
+/* Names and members point into the parsed copy of the text (text). */
 struct group {
-	char *name;
-	char *help;
-	char *members[MAX_MEMBERS];
-	size_t n;
+	const char *name;
+	const char *help;
+	const char **members;
+	size_t n, cap;
 };
 
 struct hg_sysgroups {
+	char *text;
 	struct group g[MAX_GROUPS];
 	size_t n;
 };
+
+/*
+ * Name characters checked by hand: strspn() with a long accept set falls back
+ * to glibc's generic loop, which was a tenth of a start-up's user time.
+ */
+static int
+name_ok(const char *s, size_t len, int group)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			 (!group && (c == '_' || (c == '@' && i == 0)));
+
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
 
 static struct group *
 find(const struct hg_sysgroups *gs, const char *name)
@@ -41,7 +61,7 @@ start_group(struct hg_sysgroups *gs, char *line, unsigned ln, char *err, size_t 
 	struct group *g;
 
 	line[l] = '\0';
-	if (l < 2 || strspn(line + 1, "abcdefghijklmnopqrstuvwxyz0123456789-") != l - 1) {
+	if (l < 2 || !name_ok(line + 1, l - 1, 1)) {
 		snprintf(err, errlen, "line %u: bad group name \"%s\"", ln, line);
 		return -1;
 	}
@@ -54,10 +74,8 @@ start_group(struct hg_sysgroups *gs, char *line, unsigned ln, char *err, size_t 
 		return -1;
 	}
 	g = &gs->g[gs->n];
-	if ((g->name = strdup(line)) == NULL || (g->help = strdup(help)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	g->name = line;
+	g->help = help;
 	gs->n++;
 	return 0;
 }
@@ -67,7 +85,7 @@ add_members(struct group *g, char *line, unsigned ln, char *err, size_t errlen)
 {
 	for (char *save = NULL, *t = strtok_r(line, " \t", &save); t;
 	     t = strtok_r(NULL, " \t", &save)) {
-		if (strspn(t, "@abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(t)) {
+		if (!name_ok(t, strlen(t), 0)) {
 			snprintf(err, errlen, "line %u: bad name \"%s\"", ln, t);
 			return -1;
 		}
@@ -75,11 +93,18 @@ add_members(struct group *g, char *line, unsigned ln, char *err, size_t errlen)
 			snprintf(err, errlen, "line %u: group %s too large", ln, g->name);
 			return -1;
 		}
-		if ((g->members[g->n] = strdup(t)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? g->cap * 2 : 32;
+			const char **m = realloc(g->members, cap * sizeof(*m));
+
+			if (m == NULL) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			g->members = m;
+			g->cap = cap;
 		}
-		g->n++;
+		g->members[g->n++] = t;
 	}
 	return 0;
 }
@@ -116,7 +141,10 @@ hg_sysgroups_parse(const char *text, char *err, size_t errlen)
 			r = -1;
 		}
 	}
-	free(copy);
+	if (gs)
+		gs->text = copy;
+	else
+		free(copy);
 	if (r < 0) {
 		hg_sysgroups_free(gs);
 		return NULL;
@@ -129,12 +157,9 @@ hg_sysgroups_free(struct hg_sysgroups *gs)
 {
 	if (gs == NULL)
 		return;
-	for (size_t i = 0; i < gs->n; i++) {
-		for (size_t j = 0; j < gs->g[i].n; j++)
-			free(gs->g[i].members[j]);
-		free(gs->g[i].name);
-		free(gs->g[i].help);
-	}
+	for (size_t i = 0; i < gs->n; i++)
+		free(gs->g[i].members);
+	free(gs->text);
 	free(gs);
 }
 

@@ -438,6 +438,50 @@ test_safefile_allows_own_entries_in_sticky_dir(void)
 	free(s);
 }
 
+/* One walk for a directory, then single entries in it (the module loader). */
+static void
+test_safefile_opens_entries_of_a_checked_directory(void)
+{
+	char *s = hgt_path(hgt_dir, "many"), *f, *l;
+	struct hg_trust dt = trust(HG_WANT_DIR), ft = trust(HG_WANT_FILE);
+	struct hg_error e;
+	struct stat st;
+	int sticky = -1, dfd, fd;
+
+	mkdir(s, 0755);
+	chmod(s, 0755);
+	f = hgt_write(s, "f", "f", 0644);
+	l = hgt_path(s, "l");
+	CU_ASSERT_EQUAL(symlink("f", l), 0);
+	CU_ASSERT_FATAL((dfd = hg_safe_opendir(s, &dt, &sticky, &e)) >= 0);
+	CU_ASSERT_EQUAL(sticky, 0);
+	CU_ASSERT_TRUE((fd = hg_safe_openat(dfd, s, sticky, "f", &ft, &st, &e)) >= 0);
+	CU_ASSERT_TRUE(S_ISREG(st.st_mode));
+	if (fd >= 0)
+		close(fd);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "l", &ft, &st, &e), -ELOOP);
+	CU_ASSERT_STRING_EQUAL(e.where, l);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "absent", &ft, &st, &e), -ENOENT);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "../many/f", &ft, &st, &e), -EINVAL);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "..", &ft, &st, &e), -EINVAL);
+	close(dfd);
+	chmod(s, 0777);		/* the directory itself is checked, not only its parents */
+	CU_ASSERT_EQUAL(hg_safe_opendir(s, &dt, &sticky, &e), -EPERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "group/world-writable"));
+	chmod(s, 01777);
+	CU_ASSERT_FATAL((dfd = hg_safe_opendir(s, &dt, &sticky, &e)) >= 0);
+	CU_ASSERT_EQUAL(sticky, 1);
+	if (hgt_root()) {	/* a sticky directory holds its entries to the owners */
+		CU_ASSERT_EQUAL(chown(f, OTHER, OTHER), 0);
+		CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "f", &ft, &st, &e), -EPERM);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "inside a world-writable directory"));
+	}
+	close(dfd);
+	free(l);
+	free(f);
+	free(s);
+}
+
 static void
 test_safefile_refuses_foreign_entries_in_sticky_dir(void)
 {
@@ -641,6 +685,7 @@ hgt_suite_safefile(void)
 	HGT_ADD(s, test_safefile_names_the_untrusted_directory);
 	HGT_ADD(s, test_safefile_allows_own_entries_in_sticky_dir);
 	HGT_ADD(s, test_safefile_refuses_foreign_entries_in_sticky_dir);
+	HGT_ADD(s, test_safefile_opens_entries_of_a_checked_directory);
 	HGT_ADD(s, test_safefile_trusts_only_root_and_the_owner);
 	HGT_ADD(s, test_safefile_fills_error_with_id_where_fix);
 	HGT_ADD(s, test_safefile_leaks_no_fds);
