@@ -96,32 +96,6 @@ split_url(const char *url, char *scheme, size_t sn, char *user, size_t un, char 
 	}
 }
 
-/* Expand a value as dbward would. 0, or -1 after reporting why it cannot be judged. */
-static int
-effective(struct dbw *d, const char *id, const struct hg_toml_value *v, const char *s,
-	  char *out, size_t n)
-{
-	char missing[128];
-	int r = dbw_expand(s, out, n, missing, sizeof(missing));
-
-	if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
-		hg_app_report(&d->a, id, HG_SEV_WARN, v, "run the check in the service's environment",
-			   "${%s} is not set here: the value cannot be judged", missing);
-		return -1;
-	}
-	if (r == -ENOENT) {
-		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "set it in the service's environment",
-			   "dbward-agent refuses to start: ${%s} is not set", missing);
-		return -1;
-	}
-	if (r < 0) {
-		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write ${NAME} or ${NAME:-default}",
-			   "dbward-agent refuses to start: a ${} reference is malformed");
-		return -1;
-	}
-	return 0;
-}
-
 /* --- PRE-04: the token comes from the environment --- */
 
 static int
@@ -165,7 +139,7 @@ check_token(struct dbw *d, const struct hg_toml_value *srv)
 			   "[server].agent_token falls back to a default written in the config file");
 		return;
 	}
-	if (effective(d, "DBW-PRE-04", v, t, val, sizeof(val)) == 0 && val[0] == '\0')
+	if (dbw_effective(d, "DBW-PRE-04", v, t, val, sizeof(val)) == 0 && val[0] == '\0')
 		hg_app_report(&d->a, "DBW-PRE-04", DBW_MUST, v, "set %s in the service's environment",
 			   "${%s} is empty: the agent has no token", r.name);
 	memset(val, 0, sizeof(val));	/* the token went through it */
@@ -186,17 +160,21 @@ check_transport(struct dbw *d, const struct hg_toml_value *srv)
 			   "dbward-agent refuses to start: [server].url is not set");
 		return;
 	}
-	if (insecure == 1)
-		hg_app_report(&d->a, "DBW-PRE-01", DBW_MUST, ai, "remove allow_insecure and use https://",
-			   "allow_insecure = true lets the agent talk to the server without TLS");
 	env = getenv("DBWARD_ALLOW_INSECURE");
-	if (env && (strcmp(env, "1") == 0 || strcasecmp(env, "true") == 0))
-		hg_finding(d->a.ctx, "DBW-PRE-01", DBW_MUST, "DBWARD_ALLOW_INSECURE",
-			   "unset DBWARD_ALLOW_INSECURE in the service's environment",
-			   "DBWARD_ALLOW_INSECURE=%s overrides the config: the agent may talk without TLS", env);
-	if (env && (strcmp(env, "1") == 0 || strcasecmp(env, "true") == 0))
-		d->a.fails++;
-	if (url == NULL || effective(d, "DBW-PRE-01", v, url, u, sizeof(u)) < 0)
+	if (env) {	/* reference 1.1: the variable overrides the file either way */
+		insecure = strcmp(env, "1") == 0 || strcasecmp(env, "true") == 0;
+		if (insecure) {
+			hg_finding(d->a.ctx, "DBW-PRE-01", DBW_MUST, "DBWARD_ALLOW_INSECURE (environment)",
+				   "unset DBWARD_ALLOW_INSECURE in the service's environment",
+				   "DBWARD_ALLOW_INSECURE=%s overrides the config: the agent may talk without TLS",
+				   env);
+			d->a.fails++;
+		}
+	} else if (insecure == 1) {
+		hg_app_report(&d->a, "DBW-PRE-01", DBW_MUST, ai, "remove allow_insecure and use https://",
+			      "allow_insecure = true lets the agent talk to the server without TLS");
+	}
+	if (url == NULL || dbw_effective(d, "DBW-PRE-01", v, url, u, sizeof(u)) < 0)
 		return;
 	split_url(u, scheme, sizeof(scheme), user, sizeof(user), host, sizeof(host));
 	if (strcmp(scheme, "https") == 0)
@@ -284,7 +262,7 @@ check_dsn(struct dbw *d, const char *db, const char *env, const struct hg_toml_v
 		hg_app_report(&d->a, HG_APP_LITERAL_ID, HG_SEV_WARN, v,
 			   "use ${VAR} for the password, or a password file",
 			   "[databases.%s.%s].url has a password written in the config file", db, env);
-	if (effective(d, "DBW-PRE-06", v, url, u, sizeof(u)) < 0)
+	if (dbw_effective(d, "DBW-PRE-06", v, url, u, sizeof(u)) < 0)
 		return;
 	split_url(u, scheme, sizeof(scheme), user, sizeof(user), host, sizeof(host));
 	if (user[0] == '\0')

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,91 @@ static const char *const ids[] = {
 	"DBW-REC-07", "DBW-REC-10", "DBW-REC-11", "DBW-REC-12", "DBW-REC-13",
 	HG_APP_READ_ID, HG_APP_UNKNOWN_ID, HG_APP_LITERAL_ID, HG_APP_REFUSED_ID, NULL,
 };
+
+struct dbw_text {
+	const struct hg_toml_value *v;
+	char *s;
+};
+
+int
+dbw_effective(struct dbw *d, const char *id, const struct hg_toml_value *v, const char *s,
+	      char *out, size_t n)
+{
+	char missing[128];
+	int r = dbw_expand(s, out, n, missing, sizeof(missing));
+
+	if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
+		hg_app_report(&d->a, id, HG_SEV_WARN, v, "run the check in the service's environment",
+			      "${%s} is not set here: the value cannot be judged", missing);
+		return -1;
+	}
+	if (r == -ENOENT) {
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v,
+			      "set it in the service's environment",
+			      "dbward refuses to start: ${%s} is not set", missing);
+		return -1;
+	}
+	if (r == -E2BIG) {
+		hg_app_report(&d->a, id, HG_SEV_FAIL, v, "shorten the value",
+			      "the value is too long once expanded to be judged");
+		return -1;
+	}
+	if (r < 0) {
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v,
+			      "write ${NAME} or ${NAME:-default}",
+			      "dbward refuses to start: a ${} reference is malformed");
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+dbw_text_of(struct dbw *d, const char *id, const struct hg_toml_value *v, const char *what)
+{
+	char buf[1024];
+	const char *s;
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->ntexts; i++)
+		if (d->texts[i].v == v)
+			return d->texts[i].s;
+	if (d->ntexts == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 32;
+		struct dbw_text *x = realloc(d->texts, cap * sizeof(*x));
+
+		if (x == NULL)
+			return NULL;
+		d->texts = x;
+		d->cap = cap;
+	}
+	if (hg_toml_string(v, &s, NULL) < 0) {
+		hg_app_report(&d->a, id, HG_SEV_FAIL, v, "write it as a quoted string",
+			      "%s is a %s, dbward wants a string", what,
+			      hg_toml_type_name(hg_toml_type(v)));
+		s = NULL;
+	} else if (dbw_has_ref(s) &&	/* a name read by many items: its ${} is the file's */
+		   dbw_effective(d, HG_APP_REFUSED_ID, v, s, buf, sizeof(buf)) == 0) {
+		s = buf;
+	}
+	d->texts[d->ntexts].v = v;
+	d->texts[d->ntexts].s = s ? strdup(s) : NULL;
+	return d->texts[d->ntexts++].s;
+}
+
+const char *
+dbw_text(struct dbw *d, const char *id, const struct hg_toml_value *t, const char *key)
+{
+	return dbw_text_of(d, id, hg_toml_get(t, key), key);
+}
+
+static void
+texts_free(struct dbw *d)
+{
+	for (size_t i = 0; i < d->ntexts; i++)
+		free(d->texts[i].s);
+	free(d->texts);
+}
 
 /* dbward expands ${VAR} before parsing: the text as dbward parses it, or NULL. */
 static char *
@@ -77,6 +163,7 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 		dbw_check_server(&d);
 	else
 		dbw_check_agent(&d);
+	texts_free(&d);
 	hg_app_close(&d.a);
 	return d.a.fails ? HG_FAIL : HG_PASS;
 }

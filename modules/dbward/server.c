@@ -73,8 +73,8 @@ scope_of(struct dbw *d, const char *id, const struct hg_toml_value *t)
 {
 	struct scope s;
 
-	s.db = hg_app_str(&d->a, id, t, "database", NULL);
-	s.env = hg_app_str(&d->a, id, t, "environment", NULL);
+	s.db = dbw_text(d, id, t, "database");
+	s.env = dbw_text(d, id, t, "environment");
 	if (s.db == NULL)
 		s.db = "*";
 	if (s.env == NULL)
@@ -154,14 +154,14 @@ check_coverage(struct dbw *d, const struct hg_toml_value *wfs)
 	}
 	for (size_t i = 0; i < hg_toml_count(reg); i++) {
 		const struct hg_toml_value *e = hg_toml_at(reg, i), *envs, *ev;
-		const char *db = hg_app_str(&d->a, "DBW-PRE-02", e, "name", NULL), *env;
+		const char *db = dbw_text(d, "DBW-PRE-02", e, "name"), *env;
 
 		envs = hg_toml_get(e, "environments");
 		if (db == NULL)
 			continue;
 		for (size_t j = 0; j < hg_toml_count(envs); j++) {
 			ev = hg_toml_at(envs, j);
-			if (hg_toml_string(ev, &env, NULL) < 0)
+			if ((env = dbw_text_of(d, "DBW-PRE-02", ev, "environments")) == NULL)
 				continue;
 			pairs++;
 			if (has_workflow(d, wfs, db, env))
@@ -210,6 +210,31 @@ wins_for_prod(struct dbw *d, const struct hg_toml_value *wfs, const struct hg_to
 	return NULL;
 }
 
+/* dbward's own rules for [workflows.auto_approve] (reference 2.4, 2.5). */
+static void
+check_auto_approve_shape(struct dbw *d, const struct hg_toml_value *w,
+			 const struct hg_toml_value *aa, const char *mode, const char *risk)
+{
+	int steps = hg_toml_count(hg_toml_get(w, "steps")) > 0;
+
+	if (mode == NULL || (strcmp(mode, "always") != 0 && strcmp(mode, "risk_based") != 0))
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, aa,
+			      "set mode = \"risk_based\" (or \"always\", never for production)",
+			      "dbward refuses to start: auto_approve mode is %s, not always or risk_based",
+			      mode ? mode : "missing");
+	else if (strcmp(mode, "always") == 0 && steps)
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, aa,
+			      "drop the steps, or use mode = \"risk_based\"",
+			      "dbward refuses to start: auto_approve mode = \"always\" with approval steps");
+	else if (strcmp(mode, "risk_based") == 0 && !steps)
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, aa,
+			      "add [[workflows.steps]] for what is not auto-approved",
+			      "dbward refuses to start: auto_approve mode = \"risk_based\" without steps");
+	else if (strcmp(mode, "risk_based") == 0 && risk == NULL)
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, aa, "set risk = \"low\"",
+			      "dbward refuses to start: auto_approve mode = \"risk_based\" without risk");
+}
+
 static void
 check_auto_approve(struct dbw *d, const struct hg_toml_value *wfs, const struct hg_toml_value *w,
 		   struct scope s)
@@ -220,6 +245,7 @@ check_auto_approve(struct dbw *d, const struct hg_toml_value *wfs, const struct 
 
 	if (aa == NULL)
 		return;
+	check_auto_approve_shape(d, w, aa, mode, risk);
 	if (risk && strcmp(risk, "low") != 0 && strcmp(risk, "medium") != 0 &&
 	    strcmp(risk, "high") != 0)
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, rv,
@@ -615,19 +641,8 @@ check_state_dir(struct dbw *d)
 		return;
 	}
 	if (dbw_has_ref(sd)) {	/* dbward expands ${VAR} before it reads the path */
-		char missing[128];
-		int r = dbw_expand(sd, xsd, sizeof(xsd), missing, sizeof(missing));
-
-		if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
-			hg_app_report(&d->a, "DBW-PRE-05", HG_SEV_WARN, v, "run the check in the service's environment",
-				   "${%s} is not set here: state_dir cannot be judged", missing);
+		if (dbw_effective(d, "DBW-PRE-05", v, sd, xsd, sizeof(xsd)) < 0)
 			return;
-		}
-		if (r < 0) {
-			hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write ${NAME} or ${NAME:-default}, and set NAME",
-				   "dbward refuses to start: state_dir's ${} reference is unset or malformed");
-			return;
-		}
 		sd = xsd;
 	}
 	if (sd[0] == '/')	/* relative: against the config file's directory */
@@ -699,29 +714,35 @@ check_tls(struct dbw *d)
 	d->a.fails++;
 }
 
-/* The registered databases that have the production environment (for REC-11). */
-static size_t
-prod_databases(struct dbw *d, const char **out, size_t max)
+/*
+ * The registered databases that have the production environment (for
+ * REC-11), "*" when there is no registry: a malloc'd array of *N names
+ * that live as long as the document.
+ */
+static const char **
+prod_databases(struct dbw *d, size_t *n)
 {
 	const struct hg_toml_value *reg = hg_toml_get(hg_toml_root(d->a.doc), "databases");
-	size_t n = 0;
+	const char **out = calloc(hg_toml_count(reg) + 1, sizeof(*out));
 
-	for (size_t i = 0; i < hg_toml_count(reg) && n < max; i++) {
+	*n = 0;
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < hg_toml_count(reg); i++) {
 		const struct hg_toml_value *e = hg_toml_at(reg, i), *envs = hg_toml_get(e, "environments");
-		const char *db, *env;
+		const char *db = dbw_text(d, "DBW-PRE-02", e, "name"), *env;
 
-		if (hg_toml_string(hg_toml_get(e, "name"), &db, NULL) < 0)
-			continue;
-		for (size_t j = 0; j < hg_toml_count(envs); j++)
-			if (hg_toml_string(hg_toml_at(envs, j), &env, NULL) == 0 &&
-			    matches(env, d->env)) {
-				out[n++] = db;
+		for (size_t j = 0; db && j < hg_toml_count(envs); j++) {
+			env = dbw_text_of(d, "DBW-PRE-02", hg_toml_at(envs, j), "environments");
+			if (env && matches(env, d->env)) {
+				out[(*n)++] = db;
 				break;
 			}
+		}
 	}
-	if (n == 0 && max)
-		out[n++] = "*";	/* no registry: judge the catch-all */
-	return n;
+	if (*n == 0)
+		out[(*n)++] = "*";	/* no registry: judge the catch-all */
+	return out;
 }
 
 void
@@ -730,8 +751,8 @@ dbw_check_server(struct dbw *d)
 	const struct hg_toml_value *root = hg_toml_root(d->a.doc);
 	const struct hg_toml_value *wfs = table_array(d, "workflows");
 	const struct hg_toml_value *auth = hg_toml_get(root, "auth");
-	const char *dbs[256];
-	size_t ndb = prod_databases(d, dbs, 256);
+	const char **dbs;
+	size_t ndb;
 
 	hg_app_unknown_keys(&d->a, root, "", top_keys, top_stale);
 	check_tls(d);
@@ -744,6 +765,11 @@ dbw_check_server(struct dbw *d)
 	check_slack(d);
 	check_break_glass(d, auth);
 	check_proxies(d);
-	check_sql_review(d, dbs, ndb);
+	if ((dbs = prod_databases(d, &ndb)) != NULL)
+		check_sql_review(d, dbs, ndb);
+	else
+		hg_app_report(&d->a, "DBW-REC-11", HG_SEV_FAIL, NULL, NULL,
+			      "out of memory: sql_review cannot be judged");
+	free(dbs);
 	check_result_storage(d);
 }

@@ -207,6 +207,7 @@ test_dbward_reports_every_item_of_an_insecure_server(void)
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-02", F, "billing, environment production"));
 	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-03", F, cfg, text, "allow_self_approve = true"));
 	CU_ASSERT_TRUE(has_at(d, "DBW-REC-12", W, cfg, text, "[workflows.auto_approve]"));
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", F, "mode = \"always\" with approval steps"));
 	CU_ASSERT_TRUE(has_at(d, "DBW-REC-11", W, cfg, text, "drop_table = \"warn\""));
 	CU_ASSERT_TRUE(has_at(d, "DBW-REC-11", W, cfg, text, "truncate = \"off\""));
 	CU_ASSERT_TRUE(has_at(d, "DBW-REC-07", F, cfg, text, "[execution_policy]"));
@@ -291,7 +292,7 @@ test_dbward_state_dir_is_judged_after_expansion(void)
 	chmod(sd, 0700);
 	unsetenv("HGT_STATE_DIR");
 	d = run_text("server.toml", text, "server", PROXY, HG_STAGE_PROCESS, NULL);
-	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "state_dir's ${} reference"));
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "${HGT_STATE_DIR} is not set"));
 	hg_decision_free(d);
 	free(text);
 	free(sd);
@@ -761,6 +762,69 @@ test_dbward_expands_like_dbward(void)
 	CU_ASSERT_FALSE(dbw_is_ref("dbw_0123", &r));
 }
 
+static void
+test_dbward_expands_scopes_before_judging_them(void)
+{
+	char *text;
+	struct hg_decision *d;
+
+	/* an auto-approving workflow whose environment is production through ${} */
+	setenv("HGT_PROD_ENV", "production", 1);
+	d = run_mini(PROD_WF "[[workflows]]\ndatabase = \"app\"\nenvironment = \"${HGT_PROD_ENV}\"\n"
+		     "[workflows.auto_approve]\nmode = \"always\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-12", HG_SEV_WARN, "workflow for app/production auto-approves"));
+	hg_decision_free(d);
+	free(text);
+	/* unset in hardgate check's shell: said, and the scope matches nothing */
+	unsetenv("HGT_PROD_ENV");
+	d = run_mini(PROD_WF "[[workflows]]\ndatabase = \"app\"\nenvironment = \"${HGT_PROD_ENV}\"\n"
+		     "[workflows.auto_approve]\nmode = \"always\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_WARN, "${HGT_PROD_ENV} is not set here"));
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-REC-12", -1, NULL));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
+test_dbward_auto_approve_needs_a_mode_dbward_accepts(void)
+{
+	char *text;
+	struct hg_decision *d;
+
+	d = run_mini(PROD_WF "[[workflows]]\nenvironment = \"staging\"\n[workflows.auto_approve]\n"
+		     "risk = \"low\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "auto_approve mode is missing"));
+	hg_decision_free(d);
+	free(text);
+	d = run_mini(PROD_WF "[[workflows]]\nenvironment = \"staging\"\n[workflows.auto_approve]\n"
+		     "mode = \"risk_based\"\nrisk = \"low\"\n", &text, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "risk_based\" without steps"));
+	hg_decision_free(d);
+	free(text);
+}
+
+static void
+test_dbward_allow_insecure_follows_the_environment_override(void)
+{
+	const char *text = "operations = [\"execute_select\"]\n[server]\n"
+			   "url = \"https://d.example.com\"\nagent_token = \"${DBWARD_AGENT_TOKEN}\"\n"
+			   "allow_insecure = true\n[databases.a.production]\n"
+			   "url = \"postgres://reader@db.example.com/a\"\n";
+	struct hg_decision *d;
+
+	setenv("DBWARD_AGENT_TOKEN", "dbw_0000000000000000000000000000beef", 1);
+	setenv("DBWARD_ALLOW_INSECURE", "false", 1);	/* wins over the file's true */
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_FALSE(hgt_has(d, "DBW-PRE-01", HG_SEV_FAIL, NULL));
+	hg_decision_free(d);
+	setenv("DBWARD_ALLOW_INSECURE", "1", 1);
+	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-01", HG_SEV_FAIL, "DBWARD_ALLOW_INSECURE (environment)"));
+	hg_decision_free(d);
+	unsetenv("DBWARD_ALLOW_INSECURE");
+	unsetenv("DBWARD_AGENT_TOKEN");
+}
+
 void
 hgt_suite_dbward(void)
 {
@@ -789,6 +853,9 @@ hgt_suite_dbward(void)
 	HGT_ADD(s, test_dbward_reports_every_item_of_an_insecure_agent);
 	HGT_ADD(s, test_dbward_token_default_and_unset_variable);
 	HGT_ADD(s, test_dbward_expands_like_dbward);
+	HGT_ADD(s, test_dbward_expands_scopes_before_judging_them);
+	HGT_ADD(s, test_dbward_auto_approve_needs_a_mode_dbward_accepts);
+	HGT_ADD(s, test_dbward_allow_insecure_follows_the_environment_override);
 	HGT_ADD(s, test_dbward_url_host_follows_the_last_at_sign);
 	HGT_ADD(s, test_dbward_refuses_a_database_that_is_not_a_table);
 	HGT_ADD(s, test_dbward_internal_host_is_an_address_not_a_name_that_starts_like_one);
