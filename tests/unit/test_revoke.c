@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fingerprint.h"
@@ -245,6 +246,51 @@ test_revoke_add_refuses_bad_fingerprint_and_reason(void)
 	free(r);
 }
 
+/*
+ * Revocations made at the same time (an incident script revoking a
+ * node's key and its token at once) are all kept: each add reads the
+ * list and renames a new one over it, so two unserialised adds lose one.
+ */
+static void
+test_revoke_add_keeps_every_concurrent_revocation(void)
+{
+	enum { N = 12 };
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char *r = revdir(), fps[N][HG_FP_LEN];
+	int go[2], status, ok = 1;
+	pid_t pid[N];
+
+	CU_ASSERT_EQUAL_FATAL(pipe(go), 0);
+	for (int i = 0; i < N; i++) {
+		unsigned char d[HG_FP_DIGEST_LEN] = { (unsigned char)(i + 1) };
+
+		hg_fp_format(d, fps[i]);
+		if ((pid[i] = fork()) == 0) {
+			char c;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) < 0)	/* all start when the pipe closes */
+				_exit(2);
+			_exit(hg_revoke_add(r, fps[i], "incident 7", &e) == 0 ? 0 : 1);
+		}
+		CU_ASSERT_FATAL(pid[i] > 0);
+	}
+	close(go[0]);
+	close(go[1]);
+	for (int i = 0; i < N; i++) {
+		CU_ASSERT_EQUAL(waitpid(pid[i], &status, 0), pid[i]);
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL_FATAL(hg_revlist_load(r, &l, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_count(l), N);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_PTR_NOT_NULL(hg_revlist_find(l, fps[i]));
+	hg_revlist_free(l);
+	free(r);
+}
+
 /* A missing list is created only below a directory nobody else can write. */
 static void
 test_revoke_add_creates_nothing_in_a_world_writable_dir(void)
@@ -348,6 +394,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revoke_add_refuses_bad_fingerprint_and_reason);
 	HGT_ADD(s, test_revoke_add_refuses_when_the_lists_do_not_load);
 	HGT_ADD(s, test_revoke_add_creates_nothing_in_a_world_writable_dir);
+	HGT_ADD(s, test_revoke_add_keeps_every_concurrent_revocation);
 	HGT_ADD(s, test_engine_refuses_a_module_whose_key_is_revoked);
 	HGT_ADD(s, test_engine_refuses_when_the_revocation_list_is_malformed);
 }
