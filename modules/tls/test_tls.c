@@ -741,6 +741,20 @@ test_tls_refuses_revoked_certificate_and_peer(void)
 	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
 }
 
+/* A revoked CA (its key leaked) refuses every node whose chain runs through it. */
+static void
+test_tls_refuses_chain_through_a_revoked_ca(void)
+{
+	char fp[HG_FP_LEN], err[256];
+
+	CU_ASSERT_EQUAL_FATAL(hook_fp(T.ca_pem, fp, err, sizeof(err)), 0);
+	set_revoked(fp);
+	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_REFUSED, "HG-018", HG_SEV_FAIL,
+	       "CA certificate");
+	set_revoked(NULL);
+	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
+}
+
 static void
 test_tls_refuses_when_revocation_list_is_malformed(void)
 {
@@ -835,6 +849,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_two_nodes_sharing_a_key);
 	HGT_ADD(s, test_tls_refuses_unreadable_peer);
 	HGT_ADD(s, test_tls_refuses_revoked_certificate_and_peer);
+	HGT_ADD(s, test_tls_refuses_chain_through_a_revoked_ca);
 	HGT_ADD(s, test_tls_refuses_when_revocation_list_is_malformed);
 	HGT_ADD(s, test_tls_fingerprint_is_one_for_cert_and_key);
 	HGT_ADD(s, test_tls_reports_kalamdb_ids_when_mapped);
