@@ -325,7 +325,7 @@ test_revoke_add_refuses_when_the_lists_do_not_load(void)
 
 /* A service whose fake test module looks FP up in the list REV. */
 static struct hg_decision *
-run_fake_with(const char *rev, const char *fp)
+run_fake_n(const char *rev, const char *fp, int entries)
 {
 	const char *mods = getenv("HG_TESTMOD_DIR");
 	char *text, *conf;
@@ -334,13 +334,22 @@ run_fake_with(const char *rev, const char *fp)
 	if (asprintf(&text, "hardgate: { module_dir = \"%s\"; revoked_dir = \"%s\"; "
 		     "log: { syslog = false; }; };\nservices: { svc: { stack = (\n"
 		     "{ module = \"fake\"; control = \"required\"; args: { fingerprint = \"%s\"; }; }"
-		     "\n); }; };\n", mods ? mods : "tests/unit/mods/.libs", rev, fp) < 0)
+		     "%s%s%s\n); }; };\n", mods ? mods : "tests/unit/mods/.libs", rev, fp,
+		     entries > 1 ? ",\n{ module = \"fake\"; control = \"required\"; "
+				   "args: { fingerprint = \"" : "",
+		     entries > 1 ? fp : "", entries > 1 ? "\"; }; }" : "") < 0)
 		abort();
 	conf = hgt_write(dir, "hardgate.conf", text, 0644);
 	d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
 	free(text);
 	free(conf);
 	return d;
+}
+
+static struct hg_decision *
+run_fake_with(const char *rev, const char *fp)
+{
+	return run_fake_n(rev, fp, 1);
 }
 
 static void
@@ -376,6 +385,27 @@ test_engine_refuses_when_the_revocation_list_is_malformed(void)
 	free(r);
 }
 
+/*
+ * Every module that asks after the list failed to load fails on the
+ * core's HG-017, not on a "failed without a finding" (HG-007) that tells
+ * the operator to report a bug in the module.
+ */
+static void
+test_engine_blames_a_malformed_list_for_every_module_that_asks(void)
+{
+	char *r = revdir(), *f;
+	struct hg_decision *d;
+
+	f = hgt_write(r, "local", "garbage\n", 0644);
+	d = run_fake_n(r, FP_OTHER, 2);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-017", HG_SEV_FAIL, "not a fingerprint"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-007", HG_SEV_FAIL, NULL));
+	hg_decision_free(d);
+	free(f);
+	free(r);
+}
+
 void
 hgt_suite_revoke(void)
 {
@@ -397,4 +427,5 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revoke_add_keeps_every_concurrent_revocation);
 	HGT_ADD(s, test_engine_refuses_a_module_whose_key_is_revoked);
 	HGT_ADD(s, test_engine_refuses_when_the_revocation_list_is_malformed);
+	HGT_ADD(s, test_engine_blames_a_malformed_list_for_every_module_that_asks);
 }
