@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/pem.h>
@@ -784,6 +787,38 @@ test_tls_fingerprint_is_one_for_cert_and_key(void)
 	free(enc);
 }
 
+/*
+ * hardgate fingerprint on a FIFO (or a device) says it is no key
+ * material; it must not wait forever for a writer that never comes.
+ */
+static void
+test_tls_fingerprint_does_not_block_on_a_fifo(void)
+{
+	char *fifo = hgt_path(hgt_dir, "key.fifo");
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	int status = 0, waited = 0;
+	pid_t pid, got = 0;
+
+	unlink(fifo);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	if ((pid = fork()) == 0) {
+		char fp[HG_FP_LEN], err[256];
+
+		_exit(hook_fp(fifo, fp, err, sizeof(err)) < 0 ? 0 : 1);
+	}
+	CU_ASSERT_FATAL(pid > 0);
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && waited++ < 100)	/* 5 s */
+		nanosleep(&tick, NULL);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	CU_ASSERT_EQUAL(got, pid);	/* returned on its own */
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);	/* and refused */
+	unlink(fifo);
+	free(fifo);
+}
+
 /* --- IDs and args --- */
 
 static void
@@ -852,6 +887,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_chain_through_a_revoked_ca);
 	HGT_ADD(s, test_tls_refuses_when_revocation_list_is_malformed);
 	HGT_ADD(s, test_tls_fingerprint_is_one_for_cert_and_key);
+	HGT_ADD(s, test_tls_fingerprint_does_not_block_on_a_fifo);
 	HGT_ADD(s, test_tls_reports_kalamdb_ids_when_mapped);
 	HGT_ADD(s, test_tls_refuses_absurd_numbers);
 }
