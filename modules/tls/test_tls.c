@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "fingerprint.h"
 #include "run.h"
@@ -376,6 +377,36 @@ test_tls_refuses_name_only_in_subject_cn(void)
 	cert = issue("cn-only.pem", T.key[1], &o);
 	expect(run_node(cert, T.keyp[1], "server_name = \"node1.cluster.internal\";"),
 	       HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL, "(it has none; the subject CN does not count)");
+	free(cert);
+}
+
+/*
+ * A SAN iPAddress that is neither 4 nor 16 bytes (malformed) is shown as
+ * "?" without reading past it (inet_ntop reads 4 bytes; ASan catches it).
+ */
+static void
+test_tls_names_a_malformed_ip_san_without_overreading(void)
+{
+	static const unsigned char one[1] = { 10 };
+	struct tgen_cert o = node_opts;
+	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+	GENERAL_NAME *g = GENERAL_NAME_new();
+	ASN1_OCTET_STRING *ip = ASN1_OCTET_STRING_new();
+	X509 *x;
+	char *cert;
+
+	CU_ASSERT_FATAL(gens && g && ip && ASN1_OCTET_STRING_set(ip, one, sizeof(one)));
+	GENERAL_NAME_set0_value(g, GEN_IPADD, ip);
+	CU_ASSERT_FATAL(sk_GENERAL_NAME_push(gens, g) > 0);
+	o.san = NULL;
+	x = tgen_cert(T.key[1], &o, T.ca, T.ca_key);
+	CU_ASSERT_FATAL(X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, 0) == 1 &&
+			X509_sign(x, T.ca_key, EVP_sha256()) > 0);
+	GENERAL_NAMES_free(gens);
+	cert = tgen_write_cert(hgt_dir, "short-ip-san.pem", x, NULL);
+	X509_free(x);
+	expect(run_node(cert, T.keyp[1], "server_name = \"10.0.0.1\";"), HG_EXIT_REFUSED,
+	       "HG-020", HG_SEV_FAIL, "(it has IP:?;");
 	free(cert);
 }
 
@@ -866,6 +897,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_expired_ca_in_chain);
 	HGT_ADD(s, test_tls_refuses_server_name_not_in_san);
 	HGT_ADD(s, test_tls_refuses_name_only_in_subject_cn);
+	HGT_ADD(s, test_tls_names_a_malformed_ip_san_without_overreading);
 	HGT_ADD(s, test_tls_refuses_key_not_matching_certificate);
 	HGT_ADD(s, test_tls_refuses_weak_keys);
 	HGT_ADD(s, test_tls_refuses_encrypted_key_without_prompting);
