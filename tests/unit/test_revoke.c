@@ -291,6 +291,31 @@ test_revoke_add_keeps_every_concurrent_revocation(void)
 	free(r);
 }
 
+/*
+ * The list's directory (and missing parents) are 0755 whatever the umask
+ * of the root shell that ran hardgate revoke: with umask 077 a 0700
+ * revoked.d would refuse every service whose checks run as its own user
+ * (HG-017, permission denied).
+ */
+static void
+test_revoke_add_makes_the_directory_0755_under_a_strict_umask(void)
+{
+	struct hg_error e = { 0 };
+	char *top = revdir(), *mid = hgt_path(top, "hardgate"), *r = hgt_path(mid, "revoked.d");
+	struct stat st;
+	mode_t old = umask(077);
+
+	CU_ASSERT_EQUAL(hg_revoke_add(r, FP_EMPTY, "x", &e), 0);
+	umask(old);
+	CU_ASSERT_EQUAL_FATAL(stat(r, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0755);
+	CU_ASSERT_EQUAL_FATAL(stat(mid, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0755);
+	free(r);
+	free(mid);
+	free(top);
+}
+
 /* A missing list is created only below a directory nobody else can write. */
 static void
 test_revoke_add_creates_nothing_in_a_world_writable_dir(void)
@@ -424,6 +449,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revoke_add_refuses_bad_fingerprint_and_reason);
 	HGT_ADD(s, test_revoke_add_refuses_when_the_lists_do_not_load);
 	HGT_ADD(s, test_revoke_add_creates_nothing_in_a_world_writable_dir);
+	HGT_ADD(s, test_revoke_add_makes_the_directory_0755_under_a_strict_umask);
 	HGT_ADD(s, test_revoke_add_keeps_every_concurrent_revocation);
 	HGT_ADD(s, test_engine_refuses_a_module_whose_key_is_revoked);
 	HGT_ADD(s, test_engine_refuses_when_the_revocation_list_is_malformed);
