@@ -186,6 +186,34 @@ test_revlist_refuses_a_list_not_owned_by_root(void)
 	free(r);
 }
 
+/* A list the loader cannot read whole refuses: more files than it reads, or too big a file. */
+static void
+test_revlist_refuses_too_many_files_and_too_big_a_file(void)
+{
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char *r = revdir(), *big = revdir(), name[32], *f, *text;
+
+	for (int i = 0; i <= HG_REVOKE_MAX_FILES; i++) {
+		snprintf(name, sizeof(name), "list%02d", i);
+		free(hgt_write(r, name, "# nothing yet\n", 0644));
+	}
+	CU_ASSERT_EQUAL(hg_revlist_load(r, &l, &e), -E2BIG);
+	CU_ASSERT_PTR_NULL(l);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+	text = malloc(HG_REVOKE_MAX_BYTES + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	memset(text, '#', HG_REVOKE_MAX_BYTES + 1);
+	text[HG_REVOKE_MAX_BYTES + 1] = '\0';
+	f = hgt_write(big, "huge", text, 0644);
+	CU_ASSERT_EQUAL(hg_revlist_load(big, &l, &e), -EFBIG);
+	CU_ASSERT_PTR_NULL(l);
+	free(text);
+	free(f);
+	free(big);
+	free(r);
+}
+
 static void
 test_revoke_add_creates_the_list_and_is_idempotent(void)
 {
@@ -444,6 +472,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revlist_refuses_control_characters_in_a_reason);
 	HGT_ADD(s, test_revlist_refuses_a_group_writable_list);
 	HGT_ADD(s, test_revlist_refuses_a_list_not_owned_by_root);
+	HGT_ADD(s, test_revlist_refuses_too_many_files_and_too_big_a_file);
 	HGT_ADD(s, test_revoke_add_creates_the_list_and_is_idempotent);
 	HGT_ADD(s, test_revoke_add_keeps_what_the_list_had);
 	HGT_ADD(s, test_revoke_add_refuses_bad_fingerprint_and_reason);
