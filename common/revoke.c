@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -275,22 +276,31 @@ hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_err
 				    "give a short one-line reason",
 				    "the reason must be one line of at most %d printable characters",
 				    HG_REVOKE_REASON_MAX);
-	if ((r = hg_safe_mkdir(dir, 0755, HG_REVOKE_ID, e)) < 0 || (r = hg_revlist_load(dir, &l, e)) < 0)
+	if ((r = hg_safe_mkdir(dir, 0755, HG_REVOKE_ID, e)) < 0)
 		return r;
+	if ((dfd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, NULL, e)) < 0)
+		return dfd;
+	/* One writer at a time: two adds that read the same list lose one entry. */
+	if (flock(dfd, LOCK_EX) < 0) {
+		r = hg_error_set(e, errno, HG_REVOKE_ID, dir, NULL, "cannot lock %s: %s", dir,
+				 strerror(errno));
+		goto out;
+	}
+	if ((r = hg_revlist_load(dir, &l, e)) < 0)
+		goto out;
 	r = hg_revlist_find(l, fp) != NULL;
 	hg_revlist_free(l);
 	if (r)
-		return 1;
+		goto out;
 	gmtime_r(&now, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	snprintf(line, sizeof(line), "%s %s %s\n", fp, day, reason);
-	if ((dfd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, NULL, e)) < 0)
-		return dfd;
 	if ((r = appended(dfd, dir, HG_REVOKE_FILE, line, &text, &len, e)) == 0) {
 		r = hg_replace_file(dfd, dir, HG_REVOKE_FILE, text, len, 0644, 0, HG_REVOKE_ID,
 				    e);
 		free(text);
 	}
-	close(dfd);
+out:
+	close(dfd);		/* and unlocks */
 	return r;
 }

@@ -46,8 +46,9 @@ int hg_revoke_reason_valid(const char *reason);
 /*
  * Append FP with REASON (printable, at most HG_REVOKE_REASON_MAX bytes) and
  * today's date to DIR/hardgate-revoke.list, atomically (a new file renamed
- * over the old). DIR is created 0755 if missing; the lists already there
- * must load. Returns 0 when added, 1 when FP was already listed, or a
+ * over the old), under an exclusive flock() of DIR so that concurrent
+ * adds keep every entry. DIR is created 0755 if missing; the lists already
+ * there must load. Returns 0 when added, 1 when FP was already listed, or a
  * negative errno with E filled.
  */
 int hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_error *e);

@@ -549,7 +549,7 @@ hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e)
 	char parent[PATH_MAX];
 	const char *base = strrchr(dir, '/');
 	struct stat st;
-	int pfd, r, sticky;
+	int pfd, dfd = -1, r, sticky;
 
 	if (lstat(dir, &st) == 0 || errno != ENOENT)
 		return 0;	/* there (or unreachable): the trusted open says which */
@@ -567,9 +567,18 @@ hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e)
 		close(pfd);
 		return r;
 	}
-	if (mkdirat(pfd, base + 1, mode) < 0 && errno != EEXIST)
-		r = hg_error_set(e, errno, id, dir, NULL, "cannot create %s: %s", dir,
+	if (mkdirat(pfd, base + 1, mode) < 0) {
+		if (errno != EEXIST)
+			r = hg_error_set(e, errno, id, dir, NULL, "cannot create %s: %s", dir,
+					 strerror(errno));
+	} else if ((dfd = openat(pfd, base + 1,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		   fchmod(dfd, mode) < 0) {	/* MODE, not what the umask left (077) */
+		r = hg_error_set(e, errno, id, dir, NULL, "cannot set the mode of %s: %s", dir,
 				 strerror(errno));
+	}
+	if (dfd >= 0)
+		close(dfd);
 	close(pfd);
 	return r;
 }

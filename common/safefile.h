@@ -100,9 +100,9 @@ void hg_names_free(char **names, size_t n);
 
 /*
  * Create the absolute directory DIR (mode MODE, and any missing parents
- * 0755) below its nearest existing, trusted ancestor; an existing DIR is
- * left alone (the caller's trusted open judges it). 0 or a negative errno
- * with E filled under ID.
+ * 0755, whatever the umask) below its nearest existing, trusted ancestor;
+ * an existing DIR is left alone (the caller's trusted open judges it).
+ * 0 or a negative errno with E filled under ID.
  */
 int hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e);
 

@@ -96,8 +96,10 @@ host_revoked(struct hg_ctx *ctx, const char *fp, char *reason, size_t n)
 	struct hg_error e = { 0 };
 	const char *why;
 
-	if (c->rev_err)
+	if (c->rev_err) {
+		c->fails++;	/* the HG-017 reported on the first ask is this call's reason too */
 		return c->rev_err;
+	}
 	if (c->rev == NULL && (c->rev_err = hg_revlist_load(c->revoked_dir, &c->rev, &e)) < 0) {
 		if (hg_decision_add(c->d, e.id, HG_SEV_FAIL, c->module, e.where,
 				    e.fix[0] ? e.fix : NULL, e.msg) < 0)

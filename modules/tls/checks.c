@@ -159,10 +159,11 @@ san_list(const struct tls_cert *c, char *buf, size_t n)
 		else if (g->type == GEN_IPADD) {
 			int len = ASN1_STRING_length(g->d.iPAddress);
 
-			inet_ntop(len == 16 ? AF_INET6 : AF_INET,
-				  ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof(ip));
-			w = snprintf(buf + used, n - used, "%sIP:%s", sep,
-				     len == 4 || len == 16 ? ip : "?");
+			/* inet_ntop reads 4 or 16 bytes: a malformed entry stays "?" */
+			if (len == 4 || len == 16)
+				inet_ntop(len == 16 ? AF_INET6 : AF_INET,
+					  ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof(ip));
+			w = snprintf(buf + used, n - used, "%sIP:%s", sep, ip);
 		}
 		used += w > 0 ? (size_t)w : 0;
 	}

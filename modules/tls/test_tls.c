@@ -15,10 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "fingerprint.h"
 #include "run.h"
@@ -373,6 +377,36 @@ test_tls_refuses_name_only_in_subject_cn(void)
 	cert = issue("cn-only.pem", T.key[1], &o);
 	expect(run_node(cert, T.keyp[1], "server_name = \"node1.cluster.internal\";"),
 	       HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL, "(it has none; the subject CN does not count)");
+	free(cert);
+}
+
+/*
+ * A SAN iPAddress that is neither 4 nor 16 bytes (malformed) is shown as
+ * "?" without reading past it (inet_ntop reads 4 bytes; ASan catches it).
+ */
+static void
+test_tls_names_a_malformed_ip_san_without_overreading(void)
+{
+	static const unsigned char one[1] = { 10 };
+	struct tgen_cert o = node_opts;
+	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+	GENERAL_NAME *g = GENERAL_NAME_new();
+	ASN1_OCTET_STRING *ip = ASN1_OCTET_STRING_new();
+	X509 *x;
+	char *cert;
+
+	CU_ASSERT_FATAL(gens && g && ip && ASN1_OCTET_STRING_set(ip, one, sizeof(one)));
+	GENERAL_NAME_set0_value(g, GEN_IPADD, ip);
+	CU_ASSERT_FATAL(sk_GENERAL_NAME_push(gens, g) > 0);
+	o.san = NULL;
+	x = tgen_cert(T.key[1], &o, T.ca, T.ca_key);
+	CU_ASSERT_FATAL(X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, 0) == 1 &&
+			X509_sign(x, T.ca_key, EVP_sha256()) > 0);
+	GENERAL_NAMES_free(gens);
+	cert = tgen_write_cert(hgt_dir, "short-ip-san.pem", x, NULL);
+	X509_free(x);
+	expect(run_node(cert, T.keyp[1], "server_name = \"10.0.0.1\";"), HG_EXIT_REFUSED,
+	       "HG-020", HG_SEV_FAIL, "(it has IP:?;");
 	free(cert);
 }
 
@@ -741,6 +775,20 @@ test_tls_refuses_revoked_certificate_and_peer(void)
 	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
 }
 
+/* A revoked CA (its key leaked) refuses every node whose chain runs through it. */
+static void
+test_tls_refuses_chain_through_a_revoked_ca(void)
+{
+	char fp[HG_FP_LEN], err[256];
+
+	CU_ASSERT_EQUAL_FATAL(hook_fp(T.ca_pem, fp, err, sizeof(err)), 0);
+	set_revoked(fp);
+	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_REFUSED, "HG-018", HG_SEV_FAIL,
+	       "CA certificate");
+	set_revoked(NULL);
+	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
+}
+
 static void
 test_tls_refuses_when_revocation_list_is_malformed(void)
 {
@@ -768,6 +816,38 @@ test_tls_fingerprint_is_one_for_cert_and_key(void)
 	CU_ASSERT_EQUAL(hook_fp(enc, a, err, sizeof(err)), -EACCES);
 	free(raw);
 	free(enc);
+}
+
+/*
+ * hardgate fingerprint on a FIFO (or a device) says it is no key
+ * material; it must not wait forever for a writer that never comes.
+ */
+static void
+test_tls_fingerprint_does_not_block_on_a_fifo(void)
+{
+	char *fifo = hgt_path(hgt_dir, "key.fifo");
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	int status = 0, waited = 0;
+	pid_t pid, got = 0;
+
+	unlink(fifo);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	if ((pid = fork()) == 0) {
+		char fp[HG_FP_LEN], err[256];
+
+		_exit(hook_fp(fifo, fp, err, sizeof(err)) < 0 ? 0 : 1);
+	}
+	CU_ASSERT_FATAL(pid > 0);
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && waited++ < 100)	/* 5 s */
+		nanosleep(&tick, NULL);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	CU_ASSERT_EQUAL(got, pid);	/* returned on its own */
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);	/* and refused */
+	unlink(fifo);
+	free(fifo);
 }
 
 /* --- IDs and args --- */
@@ -817,6 +897,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_expired_ca_in_chain);
 	HGT_ADD(s, test_tls_refuses_server_name_not_in_san);
 	HGT_ADD(s, test_tls_refuses_name_only_in_subject_cn);
+	HGT_ADD(s, test_tls_names_a_malformed_ip_san_without_overreading);
 	HGT_ADD(s, test_tls_refuses_key_not_matching_certificate);
 	HGT_ADD(s, test_tls_refuses_weak_keys);
 	HGT_ADD(s, test_tls_refuses_encrypted_key_without_prompting);
@@ -835,8 +916,10 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_two_nodes_sharing_a_key);
 	HGT_ADD(s, test_tls_refuses_unreadable_peer);
 	HGT_ADD(s, test_tls_refuses_revoked_certificate_and_peer);
+	HGT_ADD(s, test_tls_refuses_chain_through_a_revoked_ca);
 	HGT_ADD(s, test_tls_refuses_when_revocation_list_is_malformed);
 	HGT_ADD(s, test_tls_fingerprint_is_one_for_cert_and_key);
+	HGT_ADD(s, test_tls_fingerprint_does_not_block_on_a_fifo);
 	HGT_ADD(s, test_tls_reports_kalamdb_ids_when_mapped);
 	HGT_ADD(s, test_tls_refuses_absurd_numbers);
 }

@@ -467,7 +467,8 @@ fingerprint(const char *path, char *out, size_t outlen, char *err, size_t errlen
 
 	if (outlen < HG_FP_LEN)
 		return -ENOBUFS;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	/* O_NONBLOCK: a FIFO is refused by hg_read_fd, not waited on for a writer */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		e = -errno;
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(-e));
 		return e;

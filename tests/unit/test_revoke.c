@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fingerprint.h"
@@ -185,6 +186,34 @@ test_revlist_refuses_a_list_not_owned_by_root(void)
 	free(r);
 }
 
+/* A list the loader cannot read whole refuses: more files than it reads, or too big a file. */
+static void
+test_revlist_refuses_too_many_files_and_too_big_a_file(void)
+{
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char *r = revdir(), *big = revdir(), name[32], *f, *text;
+
+	for (int i = 0; i <= HG_REVOKE_MAX_FILES; i++) {
+		snprintf(name, sizeof(name), "list%02d", i);
+		free(hgt_write(r, name, "# nothing yet\n", 0644));
+	}
+	CU_ASSERT_EQUAL(hg_revlist_load(r, &l, &e), -E2BIG);
+	CU_ASSERT_PTR_NULL(l);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+	text = malloc(HG_REVOKE_MAX_BYTES + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	memset(text, '#', HG_REVOKE_MAX_BYTES + 1);
+	text[HG_REVOKE_MAX_BYTES + 1] = '\0';
+	f = hgt_write(big, "huge", text, 0644);
+	CU_ASSERT_EQUAL(hg_revlist_load(big, &l, &e), -EFBIG);
+	CU_ASSERT_PTR_NULL(l);
+	free(text);
+	free(f);
+	free(big);
+	free(r);
+}
+
 static void
 test_revoke_add_creates_the_list_and_is_idempotent(void)
 {
@@ -245,6 +274,76 @@ test_revoke_add_refuses_bad_fingerprint_and_reason(void)
 	free(r);
 }
 
+/*
+ * Revocations made at the same time (an incident script revoking a
+ * node's key and its token at once) are all kept: each add reads the
+ * list and renames a new one over it, so two unserialised adds lose one.
+ */
+static void
+test_revoke_add_keeps_every_concurrent_revocation(void)
+{
+	enum { N = 12 };
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char *r = revdir(), fps[N][HG_FP_LEN];
+	int go[2], status, ok = 1;
+	pid_t pid[N];
+
+	CU_ASSERT_EQUAL_FATAL(pipe(go), 0);
+	for (int i = 0; i < N; i++) {
+		unsigned char d[HG_FP_DIGEST_LEN] = { (unsigned char)(i + 1) };
+
+		hg_fp_format(d, fps[i]);
+		if ((pid[i] = fork()) == 0) {
+			char c;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) < 0)	/* all start when the pipe closes */
+				_exit(2);
+			_exit(hg_revoke_add(r, fps[i], "incident 7", &e) == 0 ? 0 : 1);
+		}
+		CU_ASSERT_FATAL(pid[i] > 0);
+	}
+	close(go[0]);
+	close(go[1]);
+	for (int i = 0; i < N; i++) {
+		CU_ASSERT_EQUAL(waitpid(pid[i], &status, 0), pid[i]);
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL_FATAL(hg_revlist_load(r, &l, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_count(l), N);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_PTR_NOT_NULL(hg_revlist_find(l, fps[i]));
+	hg_revlist_free(l);
+	free(r);
+}
+
+/*
+ * The list's directory (and missing parents) are 0755 whatever the umask
+ * of the root shell that ran hardgate revoke: with umask 077 a 0700
+ * revoked.d would refuse every service whose checks run as its own user
+ * (HG-017, permission denied).
+ */
+static void
+test_revoke_add_makes_the_directory_0755_under_a_strict_umask(void)
+{
+	struct hg_error e = { 0 };
+	char *top = revdir(), *mid = hgt_path(top, "hardgate"), *r = hgt_path(mid, "revoked.d");
+	struct stat st;
+	mode_t old = umask(077);
+
+	CU_ASSERT_EQUAL(hg_revoke_add(r, FP_EMPTY, "x", &e), 0);
+	umask(old);
+	CU_ASSERT_EQUAL_FATAL(stat(r, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0755);
+	CU_ASSERT_EQUAL_FATAL(stat(mid, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0755);
+	free(r);
+	free(mid);
+	free(top);
+}
+
 /* A missing list is created only below a directory nobody else can write. */
 static void
 test_revoke_add_creates_nothing_in_a_world_writable_dir(void)
@@ -279,7 +378,7 @@ test_revoke_add_refuses_when_the_lists_do_not_load(void)
 
 /* A service whose fake test module looks FP up in the list REV. */
 static struct hg_decision *
-run_fake_with(const char *rev, const char *fp)
+run_fake_n(const char *rev, const char *fp, int entries)
 {
 	const char *mods = getenv("HG_TESTMOD_DIR");
 	char *text, *conf;
@@ -288,13 +387,22 @@ run_fake_with(const char *rev, const char *fp)
 	if (asprintf(&text, "hardgate: { module_dir = \"%s\"; revoked_dir = \"%s\"; "
 		     "log: { syslog = false; }; };\nservices: { svc: { stack = (\n"
 		     "{ module = \"fake\"; control = \"required\"; args: { fingerprint = \"%s\"; }; }"
-		     "\n); }; };\n", mods ? mods : "tests/unit/mods/.libs", rev, fp) < 0)
+		     "%s%s%s\n); }; };\n", mods ? mods : "tests/unit/mods/.libs", rev, fp,
+		     entries > 1 ? ",\n{ module = \"fake\"; control = \"required\"; "
+				   "args: { fingerprint = \"" : "",
+		     entries > 1 ? fp : "", entries > 1 ? "\"; }; }" : "") < 0)
 		abort();
 	conf = hgt_write(dir, "hardgate.conf", text, 0644);
 	d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
 	free(text);
 	free(conf);
 	return d;
+}
+
+static struct hg_decision *
+run_fake_with(const char *rev, const char *fp)
+{
+	return run_fake_n(rev, fp, 1);
 }
 
 static void
@@ -330,6 +438,27 @@ test_engine_refuses_when_the_revocation_list_is_malformed(void)
 	free(r);
 }
 
+/*
+ * Every module that asks after the list failed to load fails on the
+ * core's HG-017, not on a "failed without a finding" (HG-007) that tells
+ * the operator to report a bug in the module.
+ */
+static void
+test_engine_blames_a_malformed_list_for_every_module_that_asks(void)
+{
+	char *r = revdir(), *f;
+	struct hg_decision *d;
+
+	f = hgt_write(r, "local", "garbage\n", 0644);
+	d = run_fake_n(r, FP_OTHER, 2);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-017", HG_SEV_FAIL, "not a fingerprint"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-007", HG_SEV_FAIL, NULL));
+	hg_decision_free(d);
+	free(f);
+	free(r);
+}
+
 void
 hgt_suite_revoke(void)
 {
@@ -343,11 +472,15 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revlist_refuses_control_characters_in_a_reason);
 	HGT_ADD(s, test_revlist_refuses_a_group_writable_list);
 	HGT_ADD(s, test_revlist_refuses_a_list_not_owned_by_root);
+	HGT_ADD(s, test_revlist_refuses_too_many_files_and_too_big_a_file);
 	HGT_ADD(s, test_revoke_add_creates_the_list_and_is_idempotent);
 	HGT_ADD(s, test_revoke_add_keeps_what_the_list_had);
 	HGT_ADD(s, test_revoke_add_refuses_bad_fingerprint_and_reason);
 	HGT_ADD(s, test_revoke_add_refuses_when_the_lists_do_not_load);
 	HGT_ADD(s, test_revoke_add_creates_nothing_in_a_world_writable_dir);
+	HGT_ADD(s, test_revoke_add_makes_the_directory_0755_under_a_strict_umask);
+	HGT_ADD(s, test_revoke_add_keeps_every_concurrent_revocation);
 	HGT_ADD(s, test_engine_refuses_a_module_whose_key_is_revoked);
 	HGT_ADD(s, test_engine_refuses_when_the_revocation_list_is_malformed);
+	HGT_ADD(s, test_engine_blames_a_malformed_list_for_every_module_that_asks);
 }
