@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <hardgate/hardgate.h>
@@ -114,6 +115,12 @@ main(int argc, char **argv)
 	char *owned = NULL;	/* c.conf made absolute */
 	int o, r;
 
+	/*
+	 * check, exec, fingerprint and attest hold key material and secrets in
+	 * ordinary memory: no core dump of hardgate itself, no ptrace by the
+	 * user. execve() makes the program it runs dumpable again.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
