@@ -114,7 +114,7 @@ check_token(struct dbw *d, const struct hg_toml_value *srv)
 {
 	const struct hg_toml_value *v;
 	const char *t = hg_app_str(&d->a, "DBW-PRE-04", srv, "agent_token", &v);
-	struct dbw_ref r;
+	struct hg_dbw_ref r;
 	char val[512];
 
 	if (v == NULL) {
@@ -125,13 +125,13 @@ check_token(struct dbw *d, const struct hg_toml_value *srv)
 	}
 	if (t == NULL)
 		return;
-	if (!dbw_is_ref(t, &r)) {
+	if (!hg_dbw_is_ref(t, &r)) {
 		/* never the value: only what it looks like */
 		hg_app_report(&d->a, "DBW-PRE-04", DBW_MUST, v,
 			   "set agent_token = \"${DBWARD_AGENT_TOKEN}\", revoke the written token and inject a new one from the environment",
 			   "[server].agent_token is written in the config file%s",
 			   looks_like_token(t) ? " (a dbward token, dbw_ and 32 hex digits)" :
-			   dbw_has_ref(t) ? " around a ${} reference" : "");
+			   hg_dbw_has_ref(t) ? " around a ${} reference" : "");
 		return;
 	}
 	if (r.def && r.deflen) {
@@ -226,7 +226,7 @@ static int
 literal_password(const char *url)
 {
 	const char *p = strstr(url, "://"), *auth, *end, *at = NULL, *colon;
-	struct dbw_ref r;
+	struct hg_dbw_ref r;
 	char pw[256];
 
 	if (p == NULL)
@@ -240,7 +240,7 @@ literal_password(const char *url)
 	    colon + 1 == at)
 		return 0;
 	snprintf(pw, sizeof(pw), "%.*s", (int)(at - colon - 1), colon + 1);
-	return !dbw_is_ref(pw, &r);
+	return !hg_dbw_is_ref(pw, &r);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <hardgate/module.h>
 
 #include "appconf.h"
+#include "dbwexpand.h"
 
 struct dbw_text;
 
@@ -54,25 +55,7 @@ int dbw_effective(struct dbw *d, const char *id, const struct hg_toml_value *v, 
 #define DBW_MUST HG_SEV_FAIL
 #define DBW_REC(d) ((d)->rec)
 
-/*
- * dbward's ${} rules on one string value. A "reference" is the whole value
- * being exactly one ${NAME} or ${NAME:-DEFAULT}.
- */
-struct dbw_ref {
-	char name[128];
-	const char *def;	/* into the value, or NULL when there is no :- */
-	size_t deflen;
-};
-/* 1 if S is exactly one reference (filled into R), 0 if not. */
-int dbw_is_ref(const char *s, struct dbw_ref *r);
-/* 1 if S contains any ${. */
-int dbw_has_ref(const char *s);
-/*
- * Expand S as dbward would into OUT. 0; -ENOENT when a ${NAME} without
- * default is unset (NAME into MISSING); -EINVAL when dbward would refuse
- * it (nested ${ in a default, a bad name, an unclosed ${).
- */
-int dbw_expand(const char *s, char *out, size_t n, char *missing, size_t mlen);
+
 
 void dbw_check_server(struct dbw *d);
 void dbw_check_agent(struct dbw *d);

@@ -55,7 +55,7 @@ dbw_effective(struct dbw *d, const char *id, const struct hg_toml_value *v, cons
 	      char *out, size_t n)
 {
 	char missing[128];
-	int r = dbw_expand(s, out, n, missing, sizeof(missing));
+	int r = hg_dbw_expand(s, out, n, missing, sizeof(missing));
 
 	if (r == -ENOENT && hg_stage(d->a.ctx) == HG_STAGE_CHECK) {
 		hg_app_report(&d->a, id, HG_SEV_WARN, v, "run the check in the service's environment",
@@ -107,7 +107,7 @@ dbw_text_of(struct dbw *d, const char *id, const struct hg_toml_value *v, const 
 			      "%s is a %s, dbward wants a string", what,
 			      hg_toml_type_name(hg_toml_type(v)));
 		s = NULL;
-	} else if (dbw_has_ref(s) &&	/* a name read by many items: its ${} is the file's */
+	} else if (hg_dbw_has_ref(s) &&	/* a name read by many items: its ${} is the file's */
 		   dbw_effective(d, HG_APP_REFUSED_ID, v, s, buf, sizeof(buf)) == 0) {
 		s = buf;
 	}
@@ -136,10 +136,10 @@ expanded(const char *text, size_t len)
 {
 	char *x;
 
-	if (memchr(text, '\0', len) != NULL || !dbw_has_ref(text) ||
+	if (memchr(text, '\0', len) != NULL || !hg_dbw_has_ref(text) ||
 	    (x = malloc(HG_TOML_MAX_LEN + 1)) == NULL)
 		return NULL;
-	if (dbw_expand(text, x, HG_TOML_MAX_LEN + 1, NULL, 0) < 0) {
+	if (hg_dbw_expand(text, x, HG_TOML_MAX_LEN + 1, NULL, 0) < 0) {
 		free(x);
 		return NULL;
 	}

@@ -396,9 +396,9 @@ check_execution_policies(struct dbw *d)
 static int
 literal(const char *s)
 {
-	struct dbw_ref r;
+	struct hg_dbw_ref r;
 
-	return s && *s && (!dbw_is_ref(s, &r) || (r.def && r.deflen));
+	return s && *s && (!hg_dbw_is_ref(s, &r) || (r.def && r.deflen));
 }
 
 static void
@@ -430,7 +430,7 @@ check_slack(struct dbw *d)
 {
 	const struct hg_toml_value *sl = hg_toml_get(hg_toml_root(d->a.doc), "slack"), *v;
 	const char *sec, *tok;
-	struct dbw_ref r;
+	struct hg_dbw_ref r;
 
 	if (sl == NULL)
 		return;
@@ -439,7 +439,7 @@ check_slack(struct dbw *d)
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, sl,
 			   "set signing_secret = \"${SLACK_SIGNING_SECRET}\"",
 			   "dbward refuses to start: [slack] has no signing_secret");
-	} else if (sec && dbw_is_ref(sec, &r) && r.def && r.deflen) {
+	} else if (sec && hg_dbw_is_ref(sec, &r) && r.def && r.deflen) {
 		hg_app_report(&d->a, "DBW-REC-04", DBW_REC(d), v, "drop the :- default",
 			   "[slack].signing_secret falls back to a default written in the config file");
 	} else if (sec && literal(sec)) {
@@ -640,7 +640,7 @@ check_state_dir(struct dbw *d)
 				   "dbward refuses to start: state_dir is not set");
 		return;
 	}
-	if (dbw_has_ref(sd)) {	/* dbward expands ${VAR} before it reads the path */
+	if (hg_dbw_has_ref(sd)) {	/* dbward expands ${VAR} before it reads the path */
 		if (dbw_effective(d, "DBW-PRE-05", v, sd, xsd, sizeof(xsd)) < 0)
 			return;
 		sd = xsd;

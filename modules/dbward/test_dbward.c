@@ -734,32 +734,32 @@ static void
 test_dbward_expands_like_dbward(void)
 {
 	char out[64], missing[32];
-	struct dbw_ref r;
+	struct hg_dbw_ref r;
 
 	setenv("HGT_A", "alpha", 1);
 	unsetenv("HGT_B");
-	CU_ASSERT_EQUAL(dbw_expand("x${HGT_A}y", out, sizeof(out), missing, sizeof(missing)), 0);
+	CU_ASSERT_EQUAL(hg_dbw_expand("x${HGT_A}y", out, sizeof(out), missing, sizeof(missing)), 0);
 	CU_ASSERT_STRING_EQUAL(out, "xalphay");
-	CU_ASSERT_EQUAL(dbw_expand("${HGT_B:-def}", out, sizeof(out), missing, sizeof(missing)), 0);
+	CU_ASSERT_EQUAL(hg_dbw_expand("${HGT_B:-def}", out, sizeof(out), missing, sizeof(missing)), 0);
 	CU_ASSERT_STRING_EQUAL(out, "def");
-	CU_ASSERT_EQUAL(dbw_expand("${HGT_B:-}", out, sizeof(out), missing, sizeof(missing)), 0);
+	CU_ASSERT_EQUAL(hg_dbw_expand("${HGT_B:-}", out, sizeof(out), missing, sizeof(missing)), 0);
 	CU_ASSERT_STRING_EQUAL(out, "");
-	CU_ASSERT_EQUAL(dbw_expand("${HGT_B}", out, sizeof(out), missing, sizeof(missing)), -ENOENT);
+	CU_ASSERT_EQUAL(hg_dbw_expand("${HGT_B}", out, sizeof(out), missing, sizeof(missing)), -ENOENT);
 	CU_ASSERT_STRING_EQUAL(missing, "HGT_B");
-	CU_ASSERT_EQUAL(dbw_expand("${HGT_B:-${HGT_A}}", out, sizeof(out), NULL, 0), -EINVAL);
-	CU_ASSERT_EQUAL(dbw_expand("${1BAD}", out, sizeof(out), NULL, 0), -EINVAL);
-	CU_ASSERT_EQUAL(dbw_expand("${HGT_A", out, sizeof(out), NULL, 0), -EINVAL);
-	CU_ASSERT_EQUAL(dbw_expand("$HGT_A", out, sizeof(out), NULL, 0), 0);
+	CU_ASSERT_EQUAL(hg_dbw_expand("${HGT_B:-${HGT_A}}", out, sizeof(out), NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(hg_dbw_expand("${1BAD}", out, sizeof(out), NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(hg_dbw_expand("${HGT_A", out, sizeof(out), NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(hg_dbw_expand("$HGT_A", out, sizeof(out), NULL, 0), 0);
 	CU_ASSERT_STRING_EQUAL(out, "$HGT_A");
-	CU_ASSERT_EQUAL(dbw_expand("${HGT_A}${HGT_A}${HGT_A}", out, 8, NULL, 0), -E2BIG);
-	CU_ASSERT_TRUE(dbw_is_ref("${DBWARD_AGENT_TOKEN}", &r));
+	CU_ASSERT_EQUAL(hg_dbw_expand("${HGT_A}${HGT_A}${HGT_A}", out, 8, NULL, 0), -E2BIG);
+	CU_ASSERT_TRUE(hg_dbw_is_ref("${DBWARD_AGENT_TOKEN}", &r));
 	CU_ASSERT_STRING_EQUAL(r.name, "DBWARD_AGENT_TOKEN");
 	CU_ASSERT_PTR_NULL(r.def);
-	CU_ASSERT_TRUE(dbw_is_ref("${T:-x}", &r));
+	CU_ASSERT_TRUE(hg_dbw_is_ref("${T:-x}", &r));
 	CU_ASSERT_EQUAL(r.deflen, 1);
-	CU_ASSERT_FALSE(dbw_is_ref("pre${T}", &r));
-	CU_ASSERT_FALSE(dbw_is_ref("${T}post", &r));
-	CU_ASSERT_FALSE(dbw_is_ref("dbw_0123", &r));
+	CU_ASSERT_FALSE(hg_dbw_is_ref("pre${T}", &r));
+	CU_ASSERT_FALSE(hg_dbw_is_ref("${T}post", &r));
+	CU_ASSERT_FALSE(hg_dbw_is_ref("dbw_0123", &r));
 }
 
 static void

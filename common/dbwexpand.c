@@ -1,5 +1,5 @@
 /*
- * expand.c - dbward's ${VAR} / ${VAR:-default} expansion
+ * dbwexpand.c - dbward's ${VAR} / ${VAR:-default} expansion
  * (crates/dbward-config/src/expand.rs, reference §1.1): a name is
  * [A-Za-z_][A-Za-z0-9_]*, an unset ${VAR} fails dbward's start, a nested
  * ${ inside a default and a leftover ${ are errors. Nothing else ($VAR,
@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbw.h"
+#include "dbwexpand.h"
 
 /* Parse the reference starting at S ("${..."): 1 with R and *END set, or -EINVAL. */
 static int
-parse_ref(const char *s, struct dbw_ref *r, const char **end)
+parse_ref(const char *s, struct hg_dbw_ref *r, const char **end)
 {
 	const char *p = s + 2, *close;
 	size_t n = 0;
@@ -52,7 +52,7 @@ parse_ref(const char *s, struct dbw_ref *r, const char **end)
 }
 
 int
-dbw_is_ref(const char *s, struct dbw_ref *r)
+hg_dbw_is_ref(const char *s, struct hg_dbw_ref *r)
 {
 	const char *end;
 
@@ -60,20 +60,20 @@ dbw_is_ref(const char *s, struct dbw_ref *r)
 }
 
 int
-dbw_has_ref(const char *s)
+hg_dbw_has_ref(const char *s)
 {
 	return strstr(s, "${") != NULL;
 }
 
 int
-dbw_expand(const char *s, char *out, size_t n, char *missing, size_t mlen)
+hg_dbw_expand(const char *s, char *out, size_t n, char *missing, size_t mlen)
 {
 	size_t o = 0;
 
 	if (n == 0)
 		return -EINVAL;
 	while (*s) {
-		struct dbw_ref r;
+		struct hg_dbw_ref r;
 		const char *end, *val;
 		size_t vlen;
 
