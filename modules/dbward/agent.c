@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "dbw.h"
+#include "url.h"
 
 static const char *const top_keys[] = {
 	"agent_id", "poll_interval_ms", "max_concurrent_tasks", "drain_timeout_secs",
@@ -65,36 +66,6 @@ internal_host(const char *h)
 	return 0;
 }
 
-/* Scheme, user and host of URL into the buffers ("" when absent). */
-static void
-split_url(const char *url, char *scheme, size_t sn, char *user, size_t un, char *host, size_t hn)
-{
-	const char *p = strstr(url, "://"), *auth, *end, *at, *colon;
-
-	*scheme = *user = *host = '\0';
-	if (p == NULL)
-		return;
-	snprintf(scheme, sn, "%.*s", (int)(p - url), url);
-	auth = p + 3;
-	end = auth + strcspn(auth, "/?#");
-	at = NULL;	/* the last @ ends the userinfo, as in the URL standard dbward parses by */
-	for (const char *q = auth; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (at) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		snprintf(user, un, "%.*s", (int)((colon ? colon : at) - auth), auth);
-		auth = at + 1;
-	}
-	if (*auth == '[') {
-		const char *rb = memchr(auth, ']', (size_t)(end - auth));
-
-		snprintf(host, hn, "%.*s", (int)((rb ? rb + 1 : end) - auth), auth);
-	} else {
-		colon = memchr(auth, ':', (size_t)(end - auth));
-		snprintf(host, hn, "%.*s", (int)((colon ? colon : end) - auth), auth);
-	}
-}
 
 /* --- PRE-04: the token comes from the environment --- */
 
@@ -153,7 +124,8 @@ check_transport(struct dbw *d, const struct hg_toml_value *srv)
 	const struct hg_toml_value *v, *ai;
 	const char *url = hg_app_str(&d->a, "DBW-PRE-01", srv, "url", &v), *env;
 	int insecure = hg_app_bool(&d->a, "DBW-PRE-01", srv, "allow_insecure", 0, &ai);
-	char u[1024], scheme[16], user[64], host[256];
+	char u[1024];
+	struct hg_url x;
 
 	if (v == NULL) {
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, srv, "set url = \"https://…\" under [server]",
@@ -176,19 +148,22 @@ check_transport(struct dbw *d, const struct hg_toml_value *srv)
 	}
 	if (url == NULL || dbw_effective(d, "DBW-PRE-01", v, url, u, sizeof(u)) < 0)
 		return;
-	split_url(u, scheme, sizeof(scheme), user, sizeof(user), host, sizeof(host));
-	if (strcmp(scheme, "https") == 0)
-		return;
-	if (strcmp(scheme, "http") != 0)
+	if (hg_url_split(u, &x) < 0)
+		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "write https://HOST[:PORT]",
+			      "dbward-agent refuses to start: [server].url is not a URL");
+	else if (strcmp(x.scheme, "https") == 0)
+		;
+	else if (strcmp(x.scheme, "http") != 0)
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "use https://",
-			   "dbward-agent refuses to start: [server].url scheme \"%s\" is not http(s)", scheme);
-	else if (!internal_host(host) && insecure != 1)
+			   "dbward-agent refuses to start: [server].url scheme \"%s\" is not http(s)", x.scheme);
+	else if (!internal_host(x.host) && insecure != 1)
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, v, "use https://",
-			   "dbward-agent refuses to start: plain http to %s, an external host", host);
+			   "dbward-agent refuses to start: plain http to %s, an external host", x.host);
 	else
 		hg_app_report(&d->a, "DBW-PRE-01", DBW_MUST, v, "use https:// (dbward accepts http to internal hosts, but it is cleartext)",
 			   "the agent reaches the server at %s over plain http: the token and the SQL travel in cleartext",
-			   host);
+			   x.host);
+	memset(u, 0, sizeof(u));	/* an expanded URL may hold a password */
 }
 
 /* --- PRE-06 least-privilege users, REC-06 explicit scopes --- */
@@ -249,7 +224,8 @@ check_dsn(struct dbw *d, const char *db, const char *env, const struct hg_toml_v
 {
 	const struct hg_toml_value *v;
 	const char *url = hg_app_str(&d->a, "DBW-PRE-06", t, "url", &v);
-	char u[2048], scheme[32], user[128], host[256];
+	char u[2048];
+	struct hg_url x;
 
 	if (v == NULL) {
 		hg_app_report(&d->a, HG_APP_REFUSED_ID, HG_SEV_FAIL, t, "set url = \"postgres://…\"",
@@ -264,20 +240,27 @@ check_dsn(struct dbw *d, const char *db, const char *env, const struct hg_toml_v
 			   "[databases.%s.%s].url has a password written in the config file", db, env);
 	if (dbw_effective(d, "DBW-PRE-06", v, url, u, sizeof(u)) < 0)
 		return;
-	split_url(u, scheme, sizeof(scheme), user, sizeof(user), host, sizeof(host));
-	if (user[0] == '\0')
+	if (hg_url_split(u, &x) < 0) {
+		hg_app_report(&d->a, "DBW-PRE-06", DBW_MUST, v, "write SCHEME://USER@HOST[:PORT]/DB",
+			      "[databases.%s.%s].url is not a URL hardgate can read: its user cannot be judged",
+			      db, env);
+		memset(u, 0, sizeof(u));
+		return;
+	}
+	memset(u, 0, sizeof(u));	/* the expanded password */
+	if (x.user[0] == '\0')
 		hg_finding(d->a.ctx, "DBW-PRE-06", HG_SEV_INFO, d->a.path, NULL,
 			   "[databases.%s.%s].url names no user: the driver's default applies, not judged",
 			   db, env);
-	else if (superuser(user))
+	else if (superuser(x.user))
 		hg_app_report(&d->a, "DBW-PRE-06", DBW_MUST, v,
 			   "create a least-privilege user for the agent and use it in the DSN",
-			   "[databases.%s.%s] connects as %s, a superuser", db, env, user);
+			   "[databases.%s.%s] connects as %s, a superuser", db, env, x.user);
 	else if (mixed)
 		hg_app_report(&d->a, "DBW-PRE-06", DBW_MUST, v,
 			   "run migrations from a second agent with a DDL user, and give this one operations without migrate_up/down/repair",
 			   "[databases.%s.%s] runs SELECTs and DDL (migrations) as the same user %s",
-			   db, env, user);
+			   db, env, x.user);
 }
 
 static void

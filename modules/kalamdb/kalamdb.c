@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "kdb.h"
+#include "url.h"
 
 static const struct hg_arg_spec args[] = {
 	{ "config", HG_ARG_STRING, 1, NULL, "absolute path of KalamDB's server.toml" },
@@ -132,16 +133,10 @@ kdb_report(struct kdb *d, const char *id, enum hg_severity sev, const struct kva
 void
 kdb_host(const char *addr, char *out, size_t n)
 {
-	const char *p = strstr(addr, "://"), *end;
+	struct hg_url u;
 
-	p = p ? p + 3 : addr;
-	if (*p == '[') {
-		end = strchr(p, ']');
-		snprintf(out, n, "%.*s", end ? (int)(end - p + 1) : (int)strlen(p), p);
-		return;
-	}
-	end = p + strcspn(p, ":/");
-	snprintf(out, n, "%.*s", (int)(end - p), p);
+	/* a malformed address is shown as written: it is judged not private */
+	snprintf(out, n, "%s", hg_url_split(addr, &u) == 0 ? u.host : addr);
 }
 
 int

@@ -33,6 +33,7 @@ main(void)
 	hgt_suite_tls();
 	hgt_suite_catalog();
 	hgt_suite_toml();
+	hgt_suite_url();
 	if (hgt_skip_suites(getenv("HGT_SKIP_SUITES")) < 0)
 		return 99;
 	if (CU_get_error() != CUE_SUCCESS) {

@@ -112,6 +112,7 @@ void hgt_suite_secretenv(void);
 void hgt_suite_dbward(void);
 void hgt_suite_kalamdb(void);
 void hgt_suite_toml(void);
+void hgt_suite_url(void);
 void hgt_suite_attest(void);
 void hgt_suite_tls(void);
 void hgt_suite_sigkey(void);
