@@ -101,7 +101,7 @@ static const struct hg_catalog_entry catalog[] = {
 	E("DBW-REC-09", "dbward", "REC",
 	  "Outbound network restricted (agent reaches only server URL and target databases)",
 	  RUNTIME, "netout",
-	  "netout: outbound allowlist (preload, seccomp, Landlock, nftables)",
+	  "netout: outbound allowlist (preload, seccomp, Landlock, nftables); from_dbward_agent takes the agent's server URL and database URLs from its own config",
 	  "allow only the server URL and the target databases"),
 	E("DBW-REC-10", "dbward", "REC",
 	  "Trusted proxies configured (trusted_proxies matches reverse proxy CIDRs)",

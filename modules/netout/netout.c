@@ -26,6 +26,7 @@
 #include <hardgate/module.h>
 
 #include "allowlist.h"
+#include "dbwagent.h"
 #include "families.h"
 #include "landlock.h"
 
@@ -35,8 +36,10 @@
 static const char *const landlock_modes[] = { "required", "best-effort", "off", NULL };
 
 static const struct hg_arg_spec args[] = {
-	{ "allow", HG_ARG_LIST, 1, NULL,
+	{ "allow", HG_ARG_LIST, 0, NULL,
 	  "destinations: ADDR:PORT, CIDR:PORT, [V6]:PORT, HOST:PORT, unix:/PATH (PORT may be *)" },
+	{ "from_dbward_agent", HG_ARG_STRING, 0, NULL,
+	  "dbward-agent.toml: allow its [server].url and every database URL" },
 	{ "dns", HG_ARG_BOOL, 0, NULL, "allow DNS queries to any resolver (default false)" },
 	{ "landlock", HG_ARG_STRING, 0, landlock_modes,
 	  "kernel TCP-connect layer by port (Landlock ABI 4): required (default), best-effort, off" },
@@ -97,6 +100,12 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list
 	char err[384];
 	int r = HG_PASS;
 
+	if (!hg_arg_isset(ctx, a, "allow") && !hg_arg_isset(ctx, a, "from_dbward_agent")) {
+		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
+			   "list the destinations in allow, or name a dbward agent's config in from_dbward_agent",
+			   "netout has nothing to allow");
+		return HG_FAIL;
+	}
 	if (n > MAX_ENTRIES) {
 		hg_finding(ctx, id, HG_SEV_FAIL, hg_arg_where(ctx, a, "allow"),
 			   "use CIDR ranges", "more than %d destinations", MAX_ENTRIES);
@@ -115,6 +124,8 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, const char *id, struct list
 			r = HG_FAIL;
 		}
 	}
+	if (r == HG_PASS && hg_arg_isset(ctx, a, "from_dbward_agent"))
+		r = hg_netout_from_dbward(ctx, a, id, emit, out);
 	if (r == HG_PASS && hg_arg_bool(ctx, a, "dns", 0) &&
 	    (push(out, "0.0.0.0/0:53") < 0 || push(out, "[::/0]:53") < 0))
 		r = HG_ERROR;

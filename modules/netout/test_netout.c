@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "policy.h"
 #include "run.h"
+#include "stack.h"
 #include "testutil.h"
 
 
@@ -61,13 +63,88 @@ test_netout_refuses_without_the_preload(void)
 	hg_decision_free(d);
 }
 
+/* What netout would allow for ARGS (its describe() output), malloc'd. */
+static char *
+allowed(const char *args)
+{
+	char *conf = hgt_module_policy(hgt_dir, "netout", args), *text = NULL;
+	struct hg_decision *d = hg_decision_new("svc");
+	struct hg_policy *p = NULL;
+	struct hg_error e = { 0 };
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	CU_ASSERT_EQUAL_FATAL(hg_policy_load(conf, &p, &e), 0);
+	hg_stack_describe(p, hg_policy_service(p, "svc"), "netout", out, d);
+	fclose(out);
+	if (d->n)
+		hgt_dump(d);
+	hg_decision_free(d);
+	hg_policy_free(p);
+	free(conf);
+	return text;
+}
+
+/* An agent.toml under the suite's dir with SERVER and DB as its URLs. */
+static char *
+agent_conf(const char *server, const char *db)
+{
+	char *text, *path;
+
+	if (asprintf(&text, "[server]\nurl = \"%s\"\nagent_token = \"${T}\"\n"
+		     "[databases.orders.production]\nurl = \"%s\"\n", server, db) < 0)
+		abort();
+	path = hgt_write(hgt_dir, "agent.toml", text, 0640);
+	free(text);
+	return path;
+}
+
+static void
+test_netout_takes_a_dbward_agents_destinations(void)
+{
+	char *cfg = agent_conf("https://127.0.0.1:8443", "postgres://app:${HGT_PW}@127.0.0.2/orders");
+	char *args, *text;
+
+	setenv("HGT_PW", "not-printed-anywhere", 1);
+	if (asprintf(&args, "from_dbward_agent = \"%s\"; landlock = \"best-effort\"; "
+		     "id = \"DBW-REC-09\";", cfg) < 0)
+		abort();
+	text = allowed(args);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "allow 127.0.0.1:8443\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "allow 127.0.0.2:5432\n"));	/* postgres' port */
+	CU_ASSERT_PTR_NULL(strstr(text, "not-printed-anywhere"));
+	free(text);
+	free(args);
+	unsetenv("HGT_PW");
+	free(cfg);
+}
+
+static void
+test_netout_refuses_an_agent_url_without_a_destination(void)
+{
+	char *cfg = agent_conf("https://127.0.0.1:8443", "postgres:///orders?host=/run/postgresql");
+	char *args;
+	struct hg_decision *d;
+
+	if (asprintf(&args, "from_dbward_agent = \"%s\"; landlock = \"best-effort\"; "
+		     "id = \"DBW-REC-09\";", cfg) < 0)
+		abort();
+	d = run(args, HG_STAGE_CHECK, 0);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-09", HG_SEV_FAIL,
+			       "[databases.orders.production].url gives no destination"));
+	hg_decision_free(d);
+	free(args);
+	free(cfg);
+}
+
 static void
 test_netout_needs_an_allow_list(void)
 {
 	struct hg_decision *d = run("dns = true;", HG_STAGE_CHECK, 0);
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
-	CU_ASSERT_TRUE(hgt_has(d, "HG-004", HG_SEV_FAIL, "needs arg 'allow'"));
+	CU_ASSERT_TRUE(hgt_has(d, "HG-016", HG_SEV_FAIL, "netout has nothing to allow"));
 	hg_decision_free(d);
 }
 
@@ -296,6 +373,8 @@ hgt_suite_netout(void)
 	HGT_ADD(s, test_netout_refuses_a_malformed_destination);
 	HGT_ADD(s, test_netout_refuses_without_the_preload);
 	HGT_ADD(s, test_netout_needs_an_allow_list);
+	HGT_ADD(s, test_netout_takes_a_dbward_agents_destinations);
+	HGT_ADD(s, test_netout_refuses_an_agent_url_without_a_destination);
 	HGT_ADD(s, test_netout_landlock_required_refuses_any_port_entries);
 	HGT_ADD(s, test_netout_refuses_unknown_socket_family);
 	HGT_ADD(s, test_netout_refuses_when_landlock_is_missing_unless_best_effort);
