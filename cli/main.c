@@ -20,6 +20,7 @@ static const struct {
 	int (*fn)(struct cli *);
 	const char *help;
 } commands[] = {
+	{ "audit", cmd_audit, "check every service, report; --prometheus FILE for node_exporter" },
 	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
@@ -96,6 +97,7 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "print", no_argument, NULL, 'P' },
+		{ "prometheus", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -111,7 +113,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPh",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPm:h",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -131,6 +133,9 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			c.print = 1;
+			break;
+		case 'm':
+			c.prometheus = optarg;
 			break;
 		case 'h':
 			usage(stdout);

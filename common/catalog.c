@@ -423,6 +423,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "netout",
 	  "netout: the preload's connect(), sendto() and sendmsg() refuse destinations outside the allow list (EACCES and a log line); names resolved once at start",
 	  "add the destination to netout's allow list if it is meant to be reached"),
+	E("HG-026", "hardgate", "HG",
+	  "audit metrics textfile cannot be written",
+	  CORE, "core",
+	  "hardgate audit --prometheus FILE writes a temporary file beside FILE, fsyncs it and renames it over FILE (mode 0644)",
+	  "create FILE's directory (node_exporter's textfile directory) writable by root"),
 };
 
 const struct hg_catalog_entry *
