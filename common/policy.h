@@ -67,6 +67,7 @@ struct hg_policy {
 	char *module_dir;
 	int log_syslog;
 	char *log_json;		/* JSON lines decision log, or NULL */
+	char *log_journal;	/* journald's native socket, NULL: the default */
 	struct hg_service *svc;
 	size_t nsvc;
 };

@@ -24,6 +24,7 @@ main(void)
 	hgt_suite_allowlist();
 	hgt_suite_netout();
 	hgt_suite_catalog();
+	hgt_suite_report();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());
 		return 99;

@@ -96,6 +96,7 @@ void hgt_suite_privs(void);
 void hgt_suite_seccomp(void);
 void hgt_suite_netout(void);
 void hgt_suite_allowlist(void);
+void hgt_suite_report(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 
