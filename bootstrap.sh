@@ -21,6 +21,7 @@ packages=(
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
 	python3
+	bash-completion
 )
 
 as_root() {
