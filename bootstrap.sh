@@ -7,10 +7,12 @@
 #   sudo ./bootstrap.sh test   install dependencies, build, run every test
 #                              (CUnit units, real-process integration tests,
 #                              a smoke run of the benchmarks, make distcheck,
-#                              and the suite under ASan+UBSan)
+#                              the suite under ASan+UBSan, and the Debian
+#                              packages built, installed, upgraded and purged)
 #
 # Builds out of tree in build/ (and build-asan/); nothing is installed
-# outside the build trees except the Debian packages below.
+# outside the build trees except the Debian packages below (and, during
+# tests/package/deb.sh, hardgate's own .deb, purged at its end).
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$PWD
@@ -21,7 +23,7 @@ packages=(
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
 	python3
-	bash-completion
+	debhelper dpkg-dev fakeroot lintian man-db bash-completion
 )
 
 as_root() {
@@ -115,6 +117,11 @@ test_all() {
 	(cd "$top/build-asan" && make -s -j"$jobs" check) ||
 		{ cat "$top"/build-asan/tests/*/*.log; exit 1; }
 	tail -8 "$top/build-asan/tests/unit/hardgate-unit.log"
+	# Installs, upgrades and purges the .deb on this machine: not in make check.
+	echo "== Debian packages: build, install, upgrade, run, purge"
+	local pst=0
+	bash "$top/tests/package/deb.sh" "$top" || pst=$?
+	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
 	# The closing line of the run: the unit runner's CUnit summary.
 	echo "== unit tests (CUnit)"
 	grep -A4 'Run Summary' "$b/tests/unit/hardgate-unit.log"
