@@ -23,7 +23,7 @@ packages=(
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
 	python3
-	debhelper dpkg-dev fakeroot lintian man-db bash-completion
+	debhelper dpkg-dev fakeroot lintian man-db bash-completion rpm cpio
 )
 
 as_root() {
@@ -121,6 +121,10 @@ test_all() {
 	echo "== Debian packages: build, install, upgrade, run, purge"
 	local pst=0
 	bash "$top/tests/package/deb.sh" "$top" || pst=$?
+	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
+	echo "== RPM: rpmbuild -ts and -tb --nodeps from make dist's tarball"
+	pst=0
+	bash "$top/tests/package/rpm.sh" "$b" || pst=$?
 	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
 	# The closing line of the run: the unit runner's CUnit summary.
 	echo "== unit tests (CUnit)"
