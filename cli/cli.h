@@ -12,12 +12,14 @@ struct cli {
 	int all;		/* --all (explain) */
 	int print;		/* --print (seccomp) */
 	const char *prometheus;	/* --prometheus FILE (audit) */
+	const char *threshold;	/* --threshold N (score) */
 	int argc;		/* what follows the options */
 	char **argv;
 };
 
 int cmd_check(struct cli *c);
 int cmd_audit(struct cli *c);
+int cmd_score(struct cli *c);
 int cmd_lint(struct cli *c);
 int cmd_exec(struct cli *c);
 int cmd_explain(struct cli *c);

@@ -27,6 +27,7 @@ static const struct {
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
 	{ "list", cmd_list, "list modules (with args and IDs) and services" },
 	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
+	{ "score", cmd_score, "exposure score 0-10 of a service; --threshold N fails above N" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
 
@@ -98,6 +99,7 @@ main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "print", no_argument, NULL, 'P' },
 		{ "prometheus", required_argument, NULL, 'm' },
+		{ "threshold", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,7 +115,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPm:h",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPm:t:h",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -136,6 +138,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			c.prometheus = optarg;
+			break;
+		case 't':
+			c.threshold = optarg;
 			break;
 		case 'h':
 			usage(stdout);

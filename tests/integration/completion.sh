@@ -31,7 +31,7 @@ has() { grep -qx -- "$1" "$tmp/out"; }
 hasnt() { ! has "$1"; }
 
 complete_line hardgate ""
-for c in audit check exec explain lint list nft seccomp; do
+for c in audit check exec explain lint list nft score seccomp; do
 	check "subcommand $c is offered" has "$c"
 done
 complete_line hardgate au
@@ -42,6 +42,8 @@ check "audit offers --prometheus" has --prometheus
 check "audit offers --json" has --json
 complete_line hardgate check --
 check "check does not offer --prometheus" hasnt --prometheus
+complete_line hardgate score --
+check "score offers --threshold" has --threshold
 
 complete_line hardgate check --conf "$tmp/h.conf" --service ""
 check "--service offers the policy's services (alpha)" has alpha
