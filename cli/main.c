@@ -104,6 +104,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { 0 };
+	char *conf_abs = NULL;	/* --conf made absolute, freed at the end */
 	const char *cmd;
 	int o;
 
@@ -150,13 +151,17 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (c.conf && c.conf[0] != '/' && (c.conf = absolute(c.conf)) == NULL)
+	if (c.conf && c.conf[0] != '/' && (c.conf = conf_abs = absolute(c.conf)) == NULL)
 		return HG_EXIT_INTERNAL;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].fn(&c);
+		if (strcmp(cmd, commands[i].name) == 0) {
+			o = commands[i].fn(&c);
+			free(conf_abs);
+			return o;
+		}
+	free(conf_abs);
 	fprintf(stderr, "hardgate: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return EXIT_USAGE;
