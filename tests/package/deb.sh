@@ -137,6 +137,15 @@ check "the compiled-in module dir is the installed one (hardgate list modules)" 
 check "hardgate-audit.timer is enabled (timers.target.wants)" \
 	test -L /etc/systemd/system/timers.target.wants/hardgate-audit.timer
 
+if command -v systemd-analyze >/dev/null; then
+	if systemd-analyze verify /lib/systemd/system/hardgate-audit.timer \
+		/lib/systemd/system/hardgate-audit.service >"$tmp/verify.log" 2>&1; then
+		ok "systemd-analyze verify accepts hardgate-audit.service and .timer"
+	else
+		not_ok "systemd-analyze verify of the audit units"; show "$tmp/verify.log"
+	fi
+fi
+
 echo "# hardgate check on the installed policies"
 st=0; hardgate lint >"$tmp/out" 2>&1 || st=$?
 check "hardgate lint accepts the installed policy (exit $st)" test "$st" -eq 0
