@@ -181,8 +181,9 @@ else
 	mkdir -m 700 "$tmp/redis"
 	key=$tmp/redis/tls.key
 	printf 'key material\n' >"$key"
+	chown redis "$key"	# the example wants it owned by redis
 	# the operator's steps: the example policy (key path adjusted), the drop-in
-	sed "s|/etc/redis/tls/redis.key|$key|" /usr/share/doc/hardgate/examples/redis.conf >"$ci_policy"
+	sed "s|/etc/redis-tls/redis.key|$key|" /usr/share/doc/hardgate/examples/redis.conf >"$ci_policy"
 	chmod 644 "$ci_policy"
 	mkdir -p "$tmp/system/redis-server.service.d"
 	cp "$unit" "$tmp/system/"
