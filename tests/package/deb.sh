@@ -40,6 +40,8 @@ tmp=$(mktemp -d /tmp/hg-pkg.XXXXXX) || exit 1
 chmod 755 "$tmp"
 operator_file=/etc/hardgate/services.d/zz-ci-operator.conf
 ci_policy=/etc/hardgate/services.d/ci-redis.conf
+hello_policy=/etc/hardgate/services.d/ci-hello.conf
+hello_pid=
 
 purge_all() {
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" >"$tmp/purge.log" 2>&1
@@ -47,8 +49,9 @@ purge_all() {
 
 cleanup() {
 	[ -n "$redis_pid" ] && kill -9 "$redis_pid" 2>/dev/null
+	[ -n "$hello_pid" ] && kill -9 "$hello_pid" 2>/dev/null
 	if [ "$installed" = 1 ]; then
-		rm -f "$operator_file" "$ci_policy"
+		rm -f "$operator_file" "$ci_policy" "$hello_policy"
 		purge_all || dpkg --purge "${pkgs[@]}" >/dev/null 2>&1
 		rmdir /etc/hardgate/services.d /etc/hardgate/revoked.d /etc/hardgate 2>/dev/null
 	fi
@@ -154,22 +157,37 @@ check "hardgate check passes the installed policy (exit $st)" test "$st" -eq 0
 st=0; hardgate audit >"$tmp/out" 2>&1 || st=$?
 check "hardgate audit passes it too (exit $st)" test "$st" -eq 0
 
-echo "# pkg-config and the plugin API"
-cat >"$tmp/api.c" <<'C'
-#include <stdio.h>
-#include <hardgate/hardgate.h>
-int main(void)
-{
-	struct hg_decision *d = hg_check("nosuch", HG_PHASE_START);
-	int st = hg_decision_status(d);
-	hg_decision_free(d);
-	return st == HG_EXIT_REFUSED ? 0 : 1;
-}
-C
+echo "# pkg-config and the plugin API: examples/hello-server.c"
+ex=/usr/share/doc/hardgate/examples/hello-server.c
+[ -f "$ex.gz" ] && gunzip -c "$ex.gz" >"$tmp/hello-server.c" || cp "$ex" "$tmp/hello-server.c"
 # shellcheck disable=SC2046
-check "a program builds with pkg-config --cflags --libs hardgate" \
-	cc -o "$tmp/api" "$tmp/api.c" $(pkg-config --cflags --libs hardgate)
-check "... and libhardgate refuses an unknown service through it" "$tmp/api"
+check "the installed example server builds with pkg-config --cflags --libs hardgate" \
+	cc -Wall -o "$tmp/hello-server" "$tmp/hello-server.c" $(pkg-config --cflags --libs hardgate)
+printf 'k\n' >"$tmp/hello.key"
+cat >"$hello_policy" <<CONF
+services: { hello-server: { stack = (
+  { module = "keyfile"; control = "required"; args: { path = "$tmp/hello.key"; mode = "0600"; }; },
+  { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); }; };
+CONF
+chmod 644 "$hello_policy"
+chmod 644 "$tmp/hello.key"
+hport=$((20000 + RANDOM % 9000))
+st=0; timeout 10 "$tmp/hello-server" "$hport" >"$tmp/out" 2>&1 || st=$?
+check "hg_enforce refuses it with a 0644 key: exit 78 (got $st)" test "$st" -eq 78
+check "... naming the key and HG-011" grep -q "HG-011 FAIL $tmp/hello.key is mode 0644" "$tmp/out"
+chmod 600 "$tmp/hello.key"
+"$tmp/hello-server" "$hport" >"$tmp/hello.out" 2>&1 &
+hello_pid=$!
+got=
+for _ in $(seq 50); do
+	got=$(/usr/bin/python3 -c 'import socket, sys; print(socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).recv(16).decode().strip())' "$hport" 2>/dev/null) && break
+	sleep 0.1
+done
+check "with a 0600 key it starts and answers on loopback (got '$got')" test "$got" = hello
+kill "$hello_pid" 2>/dev/null
+wait "$hello_pid" 2>/dev/null
+hello_pid=
+rm -f "$hello_policy"
 
 # --- redis-server through the installed drop-in ---
 echo "# redis-server through the installed drop-in layout"
