@@ -62,6 +62,44 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# execstart DIR UNIT: the unit's command line, NUL-separated, as systemd
+# would run it: the unit, then its drop-ins (UNIT.d/*.conf) in name order;
+# an empty ExecStart= resets the list, ExecPaths= accumulates, and
+# NoExecPaths=/ needs the program in ExecPaths. The line is split with
+# systemd's quoting (shlex) and its prefixes (-@:+!) stripped.
+execstart() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import glob, os, shlex, sys
+d, name = sys.argv[1], sys.argv[2]
+files = [os.path.join(d, name)] + sorted(glob.glob(os.path.join(d, name + ".d", "*.conf")))
+execs, execpaths, noexec, sect = [], [], [], None
+for f in files:
+    lines = open(f).read().replace("\\\n", " ").splitlines()
+    for line in lines:
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            sect = line
+            continue
+        if sect != "[Service]" or "=" not in line:
+            continue
+        k, v = (x.strip() for x in line.split("=", 1))
+        if k == "ExecStart":
+            execs = [] if v == "" else execs + [v]
+        elif k == "ExecPaths":
+            execpaths = [] if v == "" else execpaths + v.split()
+        elif k == "NoExecPaths":
+            noexec = [] if v == "" else noexec + v.split()
+if len(execs) != 1:
+    sys.exit("want exactly one ExecStart= after the drop-ins, got %r" % execs)
+argv = shlex.split(execs[0].lstrip("-@:+!"))
+if noexec and not any(argv[0] == p or argv[0].startswith(p.rstrip("/") + "/") for p in execpaths):
+    sys.exit("%s is not in ExecPaths=%s but NoExecPaths=%s: systemd would not run it" % (argv[0], execpaths, noexec))
+print("\0".join(argv), end="")
+PY
+}
+
 # --- build: an older and the current version of the same tree ---
 base=$(sed -n '1s/^hardgate (\([^)]*\)).*/\1/p' "$src/packaging/debian/changelog")
 old_v="$base~ci.old"
@@ -157,6 +195,14 @@ check "hardgate check passes the installed policy (exit $st)" test "$st" -eq 0
 st=0; hardgate audit >"$tmp/out" 2>&1 || st=$?
 check "hardgate audit passes it too (exit $st)" test "$st" -eq 0
 
+mapfile -d '' audit_cmd < <(execstart /lib/systemd/system hardgate-audit.service 2>"$tmp/parse.err")
+st=0; "${audit_cmd[@]}" >"$tmp/out" 2>&1 || st=$?
+check "hardgate-audit.service's ExecStart (${audit_cmd[*]}) passes the installed policy (exit $st)" \
+	test "${#audit_cmd[@]}" -gt 0 -a "$st" -eq 0
+expect_audit_summary=$(tail -n 1 "$tmp/out")
+check "... and prints its summary ($expect_audit_summary)" \
+	grep -q '^hardgate audit: .* checked, 0 refused, no FAIL$' "$tmp/out"
+
 echo "# pkg-config and the plugin API: examples/hello-server.c"
 ex=/usr/share/doc/hardgate/examples/hello-server.c
 [ -f "$ex.gz" ] && gunzip -c "$ex.gz" >"$tmp/hello-server.c" || cp "$ex" "$tmp/hello-server.c"
@@ -207,40 +253,7 @@ else
 	cp "$unit" "$tmp/system/"
 	cp /usr/share/doc/hardgate/examples/systemd/redis-server-exec.conf \
 		"$tmp/system/redis-server.service.d/hardgate.conf"
-	# The unit, then its drop-ins in name order, as systemd reads them:
-	# an empty ExecStart= resets the list, ExecPaths= accumulates, and
-	# NoExecPaths=/ needs the program in ExecPaths. The command line is
-	# split with systemd's quoting (shlex); prefixes (-@:+!) are stripped.
-	/usr/bin/python3 - "$tmp/system" redis-server.service >"$tmp/execstart" 2>"$tmp/parse.err" <<'PY'
-import glob, os, shlex, sys
-d, name = sys.argv[1], sys.argv[2]
-files = [os.path.join(d, name)] + sorted(glob.glob(os.path.join(d, name + ".d", "*.conf")))
-execs, execpaths, noexec, sect = [], [], [], None
-for f in files:
-    lines = open(f).read().replace("\\\n", " ").splitlines()
-    for line in lines:
-        line = line.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            sect = line
-            continue
-        if sect != "[Service]" or "=" not in line:
-            continue
-        k, v = (x.strip() for x in line.split("=", 1))
-        if k == "ExecStart":
-            execs = [] if v == "" else execs + [v]
-        elif k == "ExecPaths":
-            execpaths = [] if v == "" else execpaths + v.split()
-        elif k == "NoExecPaths":
-            noexec = [] if v == "" else noexec + v.split()
-if len(execs) != 1:
-    sys.exit("want exactly one ExecStart= after the drop-ins, got %r" % execs)
-argv = shlex.split(execs[0].lstrip("-@:+!"))
-if noexec and not any(argv[0] == p or argv[0].startswith(p.rstrip("/") + "/") for p in execpaths):
-    sys.exit("%s is not in ExecPaths=%s but NoExecPaths=%s: systemd would not run it" % (argv[0], execpaths, noexec))
-print("\0".join(argv), end="")
-PY
+	execstart "$tmp/system" redis-server.service >"$tmp/execstart" 2>"$tmp/parse.err"
 	if [ -s "$tmp/execstart" ]; then
 		ok "the drop-in's ExecStart= replaces the unit's and may run under its NoExecPaths="
 	else
