@@ -5,10 +5,13 @@
 #                              and a protected demo service (Debian's redis-server)
 #                              on the bundled example policy conf/demo.conf
 #   sudo ./bootstrap.sh test   install dependencies, build, run every test
-#                              (CUnit units, real-process integration tests,
-#                              a smoke run of the benchmarks, make distcheck,
-#                              the suite under ASan+UBSan, and the Debian
-#                              packages built, installed, upgraded and purged)
+#                              (CUnit units, real-process integration and
+#                              adversarial tests, a smoke run of the
+#                              benchmarks, make distcheck, the suite under
+#                              ASan+UBSan, the units under valgrind, cppcheck,
+#                              a bounded libFuzzer run of every parser, and
+#                              the Debian packages built, installed, upgraded
+#                              and purged, and the RPMs built)
 #
 # Builds out of tree in build/ (and build-asan/); nothing is installed
 # outside the build trees except the Debian packages below (and, during
@@ -22,7 +25,9 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
 	redis-server redis-tools nginx-light postgresql nftables hyperfine iproute2 procps file
-	python3
+	bubblewrap firejail
+	python3 python3-tomli openssl
+	clang libclang-rt-14-dev valgrind cppcheck time
 	debhelper dpkg-dev fakeroot lintian man-db bash-completion rpm cpio
 )
 
@@ -117,6 +122,14 @@ test_all() {
 	(cd "$top/build-asan" && make -s -j"$jobs" check) ||
 		{ cat "$top"/build-asan/tests/*/*.log; exit 1; }
 	tail -8 "$top/build-asan/tests/unit/hardgate-unit.log"
+	echo "== valgrind memcheck: the unit tests"
+	(cd "$b" && make -s valgrind-unit)
+	echo "== cppcheck"
+	(cd "$b" && make -s cppcheck)
+	echo "== fuzz-smoke: every parser under libFuzzer (clang, ASan+UBSan), bounded"
+	mkdir -p "$top/build-fuzz"
+	(cd "$top/build-fuzz" && { [ -f Makefile ] || "$top/configure" -q --enable-fuzzing; } &&
+		make -s -j"$jobs" fuzz-smoke) || exit 1
 	# Installs, upgrades and purges the .deb on this machine: not in make check.
 	echo "== Debian packages: build, install, upgrade, run, purge"
 	local pst=0

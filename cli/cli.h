@@ -11,6 +11,13 @@ struct cli {
 	int json;		/* --json */
 	int all;		/* --all (explain) */
 	int print;		/* --print (seccomp) */
+	int init;		/* --init (attest) */
+	int coverage;		/* --coverage (list) */
+	const char *by;		/* --by (attest) */
+	const char *note;	/* --note (attest) */
+	const char *env;	/* --env VAR (fingerprint) */
+	const char *fingerprint;	/* --fingerprint FP (revoke) */
+	const char *reason;	/* --reason TEXT (revoke) */
 	const char *prometheus;	/* --prometheus FILE (audit) */
 	const char *threshold;	/* --threshold N (score) */
 	int argc;		/* what follows the options */
@@ -26,6 +33,9 @@ int cmd_explain(struct cli *c);
 int cmd_list(struct cli *c);
 int cmd_seccomp(struct cli *c);
 int cmd_nft(struct cli *c);
+int cmd_attest(struct cli *c);
+int cmd_fingerprint(struct cli *c);
+int cmd_revoke(struct cli *c);
 
 /* Print D (text or JSON) to F and return its exit status. */
 struct hg_decision;

@@ -10,9 +10,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <hardgate/hardgate.h>
@@ -103,6 +107,53 @@ probe_preload(const char *preload, struct hg_error *e)
 	return r;
 }
 
+/*
+ * ld.so opens the preload with the credentials the program starts with:
+ * those left after the launcher stage (privs' user and groups), not
+ * root's, which the probe had. A preload they cannot read is skipped with
+ * a warning and the program runs without seccomp, dumpable or netout.
+ */
+static int
+preload_readable(const char *preload, struct hg_error *e)
+{
+	int fd = open(preload, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return hg_error_set(e, errno, "HG-008", preload,
+				    "make the preload readable by the service's user (chmod 0644)",
+				    "uid %u cannot read the preload %s (%s): ld.so would start the "
+				    "program without it", (unsigned)geteuid(), preload, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/*
+ * Without no_new_privs, a set-uid or set-gid program of another owner, or
+ * one with file capabilities, starts in secure-execution mode (AT_SECURE):
+ * ld.so ignores an LD_PRELOAD path with a slash in it, and the program would
+ * run without the preload and with its file's privileges.
+ */
+static int
+preload_honoured(const char *prog, struct hg_error *e)
+{
+	struct stat st;
+
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		return 0;	/* the kernel grants nothing on execve: no AT_SECURE */
+	if (stat(prog, &st) < 0)
+		return hg_error_set(e, errno, "HG-008", prog, "give the full path of the program",
+				    "cannot stat %s: %s", prog, strerror(errno));
+	if (((st.st_mode & S_ISUID) && st.st_uid != getuid()) ||
+	    ((st.st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) && st.st_gid != getgid()) ||
+	    getxattr(prog, "security.capability", NULL, 0) >= 0)
+		return hg_error_set(e, EPERM, "HG-008", prog,
+				    "keep no_new_privs = true in privs' args, or remove the set-id "
+				    "bits and file capabilities",
+				    "%s is set-uid, set-gid or has file capabilities and no_new_privs "
+				    "is off: ld.so would ignore the preload in it", prog);
+	return 0;
+}
+
 static int
 refuse(const char *service, const struct hg_error *e)
 {
@@ -151,6 +202,8 @@ cmd_exec(struct cli *c)
 	hg_decision_free(d);
 	if (st != HG_EXIT_ALLOWED)
 		return st;
+	if (preload_readable(preload, &e) < 0 || preload_honoured(prog, &e) < 0)
+		return refuse(c->service, &e);
 	if ((env = child_env(preload, c->service, cli_conf(c))) == NULL) {
 		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
 		return HG_EXIT_INTERNAL;

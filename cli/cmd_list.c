@@ -1,4 +1,4 @@
-/* cmd_list.c - hardgate list [modules|services]. */
+/* cmd_list.c - hardgate list [modules|services], hardgate list --coverage. */
 #include "config.h"
 
 #include <dirent.h>
@@ -8,6 +8,7 @@
 
 #include <hardgate/module.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "loader.h"
 #include "policy.h"
@@ -68,31 +69,44 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every hardgate_NAME.so in DIR, loaded through the same trusted loader. */
+#define MAX_MODULES 256
+
+/* The sorted NAMEs of every hardgate_NAME.so in DIR into NAMES; -1 if DIR cannot be read. */
 static int
-list_modules(const struct cli *c, const char *dir)
+module_names(const char *dir, char **names, size_t *n)
 {
-	char *names[256];
-	size_t n = 0;
-	int st = 0, shown = 0;
 	struct dirent *de;
 	DIR *d = opendir(dir);
 
+	*n = 0;
 	if (d == NULL) {
 		fprintf(stderr, "hardgate: HG-003 FAIL %s cannot be listed; fix: correct "
 			"hardgate.module_dir\n", dir);
-		return 78;
+		return -1;
 	}
-	while ((de = readdir(d)) != NULL && n < 256) {
+	while ((de = readdir(d)) != NULL && *n < MAX_MODULES) {
 		size_t l = strlen(de->d_name);
 
 		if (strncmp(de->d_name, "hardgate_", 9) == 0 && l > 12 &&
 		    strcmp(de->d_name + l - 3, ".so") == 0 &&
-		    (names[n] = strndup(de->d_name + 9, l - 12)) != NULL)
-			n++;
+		    (names[*n] = strndup(de->d_name + 9, l - 12)) != NULL)
+			(*n)++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
+	qsort(names, *n, sizeof(names[0]), cmp_str);
+	return 0;
+}
+
+/* Every hardgate_NAME.so in DIR, loaded through the same trusted loader. */
+static int
+list_modules(const struct cli *c, const char *dir)
+{
+	char *names[MAX_MODULES];
+	size_t n = 0;
+	int st = 0, shown = 0;
+
+	if (module_names(dir, names, &n) < 0)
+		return 78;
 	if (c->json)
 		printf("{\"modules\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -113,6 +127,62 @@ list_modules(const struct cli *c, const char *dir)
 	}
 	if (c->json)
 		printf("]}\n");
+	return st;
+}
+
+static int
+declares(const struct hg_module *m, const char *id)
+{
+	for (const char *const *p = m->ids; p && *p; p++)
+		if (strcmp(*p, id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The coverage matrix, one tab-separated line per checklist item: ID,
+ * class, the module the catalog names, the installed modules whose ids
+ * table declares the ID ("-" if none), and the checklist's words. A
+ * module that does not load makes the status 78 (it is reported).
+ */
+static int
+list_coverage(const char *dir)
+{
+	struct hg_loaded mods[MAX_MODULES];
+	char *names[MAX_MODULES];
+	const struct hg_catalog_entry *all;
+	size_t n = 0, nm = 0, na;
+	int st = 0;
+
+	if (module_names(dir, names, &n) < 0)
+		return 78;
+	for (size_t i = 0; i < n; i++) {
+		struct hg_error e = { 0 };
+
+		if (hg_module_load(dir, names[i], &mods[nm], &e) < 0) {
+			hg_report_error(stderr, NULL, &e);
+			st = 78;
+		} else {
+			nm++;
+		}
+		free(names[i]);
+	}
+	all = hg_catalog_all(&na);
+	printf("id\tclass\tmodule\tdeclared_by\titem\n");
+	for (size_t i = 0; i < na; i++) {
+		int any = 0;
+
+		if (all[i].cls == HG_CLASS_CORE)
+			continue;
+		printf("%s\t%s\t%s\t", all[i].id, hg_class_name(all[i].cls),
+		       all[i].module && all[i].module[0] ? all[i].module : "-");
+		for (size_t j = 0; j < nm; j++)
+			if (declares(mods[j].mod, all[i].id))
+				printf("%s%s", any++ ? "," : "", mods[j].mod->name);
+		printf("%s\t%s\n", any ? "" : "-", all[i].item);
+	}
+	for (size_t j = 0; j < nm; j++)
+		hg_module_unload(&mods[j]);
 	return st;
 }
 
@@ -161,6 +231,13 @@ cmd_list(struct cli *c)
 	struct hg_error e = { 0 };
 	int st = 0, mods = 0, svcs = 0;
 
+	if (c->coverage && c->argc == 0) {
+		if (hg_policy_load(cli_conf(c), &p, &e) < 0)
+			hg_report_error(stderr, NULL, &e);
+		st = list_coverage(p ? p->module_dir : HG_MODULE_DIR);
+		hg_policy_free(p);
+		return st;
+	}
 	if (strcmp(what, "modules") == 0)
 		mods = 1;
 	else if (strcmp(what, "services") == 0)
@@ -168,7 +245,7 @@ cmd_list(struct cli *c)
 	else if (strcmp(what, "all") == 0)
 		mods = svcs = 1;
 	else {
-		fprintf(stderr, "usage: hardgate list [modules|services]\n");
+		fprintf(stderr, "usage: hardgate list [modules|services], hardgate list --coverage\n");
 		return EXIT_USAGE;
 	}
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {

@@ -20,13 +20,16 @@ static const struct {
 	int (*fn)(struct cli *);
 	const char *help;
 } commands[] = {
+	{ "attest", cmd_attest, "--init, or ID --by NAME [--note TEXT]: a signed, dated record" },
 	{ "audit", cmd_audit, "check every service, report; --prometheus FILE for node_exporter" },
 	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
+	{ "fingerprint", cmd_fingerprint, "FILE or --env VAR: the SHA256: name the revocation list uses" },
 	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
-	{ "list", cmd_list, "list modules (with args and IDs) and services" },
+	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix" },
 	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
+	{ "revoke", cmd_revoke, "--fingerprint FP --reason TEXT: add it to the revocation list" },
 	{ "score", cmd_score, "exposure score 0-10 of a service; --threshold N fails above N" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
@@ -37,7 +40,7 @@ usage(FILE *f)
 	fprintf(f, "usage: hardgate COMMAND [--conf FILE] [--service NAME] [--json] [ARGS]\n"
 		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nexit status: 0 allowed, 78 refused by policy, 70 internal error, 64 usage\n");
 }
 
@@ -98,15 +101,22 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "print", no_argument, NULL, 'P' },
+		{ "init", no_argument, NULL, 'i' },
+		{ "coverage", no_argument, NULL, 'C' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "fingerprint", required_argument, NULL, 'f' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "prometheus", required_argument, NULL, 'm' },
 		{ "threshold", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { 0 };
-	char *conf_abs = NULL;	/* --conf made absolute, freed at the end */
 	const char *cmd;
-	int o;
+	char *owned = NULL;	/* c.conf made absolute */
+	int o, r;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
@@ -116,7 +126,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPm:t:h",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPib:n:e:f:r:m:t:h",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -137,6 +147,27 @@ main(int argc, char **argv)
 		case 'P':
 			c.print = 1;
 			break;
+		case 'i':
+			c.init = 1;
+			break;
+		case 'C':
+			c.coverage = 1;
+			break;
+		case 'b':
+			c.by = optarg;
+			break;
+		case 'n':
+			c.note = optarg;
+			break;
+		case 'e':
+			c.env = optarg;
+			break;
+		case 'f':
+			c.fingerprint = optarg;
+			break;
+		case 'r':
+			c.reason = optarg;
+			break;
 		case 'm':
 			c.prometheus = optarg;
 			break;
@@ -151,17 +182,20 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (c.conf && c.conf[0] != '/' && (c.conf = conf_abs = absolute(c.conf)) == NULL)
-		return HG_EXIT_INTERNAL;
+	if (c.conf && c.conf[0] != '/') {
+		if ((owned = absolute(c.conf)) == NULL)
+			return HG_EXIT_INTERNAL;
+		c.conf = owned;
+	}
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0) {
-			o = commands[i].fn(&c);
-			free(conf_abs);
-			return o;
+			r = commands[i].fn(&c);
+			free(owned);
+			return r;
 		}
-	free(conf_abs);
+	free(owned);
 	fprintf(stderr, "hardgate: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -147,19 +147,32 @@ add_unix(struct hg_allow *a, const char *path)
 	return 0;
 }
 
+/*
+ * A decimal number of 1 to MAXLEN digits and nothing else, <= MAX: strtoul
+ * alone would take " 8", "+8" and "-0" (a /0 that allows everything).
+ */
+static int
+parse_num(const char *s, size_t maxlen, unsigned long max, unsigned long *out)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > maxlen || s[n] != '\0')
+		return -EINVAL;
+	*out = strtoul(s, NULL, 10);
+	return *out <= max ? 0 : -EINVAL;
+}
+
 /* "5432" or "*" -> port (0 = any). */
 static int
 parse_port(const char *s, uint16_t *out)
 {
-	char *end;
-	long v;
+	unsigned long v;
 
 	if (strcmp(s, "*") == 0) {
 		*out = 0;
 		return 0;
 	}
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
+	if (parse_num(s, 5, 65535, &v) < 0 || v == 0)
 		return -EINVAL;
 	*out = (uint16_t)v;
 	return 0;
@@ -200,13 +213,9 @@ hg_dest_parse(const char *entry, struct hg_dest *d, char *err, size_t errlen)
 		goto bad;
 	memcpy(host, entry, hl);
 	host[hl] = '\0';
-	prefix = 999;
 	if ((slash = strchr(host, '/')) != NULL) {
-		char *end;
-
 		*slash = '\0';
-		prefix = strtoul(slash + 1, &end, 10);
-		if (slash[1] == '\0' || *end != '\0')
+		if (parse_num(slash + 1, 3, 128, &prefix) < 0)
 			goto bad;
 	}
 	if (inet_pton(AF_INET, host, d->addr) == 1)
@@ -218,7 +227,7 @@ hg_dest_parse(const char *entry, struct hg_dest *d, char *err, size_t errlen)
 		return -EAGAIN;	/* a host name */
 	else
 		goto bad;
-	if (prefix == 999)
+	if (slash == NULL)
 		prefix = d->family == AF_INET ? 32 : 128;
 	if (prefix > (d->family == AF_INET ? 32u : 128u))
 		goto bad;

@@ -88,35 +88,86 @@ hg_dlopen_trusted(const char *path, const char *id, void **handle, struct hg_err
 	return r;
 }
 
+int
+hg_moddir_open(struct hg_moddir *md, const char *dir, struct hg_error *e)
+{
+	const struct hg_trust t = { ID_LOAD, HG_UID_NONE, 0, HG_WANT_DIR };
+
+	md->path = dir;
+	md->sticky = 0;
+	md->fd = hg_safe_opendir(dir, &t, &md->sticky, e);
+	return md->fd < 0 ? md->fd : 0;
+}
+
+void
+hg_moddir_close(struct hg_moddir *md)
+{
+	if (md->fd >= 0)
+		close(md->fd);
+	md->fd = -1;
+}
+
 /*
- * Resolve NAME's file inside DIR: a symlink may point only to another
- * plain name in DIR (libtool-style aliases), never out of it.
+ * NAME's file in the module directory: hardgate_NAME.so, or the plain
+ * name in the same directory it is a symlink to (libtool-style aliases),
+ * never a link out of it. FILE gets the entry's name, PATH the full path.
  */
 static int
-module_path(const char *dir, const char *name, char *path, size_t n, struct hg_error *e)
+module_file(const struct hg_moddir *md, const char *name, char *file, size_t fn, char *path,
+	    size_t pn, struct hg_error *e)
 {
-	char link[256], target[4096];
+	char link[256];
 	ssize_t l;
 
-	snprintf(path, n, "%s/hardgate_%s.so", dir, name);
-	l = readlink(path, link, sizeof(link) - 1);
+	snprintf(file, fn, "hardgate_%s.so", name);
+	snprintf(path, pn, "%s/%s", md->path, file);
+	l = readlinkat(md->fd, file, link, sizeof(link) - 1);
 	if (l < 0)
 		return 0;	/* not a symlink (or missing: the open says so) */
 	link[l] = '\0';
 	if (strchr(link, '/') != NULL || strcmp(link, "..") == 0 || strcmp(link, ".") == 0)
 		return hg_error_set(e, EPERM, ID_LOAD, path, "install the module file itself in module_dir",
 				    "%s is a symlink out of module_dir (-> %s)", path, link);
-	snprintf(target, sizeof(target), "%s/%s", dir, link);
-	snprintf(path, n, "%s", target);
+	snprintf(file, fn, "%s", link);
+	snprintf(path, pn, "%s/%s", md->path, link);
+	return 0;
+}
+
+/* The loaded object must be the module NAME of this hardgate. */
+static int
+check_module(void *h, const char *name, const char *path, const struct hg_module **out,
+	     struct hg_error *e)
+{
+	const struct hg_module *m;
+	char sym[96];
+
+	snprintf(sym, sizeof(sym), "hg_module_%s", name);
+	m = dlsym(h, sym);
+	if (m == NULL)
+		return hg_error_set(e, ENOENT, ID_LOAD, path,
+				    "rebuild the module against hardgate's module.h",
+				    "module %s does not export %s", name, sym);
+	if (m->abi != HG_MODULE_ABI)
+		return hg_error_set(e, EPROTO, ID_LOAD, path, "rebuild the module for this hardgate",
+				    "module %s has ABI %u, hardgate needs %u", name, m->abi,
+				    HG_MODULE_ABI);
+	if (m->name == NULL || strcmp(m->name, name) != 0)
+		return hg_error_set(e, EPROTO, ID_LOAD, path, "rename the file to match the module",
+				    "module file for %s calls itself \"%s\"", name,
+				    m->name ? m->name : "(null)");
+	if (m->check == NULL || (m->steps != 0 && m->apply == NULL))
+		return hg_error_set(e, EPROTO, ID_LOAD, path, "rebuild the module",
+				    "module %s lacks its check or apply function", name);
+	*out = m;
 	return 0;
 }
 
 int
-hg_module_load(const char *dir, const char *name, struct hg_loaded *out, struct hg_error *e)
+hg_module_load_at(const struct hg_moddir *md, const char *name, struct hg_loaded *out,
+		  struct hg_error *e)
 {
 	const struct hg_trust t = { ID_LOAD, HG_UID_NONE, 0, HG_WANT_FILE };
-	char path[4096], sym[96];
-	const struct hg_module *m;
+	char file[256], path[4096];
 	const char *why;
 	struct stat st;
 	void *h;
@@ -126,9 +177,9 @@ hg_module_load(const char *dir, const char *name, struct hg_loaded *out, struct 
 	if (!valid_name(name))
 		return hg_error_set(e, EINVAL, ID_LOAD, "", "module names are [a-z0-9_]",
 				    "bad module name \"%s\"", name ? name : "");
-	if ((r = module_path(dir, name, path, sizeof(path), e)) < 0)
+	if ((r = module_file(md, name, file, sizeof(file), path, sizeof(path), e)) < 0)
 		return r;
-	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0) {
+	if ((fd = hg_safe_openat(md->fd, md->path, md->sticky, file, &t, &st, e)) < 0) {
 		if (e && fd == -ENOENT)
 			snprintf(e->fix, sizeof(e->fix),
 				 "install module %s, or correct hardgate.module_dir", name);
@@ -143,29 +194,29 @@ hg_module_load(const char *dir, const char *name, struct hg_loaded *out, struct 
 	if (h == NULL)
 		return hg_error_set(e, ENOEXEC, ID_LOAD, path, "reinstall the module",
 				    "cannot load module %s: %s", name, why);
-	snprintf(sym, sizeof(sym), "hg_module_%s", name);
-	m = dlsym(h, sym);
-	if (m == NULL)
-		r = hg_error_set(e, ENOENT, ID_LOAD, path, "rebuild the module against hardgate's module.h",
-				 "module %s does not export %s", name, sym);
-	else if (m->abi != HG_MODULE_ABI)
-		r = hg_error_set(e, EPROTO, ID_LOAD, path, "rebuild the module for this hardgate",
-				 "module %s has ABI %u, hardgate needs %u", name, m->abi,
-				 HG_MODULE_ABI);
-	else if (m->name == NULL || strcmp(m->name, name) != 0)
-		r = hg_error_set(e, EPROTO, ID_LOAD, path, "rename the file to match the module",
-				 "module file for %s calls itself \"%s\"", name,
-				 m->name ? m->name : "(null)");
-	else if (m->check == NULL || (m->steps != 0 && m->apply == NULL))
-		r = hg_error_set(e, EPROTO, ID_LOAD, path, "rebuild the module",
-				 "module %s lacks its check or apply function", name);
-	if (r < 0) {
+	if ((r = check_module(h, name, path, &out->mod, e)) < 0) {
 		dlclose(h);
 		return r;
 	}
-	out->mod = m;
 	out->handle = h;
 	return 0;
+}
+
+int
+hg_module_load(const char *dir, const char *name, struct hg_loaded *out, struct hg_error *e)
+{
+	struct hg_moddir md;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!valid_name(name))
+		return hg_error_set(e, EINVAL, ID_LOAD, "", "module names are [a-z0-9_]",
+				    "bad module name \"%s\"", name ? name : "");
+	if ((r = hg_moddir_open(&md, dir, e)) < 0)
+		return r;
+	r = hg_module_load_at(&md, name, out, e);
+	hg_moddir_close(&md);
+	return r;
 }
 
 void

@@ -21,6 +21,24 @@ struct hg_loaded {
 int hg_module_load(const char *dir, const char *name, struct hg_loaded *out,
 		   struct hg_error *e);
 
+/*
+ * The module directory, walked and checked once for a whole stack (each
+ * module's own walk from / was a tenth of the stack's syscalls).
+ */
+struct hg_moddir {
+	int fd;			/* O_PATH */
+	int sticky;
+	const char *path;	/* borrowed */
+};
+
+/* Open DIR as hg_module_load() would trust it. 0, or -errno with E. */
+int hg_moddir_open(struct hg_moddir *md, const char *dir, struct hg_error *e);
+void hg_moddir_close(struct hg_moddir *md);
+
+/* hg_module_load() of NAME in MD, already opened. */
+int hg_module_load_at(const struct hg_moddir *md, const char *name, struct hg_loaded *out,
+		      struct hg_error *e);
+
 void hg_module_unload(struct hg_loaded *l);
 
 /* Trusted dlopen of a file (the preload probe). 0 or negative errno with E. */

@@ -58,7 +58,11 @@ describe(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	if (sa->sa_family == AF_INET) {
+	if ((sa->sa_family == AF_INET && len < sizeof(struct sockaddr_in)) ||
+	    (sa->sa_family == AF_INET6 && len < sizeof(struct sockaddr_in6)))
+		snprintf(buf, n, "a truncated %s address (%u bytes)",
+			 sa->sa_family == AF_INET ? "IPv4" : "IPv6", (unsigned)len);
+	else if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)sa;
 
 		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
@@ -104,6 +108,7 @@ allowed(const struct sockaddr *sa, socklen_t len, const char *dest)
 int
 hg_netguard_allows(const struct sockaddr *sa, socklen_t len, const char *what)
 {
+	struct sockaddr_storage ss = { 0 };
 	char dest[160], line[512];
 	int n;
 
@@ -111,14 +116,27 @@ hg_netguard_allows(const struct sockaddr *sa, socklen_t len, const char *what)
 		return 1;
 	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6 && sa->sa_family != AF_UNIX)
 		return 1;	/* netlink and others: the seccomp layer's business */
+	/*
+	 * The program's bytes end at LEN: a truncated address is described
+	 * from a zero-padded copy (and denied by allowed()), never read past.
+	 */
+	memcpy(&ss, sa, len < sizeof(ss) ? len : sizeof(ss));
+	if (len > sizeof(ss))
+		len = sizeof(ss);
+	sa = (const struct sockaddr *)&ss;
 	describe(sa, len, dest, sizeof(dest));
 	if (allowed(sa, len, dest))
 		return 1;
 	/* Say why, but a tight retry loop must not flood the log. */
 	if (++denials <= 100 || denials % 1000 == 0) {
+		char fix[256];
+
+		if (strncmp(dest, "a truncated", 11) == 0)
+			snprintf(fix, sizeof(fix), "pass the whole address to %s", what);
+		else
+			snprintf(fix, sizeof(fix), "add \"%s\" to allow if it is meant to be reached", dest);
 		n = snprintf(line, sizeof(line), "hardgate[%s]: %s FAIL %s to %s denied: not in netout's "
-			     "allow list; fix: add \"%s\" to allow if it is meant to be reached\n",
-			     guard_service, guard_id, what, dest, dest);
+			     "allow list; fix: %s\n", guard_service, guard_id, what, dest, fix);
 		if (n > 0)
 			(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		if (guard_log >= 0 && n > 1) {

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
@@ -171,7 +170,9 @@ str_list(const struct pctx *c, const config_setting_t *s, char ***out, size_t *n
 	return 0;
 }
 
-static const char *const hardgate_keys[] = { "mode", "module_dir", "log", NULL };
+static const char *const hardgate_keys[] = {
+	"mode", "module_dir", "revoked_dir", "attest_dir", "log", NULL
+};
 static const char *const log_keys[] = { "syslog", "json", "journal", NULL };
 static const char *const mode_names[] = { "enforce", "warn", "audit", NULL };
 static const char *const phase_names[] = { "start", "launch", NULL };
@@ -188,13 +189,16 @@ parse_hardgate(const struct pctx *c, const config_setting_t *g)
 
 	if ((r = want_type(c, g, CONFIG_TYPE_GROUP, "a group { ... }")) < 0)
 		return r;
-	if ((r = only_keys(c, g, "hardgate", hardgate_keys, "mode, module_dir, log")) < 0)
+	if ((r = only_keys(c, g, "hardgate", hardgate_keys,
+			    "mode, module_dir, revoked_dir, attest_dir, log")) < 0)
 		return r;
 	if ((r = get_choice(c, g, "mode", mode_names, "enforce, warn, audit", &v)) < 0)
 		return r;
 	if (r > 0)
 		p->mode = (enum hg_mode)v;
-	if ((r = get_abs_path(c, g, "module_dir", &p->module_dir)) < 0)
+	if ((r = get_abs_path(c, g, "module_dir", &p->module_dir)) < 0 ||
+	    (r = get_abs_path(c, g, "revoked_dir", &p->revoked_dir)) < 0 ||
+	    (r = get_abs_path(c, g, "attest_dir", &p->attest_dir)) < 0)
 		return r;
 	if ((log = config_setting_get_member(g, "log")) == NULL)
 		return 0;
@@ -454,102 +458,61 @@ out:
 	return r;
 }
 
+int
+hg_policy_parse_bytes(struct hg_policy *p, const char *name, const char *text, size_t len,
+		      int main_file, struct hg_error *e)
+{
+	size_t bad;
+	char w[512];
+
+	if (memchr(text, '\0', len) != NULL)
+		return hg_error_set(e, EINVAL, ID_SCHEMA, name, "the policy is a text file",
+				    "policy file %s contains a NUL byte", name);
+	if ((bad = hg_utf8_check(text, len)) < len) {
+		unsigned line = 1;
+
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		snprintf(w, sizeof(w), "%s:%u", name, line);
+		return hg_error_set(e, EILSEQ, ID_SCHEMA, w, "write the policy in UTF-8",
+				    "policy file %s is not UTF-8 (byte %zu)", name, bad + 1);
+	}
+	return hg_policy_parse(p, name, text, main_file, e);
+}
+
 /* Open, trust-check and parse one policy file. */
 static int
 load_file(struct hg_policy *p, const char *path, int main_file, struct hg_error *e)
 {
-	const struct hg_trust t = { ID_READ, HG_UID_NONE, 0, HG_WANT_FILE };
-	struct stat st;
-	char *text = NULL, mb[6];
+	char *text;
 	size_t len;
-	int fd, r;
+	int r;
 
-	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0)
-		return fd;
-	if (st.st_uid != 0)
-		r = hg_error_set(e, EPERM, ID_READ, path, "chown root:root the file",
-				 "policy file %s is owned by uid %u, must be owned by root", path,
-				 (unsigned)st.st_uid);
-	else if (st.st_mode & (S_IWGRP | S_IWOTH))
-		r = hg_error_set(e, EPERM, ID_READ, path, "chmod 0644 the file",
-				 "policy file %s is mode %s, group/world-writable", path,
-				 hg_mode_str(st.st_mode, mb));
-	else if ((r = hg_read_fd(fd, HG_POLICY_MAX_BYTES, &text, &len)) < 0)
-		hg_error_set(e, r, ID_READ, path,
-			     r == -EFBIG ? "keep policy files under 4 MiB" : NULL,
-			     "cannot read policy file %s: %s", path, strerror(-r));
-	else if (memchr(text, '\0', len) != NULL)
-		r = hg_error_set(e, EINVAL, ID_SCHEMA, path, "the policy is a text file",
-				 "policy file %s contains a NUL byte", path);
-	else
-		r = hg_policy_parse(p, path, text, main_file, e);
+	if ((r = hg_read_trusted(path, HG_POLICY_MAX_BYTES, "policy file", ID_READ, &text, &len,
+				 e)) < 0)
+		return r;
+	r = hg_policy_parse_bytes(p, path, text, len, main_file, e);
 	free(text);
-	close(fd);
 	return r;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* services.d/ beside the main file: sorted *.conf, each trusted like it. */
 static int
 load_dropins(struct hg_policy *p, const char *main_path, struct hg_error *e)
 {
-	const struct hg_trust t = { ID_READ, HG_UID_NONE, 0, HG_WANT_DIR };
-	char dir[4096], *names[MAX_DROPINS], path[4352];
-	struct stat dst;
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d;
-	int fd, r = 0;
 	const char *slash = strrchr(main_path, '/');
+	char dir[4096], path[4352], **names;
+	size_t n;
+	int r;
 
 	snprintf(dir, sizeof(dir), "%.*s/services.d", (int)(slash - main_path), main_path);
-	{
-		struct stat st;
-
-		if (lstat(dir, &st) < 0 && errno == ENOENT)
-			return 0;	/* no drop-ins: fine */
+	if ((r = hg_list_trusted(dir, ".conf", MAX_DROPINS, ID_READ, &names, &n, e)) < 0)
+		return r;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		r = load_file(p, path, 0, e);
 	}
-	if ((fd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, &dst, e)) < 0)
-		return fd;
-	if (dst.st_uid != 0 || (dst.st_mode & (S_IWGRP | S_IWOTH))) {
-		close(fd);
-		return hg_error_set(e, EPERM, ID_READ, dir, "chown root and chmod 0755 the directory",
-				    "%s is not root-owned or is group/world-writable", dir);
-	}
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return hg_error_set(e, errno, ID_READ, dir, NULL, "cannot list %s", dir);
-	}
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
-			continue;
-		if (n == MAX_DROPINS) {
-			r = hg_error_set(e, E2BIG, ID_READ, dir, "merge some files",
-					 "more than %d files in %s", MAX_DROPINS, dir);
-			break;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
-			r = -ENOMEM;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (r == 0) {
-			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-			r = load_file(p, path, 0, e);
-		}
-		free(names[i]);
-	}
+	hg_names_free(names, n);
 	return r;
 }
 
@@ -562,7 +525,11 @@ hg_policy_new(void)
 		return NULL;
 	p->mode = HG_MODE_ENFORCE;
 	p->log_syslog = 1;
-	if ((p->module_dir = strdup(HG_MODULE_DIR)) == NULL) {
+	if ((p->module_dir = strdup(HG_MODULE_DIR)) == NULL ||
+	    (p->revoked_dir = strdup(HG_REVOKED_DIR)) == NULL ||
+	    (p->attest_dir = strdup(HG_ATTEST_DIR)) == NULL) {
+		free(p->module_dir);
+		free(p->revoked_dir);
 		free(p);
 		return NULL;
 	}
@@ -633,6 +600,8 @@ hg_policy_free(struct hg_policy *p)
 	free(p->path);
 	free(p->module_dir);
 	free(p->log_json);
+	free(p->revoked_dir);
+	free(p->attest_dir);
 	free(p->log_journal);
 	free(p);
 }

@@ -67,6 +67,8 @@ struct hg_policy {
 	char *module_dir;
 	int log_syslog;
 	char *log_json;		/* JSON lines decision log, or NULL */
+	char *revoked_dir;	/* revocation list (revoke.h) */
+	char *attest_dir;	/* attestation key and records (attest.h) */
 	char *log_journal;	/* journald's native socket, NULL: the default */
 	struct hg_service *svc;
 	size_t nsvc;
@@ -79,6 +81,14 @@ struct hg_policy {
  * duplicate services are errors naming file:line and the fix.
  */
 int hg_policy_load(const char *path, struct hg_policy **out, struct hg_error *e);
+
+/*
+ * Parse the LEN bytes of file NAME read into TEXT (NUL-terminated after
+ * LEN): refuses a NUL byte and bytes that are not UTF-8, then
+ * hg_policy_parse(). What hg_policy_load() does with each file it reads.
+ */
+int hg_policy_parse_bytes(struct hg_policy *p, const char *name, const char *text, size_t len,
+			  int main_file, struct hg_error *e);
 
 /* Parse one policy from memory (no trust checks); MAIN 0 for a services.d file. */
 int hg_policy_parse(struct hg_policy *p, const char *name, const char *text, int main_file,

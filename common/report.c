@@ -34,15 +34,36 @@ shows_where(const struct hg_finding *x)
 	return n > 0 && strncmp(x->message, x->where, n) != 0;
 }
 
+/* One line whatever the values hold (hg_text_str). */
 static void
 finding_line(FILE *f, const char *svc, const struct hg_finding *x)
 {
-	fprintf(f, "hardgate[%s]: %s %s ", svc, x->id, hg_severity_name(x->severity));
-	if (shows_where(x))
-		fprintf(f, "%s ", x->where);
-	fputs(x->message, f);
-	if (x->fix[0])
-		fprintf(f, "; fix: %s", x->fix);
+	fputs("hardgate[", f);
+	hg_text_str(f, svc);
+	fprintf(f, "]: %s %s ", x->id, hg_severity_name(x->severity));
+	if (shows_where(x)) {
+		hg_text_str(f, x->where);
+		fputc(' ', f);
+	}
+	hg_text_str(f, x->message);
+	if (x->fix[0]) {
+		fputs("; fix: ", f);
+		hg_text_str(f, x->fix);
+	}
+	fputc('\n', f);
+}
+
+/* The closing line: "hardgate[SERVICE]: allowed: WHY" or "... refused (exit N): WHY". */
+static void
+verdict_line(FILE *f, const struct hg_decision *d)
+{
+	fputs("hardgate[", f);
+	hg_text_str(f, d->service[0] ? d->service : "-");
+	if (d->status == HG_EXIT_ALLOWED)
+		fprintf(f, "]: %s: ", verdict(d));
+	else
+		fprintf(f, "]: refused (exit %d): ", d->status);
+	hg_text_str(f, d->reason);
 	fputc('\n', f);
 }
 
@@ -64,10 +85,7 @@ hg_report_text(const struct hg_decision *d, FILE *f)
 
 	for (size_t i = 0; i < d->n; i++)
 		finding_line(f, svc, &d->f[i]);
-	if (d->status == HG_EXIT_ALLOWED)
-		fprintf(f, "hardgate[%s]: %s: %s\n", svc, verdict(d), d->reason);
-	else
-		fprintf(f, "hardgate[%s]: refused (exit %d): %s\n", svc, d->status, d->reason);
+	verdict_line(f, d);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -214,10 +232,8 @@ journal_entry(int fd, int prio, const struct hg_decision *d, const struct hg_fin
 		return;
 	if (x)
 		finding_line(m, svc, x);
-	else if (d->status == HG_EXIT_ALLOWED)
-		fprintf(m, "hardgate[%s]: %s: %s\n", svc, verdict(d), d->reason);
 	else
-		fprintf(m, "hardgate[%s]: refused (exit %d): %s\n", svc, d->status, d->reason);
+		verdict_line(m, d);
 	if (fclose(m) != 0) {
 		free(line);
 		return;
@@ -299,6 +315,8 @@ hg_report_jsonl_open(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
 
+	/* the caller owns the fd (cppcheck misses that a returned fd is not lost) */
+	/* cppcheck-suppress resourceLeak */
 	return fd < 0 ? -errno : fd;
 }
 

@@ -5,9 +5,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "safefile.h"
 
@@ -94,6 +97,21 @@ next_comp(const char **p, const char **start)
 	return n;
 }
 
+/* What the operator does about an open that failed with ERR. */
+static const char *
+fix_for(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "create it, or correct the path";
+	case EACCES:
+	case EPERM:
+		return "let the user that runs this read it (chmod 0644 / o+x on its directories)";
+	default:
+		return "check the path and its permissions";
+	}
+}
+
 int
 hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
 	     struct stat *st, struct hg_error *e)
@@ -160,9 +178,8 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 
 			if (push(res, c, n) < 0)
 				goto toolong;
-			r = hg_error_set(e, err, t->id, res,
-					 err == ENOENT ? "create it, or correct the path" : NULL,
-					 "%s: %s", res, strerror(err));
+			r = hg_error_set(e, err, t->id, res, fix_for(err), "%s: %s", res,
+					 strerror(err));
 			goto out;
 		}
 		if (push(res, c, n) < 0)
@@ -206,7 +223,8 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 		if (last)
 			break;
 		if (!S_ISDIR(cst.st_mode)) {
-			r = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+			r = hg_error_set(e, ENOTDIR, t->id, res, "correct the path: it goes through a file",
+					 "%s is not a directory", res);
 			goto out;
 		}
 		if ((r = check_dir(res, &cst, t, &sticky, e)) < 0)
@@ -227,11 +245,13 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 		goto out;
 	}
 	if (t->want == HG_WANT_FILE && !S_ISREG(cst.st_mode)) {
-		r = hg_error_set(e, EINVAL, t->id, res, NULL, "%s is not a regular file", res);
+		r = hg_error_set(e, EINVAL, t->id, res, "give the path of a regular file",
+				 "%s is not a regular file", res);
 		goto out;
 	}
 	if (t->want == HG_WANT_DIR && !S_ISDIR(cst.st_mode)) {
-		r = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+		r = hg_error_set(e, ENOTDIR, t->id, res, "give the path of a directory",
+				 "%s is not a directory", res);
 		goto out;
 	}
 	if ((oflags & O_PATH) == 0) {
@@ -243,12 +263,16 @@ restart:	/* after a symlink or "..": walk again from "/" (res holds no symlink) 
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		rfd = open(proc, (oflags & ~O_NOFOLLOW) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (rfd < 0) {
-			r = hg_error_set(e, errno, t->id, res, NULL, "%s: %s", res, strerror(errno));
+			int err = errno;
+
+			r = hg_error_set(e, err, t->id, res, fix_for(err), "%s: %s", res,
+					 strerror(err));
 			goto out;
 		}
 		if (fstat(rfd, &st2) < 0 || st2.st_ino != cst.st_ino || st2.st_dev != cst.st_dev) {
 			close(rfd);
-			r = hg_error_set(e, EAGAIN, t->id, res, NULL, "%s changed while opened", res);
+			r = hg_error_set(e, EAGAIN, t->id, res, "find out what replaces it, then retry",
+					 "%s changed while opened", res);
 			goto out;
 		}
 		fcntl(rfd, F_SETFL, fcntl(rfd, F_GETFL) & ~O_NONBLOCK);
@@ -271,7 +295,84 @@ out:
 }
 
 int
+hg_safe_opendir(const char *path, const struct hg_trust *t, int *sticky, struct hg_error *e)
+{
+	struct hg_trust dt = *t;
+	struct stat st;
+	int fd, r;
+
+	dt.want = HG_WANT_DIR;
+	if ((fd = hg_safe_open(path, O_PATH, &dt, &st, e)) < 0)
+		return fd;
+	if ((r = check_dir(path, &st, t, sticky, e)) < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int
+hg_safe_openat(int dfd, const char *dir, int sticky, const char *name, const struct hg_trust *t,
+	       struct stat *st, struct hg_error *e)
+{
+	char res[PATH_MAX], who[64];
+	struct stat cst;
+	int fd, err;
+
+	if (name[0] == '\0' || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return hg_error_set(e, EINVAL, t->id, name, NULL, "bad file name \"%s\"", name);
+	if (snprintf(res, sizeof(res), "%s/%s", dir, name) >= (int)sizeof(res))
+		return hg_error_set(e, ENAMETOOLONG, t->id, dir, NULL, "%s: path too long", dir);
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &cst) < 0) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		return hg_error_set(e, err, t->id, res,
+				    err == ENOENT ? "create it, or correct the path" : NULL,
+				    "%s: %s", res, strerror(err));
+	}
+	err = 0;
+	if (sticky && !trusted_uid(t, cst.st_uid))
+		err = hg_error_set(e, EPERM, t->id, res, "move it out of the shared directory",
+				   "%s is owned by uid %u inside a world-writable directory, "
+				   "must be owned by %s", res, (unsigned)cst.st_uid,
+				   owners(t, who, sizeof(who)));
+	else if (S_ISLNK(cst.st_mode))
+		err = hg_error_set(e, ELOOP, t->id, res,
+				   "point the policy at the real file, not a symlink",
+				   "%s is a symbolic link", res);
+	else if (t->want == HG_WANT_FILE && !S_ISREG(cst.st_mode))
+		err = hg_error_set(e, EINVAL, t->id, res, NULL, "%s is not a regular file", res);
+	else if (t->want == HG_WANT_DIR && !S_ISDIR(cst.st_mode))
+		err = hg_error_set(e, ENOTDIR, t->id, res, NULL, "%s is not a directory", res);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
+	if (st)
+		*st = cst;
+	return fd;
+}
+
+int
 hg_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	return hg_read_fd_alloc(fd, max, malloc, free, buf, len);
+}
+
+/* Wipe N bytes of B and give them back with RELEASE. */
+static void
+drop(char *b, size_t n, void (*release)(void *))
+{
+	explicit_bzero(b, n);
+	release(b);
+}
+
+int
+hg_read_fd_alloc(int fd, size_t max, void *(*alloc)(size_t), void (*release)(void *),
+		 char **buf, size_t *len)
 {
 	struct stat st;
 	size_t size, n = 0;
@@ -286,7 +387,7 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 		return -EFBIG;
 	size = (size_t)st.st_size;
 	/* One byte more than the size to notice a file growing under us. */
-	if ((b = malloc(size + 2)) == NULL)
+	if ((b = alloc(size + 2)) == NULL)
 		return -ENOMEM;
 	while (n <= size) {
 		r = read(fd, b + n, size + 1 - n);
@@ -295,7 +396,7 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 		if (r < 0) {
 			int err = errno;
 
-			free(b);
+			drop(b, size + 2, release);
 			return -err;
 		}
 		if (r == 0)
@@ -303,11 +404,221 @@ hg_read_fd(int fd, size_t max, char **buf, size_t *len)
 		n += (size_t)r;
 	}
 	if (n != size) {	/* changed while read: never act on half a file */
-		free(b);
+		drop(b, size + 2, release);
 		return -EAGAIN;
 	}
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
+	return 0;
+}
+
+/* Root-owned and not group/world-writable, or an error naming WHAT. */
+static int
+root_only(const char *path, const struct stat *st, const char *what, const char *id,
+	  struct hg_error *e)
+{
+	char mb[6], fix[PATH_MAX + 32];
+
+	if (st->st_uid != 0) {
+		snprintf(fix, sizeof(fix), "chown root:root %s", path);
+		return hg_error_set(e, EPERM, id, path, fix,
+				    "%s %s is owned by uid %u, must be owned by root", what, path,
+				    (unsigned)st->st_uid);
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(fix, sizeof(fix), "chmod %s %s", S_ISDIR(st->st_mode) ? "0755" : "0644",
+			 path);
+		return hg_error_set(e, EPERM, id, path, fix,
+				    "%s %s is mode %s, group/world-writable", what, path,
+				    hg_mode_str(st->st_mode, mb));
+	}
+	return 0;
+}
+
+int
+hg_read_trusted(const char *path, size_t max, const char *what, const char *id,
+		char **text, size_t *len, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_FILE };
+	struct stat st;
+	char fix[64];
+	int fd, r;
+
+	*text = NULL;
+	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0)
+		return fd;
+	if ((r = root_only(path, &st, what, id, e)) < 0)
+		goto out;
+	if ((r = hg_read_fd(fd, max, text, len)) < 0) {
+		snprintf(fix, sizeof(fix), "keep it under %zu KiB", max >> 10);
+		if (max >= (1u << 20) && max % (1u << 20) == 0)
+			snprintf(fix, sizeof(fix), "keep it under %zu MiB", max >> 20);
+		hg_error_set(e, -r, id, path, r == -EFBIG ? fix : NULL, "cannot read %s %s: %s",
+			     what, path, strerror(-r));
+	}
+out:
+	close(fd);
+	return r;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+hg_names_free(char **names, size_t n)
+{
+	if (names == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Append the matching entries of the open directory D to V. */
+static int
+collect(DIR *d, const char *dir, const char *suffix, size_t max, const char *id, char **v,
+	size_t *n, struct hg_error *e)
+{
+	size_t sl = suffix ? strlen(suffix) : 0;
+	struct dirent *de;
+
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || l <= sl ||
+		    (suffix && strcmp(de->d_name + l - sl, suffix) != 0))
+			continue;
+		if (*n == max)
+			return hg_error_set(e, E2BIG, id, dir, "merge some files",
+					    "more than %zu files in %s", max, dir);
+		if ((v[*n] = strdup(de->d_name)) == NULL)
+			return hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
+		(*n)++;
+	}
+	return 0;
+}
+
+int
+hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
+		char ***names, size_t *n, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_DIR };
+	struct stat st;
+	char **v;
+	DIR *d;
+	int fd, r;
+
+	*names = NULL;
+	*n = 0;
+	if (lstat(dir, &st) < 0 && errno == ENOENT)
+		return 0;	/* nothing there: an empty list */
+	if ((fd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, &st, e)) < 0)
+		return fd;
+	if ((r = root_only(dir, &st, "directory", id, e)) < 0) {
+		close(fd);
+		return r;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		r = hg_error_set(e, errno, id, dir, NULL, "cannot list %s: %s", dir, strerror(errno));
+		close(fd);
+		return r;
+	}
+	if ((v = calloc(max + 1, sizeof(*v))) == NULL)
+		r = hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
+	else
+		r = collect(d, dir, suffix, max, id, v, n, e);
+	closedir(d);
+	if (r < 0) {
+		hg_names_free(v, *n);
+		*n = 0;
+		return r;
+	}
+	qsort(v, *n, sizeof(*v), cmp_name);
+	*names = v;
+	return 0;
+}
+
+int
+hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e)
+{
+	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_DIR };
+	char parent[PATH_MAX];
+	const char *base = strrchr(dir, '/');
+	struct stat st;
+	int pfd, r, sticky;
+
+	if (lstat(dir, &st) == 0 || errno != ENOENT)
+		return 0;	/* there (or unreachable): the trusted open says which */
+	if (dir[0] != '/' || base == NULL || base[1] == '\0' ||
+	    base - dir >= (ptrdiff_t)sizeof(parent))
+		return hg_error_set(e, EINVAL, id, dir, "give an absolute path",
+				    "directory %s is not an absolute path", dir);
+	snprintf(parent, sizeof(parent), "%.*s", base == dir ? 1 : (int)(base - dir), dir);
+	if ((r = hg_safe_mkdir(parent, 0755, id, e)) < 0)
+		return r;
+	if ((pfd = hg_safe_open(parent, O_PATH, &t, &st, e)) < 0)
+		return pfd;
+	/* the walk judged the directories above PARENT; PARENT is judged here */
+	if ((r = check_dir(parent, &st, &t, &sticky, e)) < 0) {
+		close(pfd);
+		return r;
+	}
+	if (mkdirat(pfd, base + 1, mode) < 0 && errno != EEXIST)
+		r = hg_error_set(e, errno, id, dir, NULL, "cannot create %s: %s", dir,
+				 strerror(errno));
+	close(pfd);
+	return r;
+}
+
+/* Write LEN bytes of BUF to FD, then fsync. 0 or -errno. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		off += (size_t)w;
+	}
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+int
+hg_replace_file(int dfd, const char *dir, const char *name, const void *text, size_t len,
+		mode_t mode, int noreplace, const char *id, struct hg_error *e)
+{
+	char tmp[128];
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return hg_error_set(e, errno, id, dir, NULL, "cannot create %s/%s: %s", dir, tmp,
+				    strerror(errno));
+	if (fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0)
+		r = write_all(fd, text, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && noreplace && renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) < 0)
+		r = -errno;
+	else if (r == 0 && !noreplace && renameat(dfd, tmp, dfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dfd, tmp, 0);
+		return hg_error_set(e, -r, id, dir, NULL, "cannot write %s/%s: %s", dir, name,
+				    strerror(-r));
+	}
+	fsync(dfd);	/* the rename itself */
 	return 0;
 }

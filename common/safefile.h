@@ -44,10 +44,77 @@ int hg_safe_open(const char *path, int oflags, const struct hg_trust *t,
 		 struct stat *st, struct hg_error *e);
 
 /*
+ * Open directory PATH as hg_safe_open() does (O_PATH), and check it as a
+ * directory on the way to what is opened in it: owned by root or
+ * t->owner, not group/world-writable unless sticky (then *STICKY is set
+ * and hg_safe_openat() holds its entries to the owners). For opening
+ * several files in one directory with one walk. The fd, or -errno with E.
+ */
+int hg_safe_opendir(const char *path, const struct hg_trust *t, int *sticky,
+		    struct hg_error *e);
+
+/*
+ * Open NAME, one component, in DFD (from hg_safe_opendir() of DIR, with
+ * its STICKY) as an O_PATH fd: never through a symlink, of the type
+ * t->want, owned by root or t->owner if the directory is sticky. Fills
+ * *ST. The fd, or -errno with E naming DIR/NAME.
+ */
+int hg_safe_openat(int dfd, const char *dir, int sticky, const char *name,
+		   const struct hg_trust *t, struct stat *st, struct hg_error *e);
+
+/*
  * Read the whole regular file FD into a NUL-terminated heap buffer of at
  * most MAX bytes. Returns 0 or a negative errno (-EFBIG if larger).
  */
 int hg_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/*
+ * The same with the buffer from ALLOC (size + 2 bytes) given back with
+ * RELEASE, for secrets: sodium_malloc/sodium_free. On failure the part
+ * read is wiped before RELEASE; on success the caller wipes and releases.
+ */
+int hg_read_fd_alloc(int fd, size_t max, void *(*alloc)(size_t), void (*release)(void *),
+		     char **buf, size_t *len);
+
+/*
+ * Read the root-owned, not group/world-writable text file PATH (opened
+ * with hg_safe_open) whole into a NUL-terminated heap buffer of at most
+ * MAX bytes (the text may hold NUL bytes: the caller's parser refuses
+ * them). WHAT names the file in
+ * messages ("policy file"), ID is the finding ID of every error.
+ * Returns 0 or a negative errno with E filled.
+ */
+int hg_read_trusted(const char *path, size_t max, const char *what, const char *id,
+		    char **text, size_t *len, struct hg_error *e);
+
+/*
+ * The sorted names in the root-owned, not group/world-writable directory
+ * DIR (opened with hg_safe_open) that do not start with '.' and end in
+ * SUFFIX (NULL: any), at most MAX of them; more is an error (E2BIG).
+ * *NAMES is a malloc'd array of malloc'd strings: free with hg_names_free.
+ * A missing DIR is an empty list. Returns 0 or a negative errno with E filled.
+ */
+int hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
+		    char ***names, size_t *n, struct hg_error *e);
+void hg_names_free(char **names, size_t n);
+
+/*
+ * Create the absolute directory DIR (mode MODE, and any missing parents
+ * 0755) below its nearest existing, trusted ancestor; an existing DIR is
+ * left alone (the caller's trusted open judges it). 0 or a negative errno
+ * with E filled under ID.
+ */
+int hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e);
+
+/*
+ * Write TEXT (LEN bytes) as DFD/NAME (DIR names DFD in messages) with
+ * MODE through a new file, fsync'd and renamed over NAME, so a reader
+ * sees the old or the new file, never half of one. With NOREPLACE an
+ * existing NAME is kept and the call fails with -EEXIST. 0 or a negative
+ * errno with E filled under ID.
+ */
+int hg_replace_file(int dfd, const char *dir, const char *name, const void *text, size_t len,
+		    mode_t mode, int noreplace, const char *id, struct hg_error *e);
 
 /* "0644" style mode string of M's permission bits into BUF (>= 6 bytes). */
 const char *hg_mode_str(mode_t m, char buf[static 6]);

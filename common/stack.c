@@ -17,6 +17,7 @@
 #include "args.h"
 #include "loader.h"
 #include "netguard.h"
+#include "revoke.h"
 #include "stack.h"
 
 /* Per-call state behind struct hg_ctx.core. */
@@ -27,6 +28,10 @@ struct core {
 	const char *module;
 	unsigned fails;		/* FAIL findings reported by the current call */
 	int oom;
+	const char *revoked_dir;
+	const char *attest_dir;
+	struct hg_revlist *rev;	/* loaded on first use, once per run */
+	int rev_err;		/* its load failed: reported once, every ask fails */
 };
 
 static void
@@ -84,6 +89,35 @@ host_netout_install(struct hg_ctx *ctx, const char *const *entries, size_t n, co
 	return hg_netguard_install(entries, n, ((struct core *)ctx->core)->service, id, err, errlen);
 }
 
+static int
+host_revoked(struct hg_ctx *ctx, const char *fp, char *reason, size_t n)
+{
+	struct core *c = ctx->core;
+	struct hg_error e = { 0 };
+	const char *why;
+
+	if (c->rev_err)
+		return c->rev_err;
+	if (c->rev == NULL && (c->rev_err = hg_revlist_load(c->revoked_dir, &c->rev, &e)) < 0) {
+		if (hg_decision_add(c->d, e.id, HG_SEV_FAIL, c->module, e.where,
+				    e.fix[0] ? e.fix : NULL, e.msg) < 0)
+			c->oom = 1;
+		c->fails++;
+		return c->rev_err;
+	}
+	if ((why = hg_revlist_find(c->rev, fp)) == NULL)
+		return 0;
+	if (reason && n)
+		snprintf(reason, n, "%s", why[0] ? why : "no reason given");
+	return 1;
+}
+
+static const char *
+host_attest_dir(const struct hg_ctx *ctx)
+{
+	return ((const struct core *)ctx->core)->attest_dir;
+}
+
 static const struct hg_host host = {
 	.abi = HG_MODULE_ABI,
 	.vfinding = host_vfinding,
@@ -100,6 +134,8 @@ static const struct hg_host host = {
 	.test_root = host_test_root,
 	.interposed = host_interposed,
 	.netout_install = host_netout_install,
+	.revoked = host_revoked,
+	.attest_dir = host_attest_dir,
 };
 
 void
@@ -177,12 +213,14 @@ settle(struct core *c, const struct hg_entry *en, int r, const char *what)
 }
 
 static int
-prepare(const struct hg_policy *p, const struct hg_service *s, struct hg_entry *en,
-	struct slot *sl, struct hg_decision *d)
+prepare(const struct hg_moddir *md, const struct hg_error *mde, const struct hg_service *s,
+	struct hg_entry *en, struct slot *sl, struct hg_decision *d)
 {
 	struct hg_error e = { 0 };
 
-	if (hg_module_load(p->module_dir, en->module, &sl->l, &e) < 0)
+	if (md->fd < 0)		/* the directory itself failed: each entry says so */
+		return hg_decision_add_error(d, mde) < 0 ? -ENOMEM : 1;
+	if (hg_module_load_at(md, en->module, &sl->l, &e) < 0)
 		return hg_decision_add_error(d, &e) < 0 ? -ENOMEM : 1;
 	if (hg_args_validate(&en->args, sl->l.mod, &e) < 0)
 		return hg_decision_add_error(d, &e) < 0 ? -ENOMEM : 1;
@@ -202,15 +240,19 @@ static int
 prepare_all(const struct hg_policy *p, const struct hg_service *s, struct slot *sl,
 	    struct hg_decision *d)
 {
-	int bad = 0, r;
+	struct hg_error e = { 0 };
+	struct hg_moddir md;
+	int bad = 0, r = 0;
 
+	hg_moddir_open(&md, p->module_dir, &e);
 	for (size_t i = 0; i < s->nstack; i++) {
 		sl[i].result = -1;
-		if ((r = prepare(p, s, &s->stack[i], &sl[i], d)) < 0)
-			return r;
+		if ((r = prepare(&md, &e, s, &s->stack[i], &sl[i], d)) < 0)
+			break;
 		bad += r;
 	}
-	return bad;
+	hg_moddir_close(&md);
+	return r < 0 ? r : bad;
 }
 
 static void
@@ -241,7 +283,8 @@ hg_stack_describe(const struct hg_policy *p, const struct hg_service *s, const c
 {
 	struct hg_stack_opts o = { .stage = HG_STAGE_CHECK, .mode = HG_MODE_ENFORCE,
 				   .phase = s->phase, .test_root = "" };
-	struct core c = { d, &o, s->name, "core", 0, 0 };
+	struct core c = { .d = d, .o = &o, .service = s->name, .module = "core",
+			  .revoked_dir = p->revoked_dir, .attest_dir = p->attest_dir };
 	struct slot *sl = calloc(s->nstack, sizeof(*sl));
 	int shown = 0, r;
 
@@ -265,6 +308,7 @@ hg_stack_describe(const struct hg_policy *p, const struct hg_service *s, const c
 	}
 	unload_all(sl, s->nstack, 0);
 	free(sl);
+	hg_revlist_free(c.rev);
 	return c.oom ? -ENOMEM : shown;
 }
 
@@ -329,7 +373,8 @@ int
 hg_stack_run(const struct hg_policy *p, const struct hg_service *s,
 	     const struct hg_stack_opts *o, struct hg_decision *d)
 {
-	struct core c = { d, o, s->name, "core", 0, 0 };
+	struct core c = { .d = d, .o = o, .service = s->name, .module = "core",
+			  .revoked_dir = p->revoked_dir, .attest_dir = p->attest_dir };
 	struct hg_verdict v = { 0 };
 	struct slot *sl;
 	int bad, r = 0, apply_failed = 0, allowed;
@@ -377,5 +422,6 @@ hg_stack_run(const struct hg_policy *p, const struct hg_service *s,
 out:
 	unload_all(sl, s->nstack, o->keep_loaded);
 	free(sl);
+	hg_revlist_free(c.rev);
 	return r;
 }

@@ -83,8 +83,14 @@ hg_parse_gid(const char *s, gid_t *out)
 void
 hg_json_str(FILE *f, const char *s)
 {
+	hg_json_strn(f, s ? s : "", s ? strlen(s) : 0);
+}
+
+void
+hg_json_strn(FILE *f, const char *s, size_t n)
+{
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);
@@ -109,6 +115,67 @@ hg_json_str(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/* Length of the well-formed sequence at P (RFC 3629, table 3-7), or 0. */
+static size_t
+utf8_seq(const unsigned char *p, size_t left)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;	/* continuation byte, overlong lead, > U+10FFFF */
+	if (p[0] == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;	/* > U+10FFFF */
+	if (left < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+size_t
+hg_utf8_check(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n && (l = utf8_seq(p + i, n - i)) > 0)
+		i += l;
+	return i;
+}
+
+void
+hg_text_str(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
 }
 
 char *
@@ -149,8 +216,8 @@ hg_rooted(const char *root, const char *path, char *buf, size_t n)
 	return buf;
 }
 
-static int
-status_value(const char *st, const char *key, char *buf, size_t n)
+int
+hg_status_value(const char *st, const char *key, char *buf, size_t n)
 {
 	size_t kl = strlen(key);
 
@@ -168,6 +235,12 @@ status_value(const char *st, const char *key, char *buf, size_t n)
 }
 
 int
+hg_proc_status_all(char *buf, size_t n)
+{
+	return hg_read_small("/proc/self/status", buf, n);
+}
+
+int
 hg_proc_status(const char *key, char *buf, size_t n)
 {
 	char st[8192];
@@ -175,7 +248,7 @@ hg_proc_status(const char *key, char *buf, size_t n)
 
 	if ((r = hg_read_small("/proc/self/status", st, sizeof(st))) < 0)
 		return r;
-	return status_value(st, key, buf, n);
+	return hg_status_value(st, key, buf, n);
 }
 
 int
@@ -187,5 +260,5 @@ hg_proc_status_fd(int fd, const char *key, char *buf, size_t n)
 	if (r < 0)
 		return -errno;
 	st[r] = '\0';
-	return status_value(st, key, buf, n);
+	return hg_status_value(st, key, buf, n);
 }

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* Bump on any incompatible change of the structs below. */
-#define HG_MODULE_ABI 3u
+#define HG_MODULE_ABI 5u
 
 /* What check() and apply() return. Anything else counts as HG_ERROR. */
 enum hg_result {
@@ -105,6 +105,8 @@ struct hg_host {
 	int (*interposed)(const struct hg_ctx *ctx);
 	int (*netout_install)(struct hg_ctx *ctx, const char *const *entries, size_t n,
 			      const char *id, char *err, size_t errlen);
+	int (*revoked)(struct hg_ctx *ctx, const char *fp, char *reason, size_t n);
+	const char *(*attest_dir)(const struct hg_ctx *ctx);
 };
 
 /* The context a module receives. `core` is private to the core. */
@@ -127,6 +129,14 @@ struct hg_module {
 	 * (hardgate seccomp --print). NULL if the module has nothing to show.
 	 */
 	int (*describe)(struct hg_ctx *ctx, const struct hg_args *args, FILE *out);
+	/*
+	 * Optional: the fingerprint ("SHA256:...", see common/fingerprint.h)
+	 * of the key material in the file PATH, for hardgate fingerprint and
+	 * the revocation list. Returns 0 with OUT filled; -ENOTSUP when PATH
+	 * is not material of this module's kind; another negative errno with
+	 * a one-line reason in ERR. Never prints or returns secret bytes.
+	 */
+	int (*fingerprint)(const char *path, char *out, size_t outlen, char *err, size_t errlen);
 };
 
 #define HG_PHASES_ALL (HG_PHASE_START | HG_PHASE_LAUNCH)
@@ -190,6 +200,21 @@ static inline int hg_interposed(const struct hg_ctx *c) { return c->host->interp
 static inline int hg_netout_install(struct hg_ctx *c, const char *const *entries, size_t n,
 				    const char *id, char *err, size_t errlen)
 { return c->host->netout_install(c, entries, n, id, err, errlen); }
+
+/*
+ * Is the key, certificate or token with fingerprint FP ("SHA256:...")
+ * revoked (the policy's revoked_dir, /etc/hardgate/revoked.d)? 1 with the
+ * listed reason in REASON, 0 if not, or a negative errno when the list
+ * cannot be read: the core has then reported HG-017 and the module fails.
+ */
+static inline int hg_revoked(struct hg_ctx *c, const char *fp, char *reason, size_t n)
+{ return c->host->revoked(c, fp, reason, n); }
+
+/*
+ * The directory of hardgate's attestation key and signed records (the
+ * policy's attest_dir, /var/lib/hardgate/attest; common/attest.h).
+ */
+static inline const char *hg_attest_dir(const struct hg_ctx *c) { return c->host->attest_dir(c); }
 
 #ifdef __cplusplus
 }

@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bpfcache.h"
 #include "families.h"
 
 #define MAX_FAMILY 64
@@ -30,8 +32,9 @@ hg_family_number(const char *name)
 	return -1;
 }
 
-int
-hg_families_restrict(uint64_t mask)
+/* The filter for MASK, compiled by libseccomp into OUT. 0 or negative errno. */
+static int
+compile(uint64_t mask, struct hg_bpf *out)
 {
 	scmp_filter_ctx sc = seccomp_init(SCMP_ACT_ALLOW);
 	int r = sc ? 0 : -ENOMEM;
@@ -55,9 +58,31 @@ hg_families_restrict(uint64_t mask)
 				     SCMP_A0(SCMP_CMP_EQ, AF_INET6),
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
 	if (r == 0)
-		r = seccomp_load(sc);
+		r = hg_bpf_export(sc, seccomp_export_bpf, out);
 	seccomp_release(sc);
 	return r;
+}
+
+int
+hg_families_program(uint64_t mask, const char *cache_dir, int store, struct hg_bpf *out,
+		    const char *id, struct hg_error *e)
+{
+	uint32_t key[8];
+	size_t k = hg_bpf_key_head(2, key);	/* kind 2: socket families */
+	char path[4096];
+	int r;
+
+	key[k++] = (uint32_t)mask;
+	key[k++] = (uint32_t)(mask >> 32);
+	r = hg_bpfcache_get(cache_dir, key, k * sizeof(key[0]), out, path, sizeof(path), id, e);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	if ((r = compile(mask, out)) < 0)
+		return hg_error_set(e, -r, id, NULL, NULL,
+				    "cannot compile the socket-family filter: %s", strerror(-r));
+	if (store)
+		hg_bpfcache_put(cache_dir, key, k * sizeof(key[0]), out);
+	return 0;
 }
 
 int

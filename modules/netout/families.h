@@ -9,11 +9,19 @@
 
 #include <stdint.h>
 
+#include "bpfcache.h"
+
 /* Family number for NAME ("unix", "inet", "packet", ...), or -1. */
 int hg_family_number(const char *name);
 
-/* Load the filter allowing the families in MASK (bit = AF_*). 0 or negative errno. */
-int hg_families_restrict(uint64_t mask);
+/*
+ * The filter allowing the families in MASK (bit = AF_*) into OUT: from
+ * the compiled-filter cache in CACHE_DIR, else compiled (and stored there
+ * when STORE). 0, or a negative errno with E (an entry that cannot be
+ * trusted, a failed compile). Load it with hg_bpf_load().
+ */
+int hg_families_program(uint64_t mask, const char *cache_dir, int store, struct hg_bpf *out,
+			const char *id, struct hg_error *e);
 
 /* Read back: a socket of a family outside MASK is refused. 1 if so. */
 int hg_families_enforced(uint64_t mask);

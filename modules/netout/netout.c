@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <hardgate/module.h>
 
@@ -41,6 +42,8 @@ static const struct hg_arg_spec args[] = {
 	  "kernel TCP-connect layer by port (Landlock ABI 4): required (default), best-effort, off" },
 	{ "families", HG_ARG_LIST, 0, NULL,
 	  "socket families allowed (default unix inet inet6 netlink); raw IP sockets never" },
+	{ "cache_dir", HG_ARG_STRING, 0, NULL,
+	  "compiled socket-family filters, root-owned (default: " HG_SECCOMP_CACHE ")" },
 	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-016)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -243,15 +246,41 @@ family_mask(struct hg_ctx *ctx, const struct hg_args *a, const char *id, uint64_
 }
 
 /* The seccomp socket-family layer, loaded and read back. */
+/*
+ * The socket-family program from the compiled-filter cache or compiled
+ * (stored when STORE, as root). A cache entry that cannot be trusted
+ * refuses, naming the file; it never means running without the layer.
+ */
+static int
+families_program(struct hg_ctx *ctx, const struct hg_args *a, const char *id, uint64_t mask,
+		 int store, struct hg_bpf *out)
+{
+	const char *dir = hg_arg_str(ctx, a, "cache_dir");
+	struct hg_error e = { 0 };
+	int r = hg_families_program(mask, dir ? dir : HG_SECCOMP_CACHE, store, out, id, &e);
+
+	if (r == -ENOMEM)
+		return HG_ERROR;
+	if (r < 0) {
+		hg_finding(ctx, id, HG_SEV_FAIL, e.where, e.fix, "%s", e.msg);
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
 static int
 families_apply(struct hg_ctx *ctx, const struct hg_args *a, const char *id)
 {
+	struct hg_bpf b = { 0 };
 	uint64_t mask;
 	int r;
 
-	if ((r = family_mask(ctx, a, id, &mask)) != HG_PASS)
+	if ((r = family_mask(ctx, a, id, &mask)) != HG_PASS ||
+	    (r = families_program(ctx, a, id, mask, geteuid() == 0, &b)) != HG_PASS)
 		return r;
-	if ((r = hg_families_restrict(mask)) < 0) {
+	r = hg_bpf_load(&b, 0);
+	hg_bpf_free(&b);
+	if (r < 0) {
 		hg_finding(ctx, id, HG_SEV_FAIL, NULL, NULL,
 			   "cannot load the socket-family filter: %s", strerror(-r));
 		return HG_FAIL;
@@ -298,9 +327,14 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 	if (r == HG_PASS)
 		r = landlock_possible(ctx, a, id, &l);
 	if (r == HG_PASS) {
+		struct hg_bpf b = { 0 };
 		uint64_t mask;
 
-		r = family_mask(ctx, a, id, &mask);
+		/* the launcher, still root, leaves the program for its child */
+		if ((r = family_mask(ctx, a, id, &mask)) == HG_PASS &&
+		    hg_stage(ctx) == HG_STAGE_LAUNCHER)
+			r = families_program(ctx, a, id, mask, 1, &b);
+		hg_bpf_free(&b);
 	}
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_CHECK)
 		report_layers(ctx, a, id, &l);

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -115,11 +117,17 @@ child_landlock(void *arg)
 		return 2;
 	if (raw_connect(2) != EACCES)		/* any other: Landlock refuses, no packet */
 		return 3;
-	/* the seccomp layer: no packet sockets, no raw IP sockets */
+	/*
+	 * The seccomp layer: no packet sockets, no raw IP sockets. A child
+	 * about to exit: the one socket that opens is left to _exit().
+	 */
+	/* cppcheck-suppress leakReturnValNotUsed */
 	if (socket(AF_PACKET, SOCK_RAW, 0) != -1 || errno != EAFNOSUPPORT)
 		return 4;
+	/* cppcheck-suppress leakReturnValNotUsed */
 	if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) != -1 || errno != EPERM)
 		return 5;
+	/* cppcheck-suppress leakReturnValNotUsed */
 	if (socket(AF_INET6, SOCK_STREAM, 0) < 0)	/* listed families still work */
 		return 6;
 	return 0;
@@ -176,6 +184,109 @@ test_netout_refuses_when_landlock_is_missing_unless_best_effort(void)
 	CU_ASSERT_EQUAL(hgt_fork(child_no_landlock, NULL), 0);
 }
 
+/* --- the socket-family program in the compiled-filter cache -------------- */
+
+static char cache[4096];
+
+/* netout args with the cache; landlock best-effort: this is about the filter */
+static struct hg_decision *
+run_cached(enum hg_stage stage)
+{
+	char args[4300];
+
+	snprintf(args, sizeof(args), "allow = [ \"127.0.0.1:1\" ]; landlock = \"best-effort\"; "
+		 "cache_dir = \"%s\";", cache);
+	return run(args, stage, 1);
+}
+
+/* A fresh cache NAME under the suite's dir; with the launcher's entry if STORE. */
+static int
+fresh_cache(const char *name, int store, char *entry, size_t n)
+{
+	struct hg_decision *d;
+	struct dirent *de;
+	DIR *dir;
+	int found = 0;
+
+	snprintf(cache, sizeof(cache), "%s/%s", hgt_dir, name);
+	if (mkdir(cache, 0755) < 0 || chmod(cache, 0755) < 0)
+		return -1;
+	if (!store)
+		return 0;
+	d = run_cached(HG_STAGE_LAUNCHER);
+	if (d->status != HG_EXIT_ALLOWED)
+		found = -100;
+	hg_decision_free(d);
+	for (dir = opendir(cache); dir && (de = readdir(dir)) != NULL;)
+		if (de->d_name[0] != '.') {
+			snprintf(entry, n, "%s/%s", cache, de->d_name);
+			found++;
+		}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* Child: no compiler (memfd_create fails); the family layer must still hold. */
+static int
+child_families_without_compiler(void *arg)
+{
+	struct hg_decision *d;
+
+	(void)arg;
+	if (hgt_deny_syscall(SYS_memfd_create, -1, ENOSYS) < 0)
+		return 9;
+	d = run_cached(HG_STAGE_PROCESS);
+	if (d->status != HG_EXIT_ALLOWED)
+		return hgt_has(d, "HG-016", HG_SEV_FAIL, "cannot compile the socket-family filter") ?
+			       10 : 1;
+	return socket(AF_PACKET, SOCK_RAW, 0) == -1 && errno == EAFNOSUPPORT ? 0 : 2;
+}
+
+static void
+test_netout_family_filter_from_the_cache_needs_no_compiler(void)
+{
+	char entry[4300];
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL_FATAL(fresh_cache("fam-none", 0, entry, sizeof(entry)), 0);
+	/* the control: nothing cached, nothing compiled -> refused */
+	CU_ASSERT_EQUAL(hgt_fork(child_families_without_compiler, NULL), 10);
+	CU_ASSERT_EQUAL_FATAL(fresh_cache("fam-hit", 1, entry, sizeof(entry)), 1);
+	CU_ASSERT_EQUAL(hgt_fork(child_families_without_compiler, NULL), 0);
+}
+
+/* Child: a damaged entry refuses, naming it and the fix; the layer is not loaded. */
+static int
+child_spoiled_family_entry(void *arg)
+{
+	struct hg_decision *d = run_cached(HG_STAGE_PROCESS);
+	int s;
+
+	if (d->status != HG_EXIT_REFUSED ||
+	    !hgt_has(d, "HG-016", HG_SEV_FAIL, (const char *)arg) ||
+	    !hgt_has(d, "HG-016", HG_SEV_FAIL, "does not have the size its header says"))
+		return 1;
+	if ((s = socket(AF_PACKET, SOCK_RAW, 0)) < 0)	/* root: allowed without the filter */
+		return 2;
+	close(s);
+	return 0;
+}
+
+static void
+test_netout_refuses_a_damaged_family_filter_entry(void)
+{
+	char entry[4300];
+	FILE *f;
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL_FATAL(fresh_cache("fam-bad", 1, entry, sizeof(entry)), 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(entry, "a"));
+	fputc('x', f);
+	fclose(f);
+	CU_ASSERT_EQUAL(hgt_fork(child_spoiled_family_entry, entry), 0);
+}
+
 void
 hgt_suite_netout(void)
 {
@@ -189,4 +300,6 @@ hgt_suite_netout(void)
 	HGT_ADD(s, test_netout_refuses_unknown_socket_family);
 	HGT_ADD(s, test_netout_refuses_when_landlock_is_missing_unless_best_effort);
 	HGT_ADD(s, test_netout_landlock_stops_raw_connects_to_other_ports);
+	HGT_ADD(s, test_netout_family_filter_from_the_cache_needs_no_compiler);
+	HGT_ADD(s, test_netout_refuses_a_damaged_family_filter_entry);
 }

@@ -92,19 +92,24 @@ static int
 resolve_user(struct hg_ctx *ctx, const struct hg_args *a, struct plan *p)
 {
 	const char *u = hg_arg_str(ctx, a, "user"), *g = hg_arg_str(ctx, a, "group");
-	struct passwd *pw;
+	struct passwd *pw = NULL;
+	int numeric;
 
 	if (u == NULL)
 		return HG_PASS;
 	p->has_user = 1;
-	if (hg_parse_uid(u, &p->uid) < 0)
+	numeric = u[0] != '\0' && u[strspn(u, "0123456789")] == '\0';
+	/* a name: one passwd lookup gives uid and primary gid (each is an NSS round) */
+	if (!numeric && (pw = getpwnam(u)) != NULL)
+		p->uid = pw->pw_uid;
+	else if (!numeric || hg_parse_uid(u, &p->uid) < 0)
 		return bad(ctx, p->id, hg_arg_where(ctx, a, "user"),
 			   "create the account (adduser --system), or correct user", "unknown user", u);
 	if (g != NULL) {
 		if (hg_parse_gid(g, &p->gid) < 0)
 			return bad(ctx, p->id, hg_arg_where(ctx, a, "group"),
 				   "create the group, or correct group", "unknown group", g);
-	} else if ((pw = getpwuid(p->uid)) != NULL) {
+	} else if (pw != NULL || (pw = getpwuid(p->uid)) != NULL) {
 		p->gid = pw->pw_gid;
 	} else {
 		return bad(ctx, p->id, hg_arg_where(ctx, a, "user"), "add group = \"...\"",
@@ -151,12 +156,12 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, struct plan *p)
 }
 
 static int
-status_hex(const char *key, uint64_t *out)
+status_hex(const char *st, const char *key, uint64_t *out)
 {
 	char v[64];
 	int r;
 
-	if ((r = hg_proc_status(key, v, sizeof(v))) < 0)
+	if ((r = hg_status_value(st, key, v, sizeof(v))) < 0)
 		return r;
 	*out = strtoull(v, NULL, 16);
 	return 0;
@@ -272,7 +277,7 @@ set_caps(struct hg_ctx *ctx, const struct plan *p)
 	if (syscall(SYS_capset, &h, d) < 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		goto fail;
-	for (int c = 0; c < 64 && getuid() != 0; c++)
+	for (int c = 0, root = getuid() == 0; c < 64 && !root; c++)
 		if ((p->keep & (UINT64_C(1) << c)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) < 0)
 			goto fail;
@@ -283,20 +288,20 @@ fail:
 	return HG_FAIL;
 }
 
-/* Uid: or Gid: of /proc/self/status: all four ids equal WANT? */
+/* Uid: or Gid: of the status text ST: all four ids equal WANT? */
 static int
-ids_are(const char *key, unsigned want)
+ids_are(const char *st, const char *key, unsigned want)
 {
 	char v[128];
 	unsigned a[4];
 
-	return hg_proc_status(key, v, sizeof(v)) == 0 &&
+	return hg_status_value(st, key, v, sizeof(v)) == 0 &&
 	       sscanf(v, "%u %u %u %u", &a[0], &a[1], &a[2], &a[3]) == 4 && a[0] == want &&
 	       a[1] == want && a[2] == want && a[3] == want;
 }
 
 static int
-verify_caps(struct hg_ctx *ctx, const struct plan *p)
+verify_caps(struct hg_ctx *ctx, const struct plan *p, const char *st)
 {
 	static const char *const keys[] = { "CapEff", "CapPrm", "CapInh", "CapAmb" };
 	uint64_t v = 0, bnd = ~UINT64_C(0);
@@ -305,14 +310,14 @@ verify_caps(struct hg_ctx *ctx, const struct plan *p)
 	for (size_t i = 0; i < 4; i++) {
 		uint64_t want = i == 3 && getuid() == 0 ? 0 : p->keep;
 
-		if (status_hex(keys[i], &v) < 0 || v != want) {
+		if (status_hex(st, keys[i], &v) < 0 || v != want) {
 			hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 				   "%s is %#llx after dropping to %#llx", keys[i],
 				   (unsigned long long)v, (unsigned long long)want);
 			r = HG_FAIL;
 		}
 	}
-	if (status_hex("CapBnd", &bnd) < 0 || ((bnd & ~p->keep) && !p->nnp)) {
+	if (status_hex(st, "CapBnd", &bnd) < 0 || ((bnd & ~p->keep) && !p->nnp)) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", "start it as root",
 			   "CapBnd is %#llx, more than the kept %#llx", (unsigned long long)bnd,
 			   (unsigned long long)p->keep);
@@ -325,14 +330,20 @@ verify_caps(struct hg_ctx *ctx, const struct plan *p)
 	return r;
 }
 
-/* Principle 2: what the kernel says, not what we asked for. */
+/* Principle 2: what the kernel says, not what we asked for (one snapshot). */
 static int
 verify(struct hg_ctx *ctx, const struct plan *p)
 {
-	char v[16];
-	int r = verify_caps(ctx, p);
+	char st[8192] = "", v[16];
+	int r;
 
-	if (p->has_user && (!ids_are("Uid", p->uid) || !ids_are("Gid", p->gid))) {
+	if ((r = hg_proc_status_all(st, sizeof(st))) < 0) {
+		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", "mount /proc",
+			   "cannot read /proc/self/status: %s", strerror(-r));
+		return HG_FAIL;
+	}
+	r = verify_caps(ctx, p, st);
+	if (p->has_user && (!ids_are(st, "Uid", p->uid) || !ids_are(st, "Gid", p->gid))) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 			   "ids are not uid %u gid %u after the switch", (unsigned)p->uid,
 			   (unsigned)p->gid);
@@ -342,7 +353,7 @@ verify(struct hg_ctx *ctx, const struct plan *p)
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL, "still running as root");
 		r = HG_FAIL;
 	}
-	if (p->nnp && (hg_proc_status("NoNewPrivs", v, sizeof(v)) < 0 || strcmp(v, "1") != 0)) {
+	if (p->nnp && (hg_status_value(st, "NoNewPrivs", v, sizeof(v)) < 0 || strcmp(v, "1") != 0)) {
 		hg_finding(ctx, p->id, HG_SEV_FAIL, "/proc/self/status", NULL,
 			   "NoNewPrivs is not 1 after PR_SET_NO_NEW_PRIVS");
 		r = HG_FAIL;

@@ -230,6 +230,35 @@ test_privs_refuses_bad_policy_values(void)
 	}
 }
 
+/* Child: user by number (no account needed) and by name end up as the same ids. */
+static int
+child_numeric_user(void *arg)
+{
+	struct hg_decision *d = run((const char *)arg, HG_STAGE_PROCESS);
+
+	return d->status == HG_EXIT_ALLOWED && getuid() == 65534 && getgid() == 65534 ? 0 : 1;
+}
+
+static void
+test_privs_takes_the_user_by_name_or_number(void)
+{
+	struct hg_decision *d = run("user = \"4242\";", HG_STAGE_CHECK);
+
+	/* an unknown number has no primary group: refused unless group is given */
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-014", HG_SEV_FAIL, "no primary group known for user"));
+	hg_decision_free(d);
+	d = run("user = \"4242\"; group = \"4242\";", HG_STAGE_CHECK);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+	d = run("user = \"\";", HG_STAGE_CHECK);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	hg_decision_free(d);
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL(hgt_fork(child_numeric_user, "user = \"65534\";"), 0);
+	CU_ASSERT_EQUAL(hgt_fork(child_numeric_user, "user = \"nobody\";"), 0);
+}
+
 static void
 test_privs_check_stage_changes_nothing(void)
 {
@@ -256,5 +285,6 @@ hgt_suite_privs(void)
 	HGT_ADD(s, test_privs_refuses_when_threads_run);
 	HGT_ADD(s, test_privs_launcher_raises_ambient_for_exec);
 	HGT_ADD(s, test_privs_refuses_bad_policy_values);
+	HGT_ADD(s, test_privs_takes_the_user_by_name_or_number);
 	HGT_ADD(s, test_privs_check_stage_changes_nothing);
 }

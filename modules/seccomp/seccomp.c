@@ -28,12 +28,14 @@
 
 #include <hardgate/module.h>
 
+#include "bpfcache.h"
 #include "safefile.h"
 #include "sysgroups.h"
 #include "util.h"
 
 #define ID_DEFAULT "HG-015"
 #define MAX_SYSCALLS 1024
+#define MAX_NR 4096		/* native syscall numbers; others deduplicated by scan */
 #define GROUPS_MAX_BYTES (1u << 20)
 
 static const struct hg_arg_spec args[] = {
@@ -43,6 +45,8 @@ static const struct hg_arg_spec args[] = {
 	  "on violation: kill (default), kill-thread, log, trap, errno:EPERM|EACCES|ENOSYS|N" },
 	{ "archs", HG_ARG_LIST, 0, NULL, "more architectures besides the native one (x86, x32)" },
 	{ "groups_file", HG_ARG_STRING, 0, NULL, "syscall groups (default: installed seccomp.groups)" },
+	{ "cache_dir", HG_ARG_STRING, 0, NULL,
+	  "compiled filters, root-owned (default: " HG_SECCOMP_CACHE ")" },
 	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default HG-015)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -59,9 +63,14 @@ struct filter {
 	const char *name[MAX_SYSCALLS];	/* borrowed from the groups or the args */
 	int implicit[MAX_SYSCALLS];	/* added for hardgate's own report */
 	size_t n;
+	unsigned char seen[MAX_NR / 8];	/* bitmap of nr[] below MAX_NR */
 	uint32_t archs[8];
 	size_t narchs;
-	struct hg_sysgroups *groups;
+	char *text;			/* the groups file as read */
+	size_t textlen;
+	struct hg_sysgroups *groups;	/* parsed from text, once needed */
+	unsigned char *key;		/* what the program depends on (cache key) */
+	size_t klen, kcap;
 	char err[512];
 };
 
@@ -107,11 +116,15 @@ add_name(struct filter *f, const char *name, int implicit)
 		return -ENOENT;
 	if (nr < 0)
 		return 0;	/* not a syscall of this architecture */
-	for (size_t i = 0; i < f->n; i++)
+	if (nr < MAX_NR && (f->seen[nr / 8] & (1u << (nr % 8))))
+		return 0;
+	for (size_t i = 0; nr >= MAX_NR && i < f->n; i++)
 		if (f->nr[i] == nr)
 			return 0;
 	if (f->n == MAX_SYSCALLS)
 		return -E2BIG;
+	if (nr < MAX_NR)
+		f->seen[nr / 8] |= (unsigned char)(1u << (nr % 8));
 	f->nr[f->n] = nr;
 	f->name[f->n] = name;
 	f->implicit[f->n] = implicit;
@@ -136,15 +149,14 @@ add_implicit(const char *name, void *arg)
 	return r == -ENOENT ? 0 : r;
 }
 
+/* Read the trusted groups file into F->text (parsed only when needed). */
 static int
-load_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+read_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 {
 	const char *path = hg_arg_str(ctx, a, "groups_file");
 	const struct hg_trust t = { f->id, HG_UID_NONE, 0, HG_WANT_FILE };
 	struct hg_error e = { 0 };
 	struct stat st;
-	char *text = NULL;
-	size_t len;
 	int fd, r;
 
 	if (path == NULL)
@@ -159,16 +171,24 @@ load_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 			   "%s is not root-owned or is group/world-writable", path);
 		return HG_FAIL;
 	}
-	r = hg_read_fd(fd, GROUPS_MAX_BYTES, &text, &len);
+	r = hg_read_fd(fd, GROUPS_MAX_BYTES, &f->text, &f->textlen);
 	close(fd);
 	if (r < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, path, NULL, "cannot read %s: %s", path,
 			   strerror(-r));
 		return HG_FAIL;
 	}
-	f->groups = hg_sysgroups_parse(text, f->err, sizeof(f->err));
-	free(text);
+	return HG_PASS;
+}
+
+static int
+parse_groups(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	const char *path = hg_arg_str(ctx, a, "groups_file");
+
+	f->groups = hg_sysgroups_parse(f->text, f->err, sizeof(f->err));
 	if (f->groups == NULL) {
+		path = path ? path : HG_SECCOMP_GROUPS;
 		hg_finding(ctx, f->id, HG_SEV_FAIL, path, "correct the groups file", "%s: %s", path,
 			   f->err);
 		return HG_FAIL;
@@ -219,9 +239,62 @@ add_archs(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 	return HG_PASS;
 }
 
-/* Resolve the policy into F. HG_PASS, or HG_FAIL with a finding. */
 static int
-resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+key_add(struct filter *f, const void *p, size_t n)
+{
+	if (f->klen + n > f->kcap) {
+		size_t cap = (f->klen + n) * 2;
+		unsigned char *k = realloc(f->key, cap);
+
+		if (k == NULL)
+			return -ENOMEM;
+		f->key = k;
+		f->kcap = cap;
+	}
+	memcpy(f->key + f->klen, p, n);
+	f->klen += n;
+	return 0;
+}
+
+/*
+ * The cache key: everything the compiled program depends on, taken from
+ * the inputs so that a hit needs no parsing of the groups and no name
+ * resolution: libseccomp, kernel API level and arch (key head), mode,
+ * action, archs, the listed items and the groups file's text.
+ */
+static int
+make_key(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	const char *list = f->allow_mode ? "allow" : "deny";
+	size_t n = hg_arg_list_len(ctx, a, list);
+	uint32_t w[6 + 5 + 8];
+	size_t k = hg_bpf_key_head(1, w);	/* kind 1: the service's filter */
+	int r;
+
+	w[k++] = (uint32_t)f->allow_mode;
+	w[k++] = f->action;
+	w[k++] = (uint32_t)f->narchs;
+	for (size_t i = 0; i < f->narchs; i++)
+		w[k++] = f->archs[i];
+	w[k++] = (uint32_t)n;			/* counts first: no two inputs */
+	w[k++] = (uint32_t)f->textlen;		/* give the same bytes */
+	r = key_add(f, w, k * sizeof(w[0]));
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const char *item = hg_arg_list_at(ctx, a, list, i);
+
+		r = key_add(f, item, strlen(item) + 1);
+	}
+	if (r == 0)
+		r = key_add(f, f->text, f->textlen);
+	return r < 0 ? HG_ERROR : HG_PASS;
+}
+
+/*
+ * The policy's inputs into F, validated, and the cache key: all a cache
+ * hit needs. HG_PASS, or HG_FAIL with a finding.
+ */
+static int
+prepare(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 {
 	int allow = hg_arg_isset(ctx, a, "allow"), deny = hg_arg_isset(ctx, a, "deny");
 	int r;
@@ -242,15 +315,35 @@ resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 			   "unknown seccomp action \"%s\"", f->action_name);
 		return HG_FAIL;
 	}
-	if ((r = load_groups(ctx, a, f)) != HG_PASS || (r = add_archs(ctx, a, f)) != HG_PASS ||
-	    (r = add_items(ctx, a, allow ? "allow" : "deny", f)) != HG_PASS)
+	if ((r = read_groups(ctx, a, f)) != HG_PASS || (r = add_archs(ctx, a, f)) != HG_PASS)
 		return r;
-	if (allow && hg_sysgroups_expand(f->groups, "@hardgate-report", add_implicit, f, f->err,
-					 sizeof(f->err)) < 0) {
+	return make_key(ctx, a, f);
+}
+
+/* The syscalls F means on this machine: groups expanded, names resolved. */
+static int
+expand_all(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	int r;
+
+	if ((r = parse_groups(ctx, a, f)) != HG_PASS ||
+	    (r = add_items(ctx, a, f->allow_mode ? "allow" : "deny", f)) != HG_PASS)
+		return r;
+	if (f->allow_mode && hg_sysgroups_expand(f->groups, "@hardgate-report", add_implicit, f,
+						 f->err, sizeof(f->err)) < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, "reinstall seccomp.groups", "%s", f->err);
 		return HG_FAIL;
 	}
 	return HG_PASS;
+}
+
+/* Resolve the policy into F. HG_PASS, or HG_FAIL with a finding. */
+static int
+resolve(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
+{
+	int r = prepare(ctx, a, f);
+
+	return r == HG_PASS ? expand_all(ctx, a, f) : r;
 }
 
 static void
@@ -258,11 +351,15 @@ release(struct filter *f)
 {
 	hg_sysgroups_free(f->groups);
 	f->groups = NULL;
+	free(f->text);
+	free(f->key);
+	f->text = NULL;
+	f->key = NULL;
 }
 
 /* The libseccomp context for F; NULL with a finding on failure. */
 static scmp_filter_ctx
-build(struct hg_ctx *ctx, const struct filter *f, int tsync)
+build(struct hg_ctx *ctx, const struct filter *f)
 {
 	uint32_t def = f->allow_mode ? f->action : SCMP_ACT_ALLOW;
 	uint32_t rule = f->allow_mode ? SCMP_ACT_ALLOW : f->action;
@@ -273,8 +370,6 @@ build(struct hg_ctx *ctx, const struct filter *f, int tsync)
 		r = seccomp_attr_set(sc, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (r == 0)
 		r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (r == 0 && tsync)
-		r = seccomp_attr_set(sc, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (size_t i = 0; r == 0 && i < f->narchs; i++)
 		if ((r = seccomp_arch_add(sc, f->archs[i])) == -EEXIST)
 			r = 0;
@@ -287,6 +382,64 @@ build(struct hg_ctx *ctx, const struct filter *f, int tsync)
 		return NULL;
 	}
 	return sc;
+}
+
+/* Compile F with libseccomp into OUT. HG_PASS, or HG_FAIL with a finding. */
+static int
+compile(struct hg_ctx *ctx, const struct filter *f, struct hg_bpf *out)
+{
+	scmp_filter_ctx sc = build(ctx, f);
+	int r;
+
+	if (sc == NULL)
+		return HG_FAIL;
+	r = hg_bpf_export(sc, seccomp_export_bpf, out);
+	seccomp_release(sc);
+	if (r < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL, NULL,
+			   "cannot compile the seccomp filter: %s", strerror(-r));
+		return HG_FAIL;
+	}
+	return HG_PASS;
+}
+
+static const char *
+cache_dir(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	const char *d = hg_arg_str(ctx, a, "cache_dir");
+
+	return d ? d : HG_SECCOMP_CACHE;
+}
+
+/*
+ * The program for F into OUT: from the cache when an entry for exactly
+ * this filter is there, else compiled (and stored when STORE, as root).
+ * A cache entry that cannot be trusted refuses: it never falls back to
+ * running without a filter, nor silently past a tampered file.
+ */
+static int
+program(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f, int store,
+	struct hg_bpf *out)
+{
+	const char *dir = cache_dir(ctx, a);
+	struct hg_error e = { 0 };
+	char path[4096];
+	int r;
+
+	r = hg_bpfcache_get(dir, f->key, f->klen, out, path, sizeof(path), f->id, &e);
+	if (r == -ENOMEM)
+		return HG_ERROR;
+	if (r < 0) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, e.where, e.fix, "%s", e.msg);
+		return HG_FAIL;
+	}
+	if (r == 1)
+		return HG_PASS;
+	if (f->groups == NULL && (r = expand_all(ctx, a, f)) != HG_PASS)
+		return r;
+	if ((r = compile(ctx, f, out)) == HG_PASS && store)
+		hg_bpfcache_put(dir, f->key, f->klen, out);
+	return r;
 }
 
 /* The kernel must support what the policy asks for. */
@@ -310,21 +463,23 @@ static int
 check(struct hg_ctx *ctx, const struct hg_args *a)
 {
 	struct filter *f = calloc(1, sizeof(*f));
-	scmp_filter_ctx sc;
+	struct hg_bpf b = { 0 };
 	int r;
 
 	if (f == NULL)
 		return HG_ERROR;
 	/*
 	 * Compile now to fail early (dry run, launcher); in the final process
-	 * apply() compiles and loads it right after, so once is enough.
+	 * apply() gets the program right after, so once is enough. The
+	 * launcher, still root, stores it for the child it starts.
 	 */
-	if ((r = resolve(ctx, a, f)) == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS &&
-	    hg_stage(ctx) != HG_STAGE_PROCESS) {
-		if ((sc = build(ctx, f, 0)) == NULL)
-			r = HG_FAIL;
-		seccomp_release(sc);
-	}
+	if (hg_stage(ctx) == HG_STAGE_CHECK)
+		r = resolve(ctx, a, f);	/* a dry run reports the resolved list */
+	else
+		r = prepare(ctx, a, f);	/* the rest only if the cache misses */
+	if (r == HG_PASS && (r = kernel_ok(ctx, f)) == HG_PASS && hg_stage(ctx) != HG_STAGE_PROCESS)
+		r = program(ctx, a, f, hg_stage(ctx) == HG_STAGE_LAUNCHER, &b);
+	hg_bpf_free(&b);
 	if (r == HG_PASS && hg_stage(ctx) == HG_STAGE_CHECK)
 		hg_finding(ctx, f->id, HG_SEV_INFO, NULL, NULL,
 			   "seccomp %s-list of %zu syscalls, others: %s; loaded last, in the process "
@@ -373,23 +528,22 @@ load(struct hg_ctx *ctx, const struct hg_args *a)
 {
 	struct filter *f = calloc(1, sizeof(*f));
 	int status_fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	scmp_filter_ctx sc = NULL;
+	struct hg_bpf b = { 0 };
 	char count[16] = "0";
 	long before;
-	int r = HG_ERROR;
+	int r = HG_ERROR, x;
 
 	if (f == NULL || status_fd < 0)
 		goto out;
 	hg_proc_status_fd(status_fd, "Seccomp_filters", count, sizeof(count));
 	before = strtol(count, NULL, 10);
-	if ((r = resolve(ctx, a, f)) != HG_PASS || (sc = build(ctx, f, threads_running())) == NULL) {
-		r = r == HG_PASS ? HG_FAIL : r;
+	if ((r = prepare(ctx, a, f)) != HG_PASS ||
+	    (r = program(ctx, a, f, geteuid() == 0, &b)) != HG_PASS)
 		goto out;
-	}
-	if (seccomp_load(sc) < 0) {
+	if ((x = hg_bpf_load(&b, threads_running())) < 0) {
 		hg_finding(ctx, f->id, HG_SEV_FAIL, NULL,
 			   "start no threads before main, or run it under hardgate exec",
-			   "cannot load the seccomp filter: %s", strerror(errno));
+			   "cannot load the seccomp filter: %s", strerror(-x));
 		r = HG_FAIL;
 		goto out;
 	}
@@ -397,7 +551,7 @@ load(struct hg_ctx *ctx, const struct hg_args *a)
 out:
 	if (status_fd >= 0)
 		close(status_fd);
-	seccomp_release(sc);
+	hg_bpf_free(&b);
 	if (f)
 		release(f);
 	free(f);

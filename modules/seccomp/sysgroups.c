@@ -11,17 +11,37 @@
 #define MAX_MEMBERS 512
 #define MAX_DEPTH 8
 
+/* Names and members point into the parsed copy of the text (text). */
 struct group {
-	char *name;
-	char *help;
-	char *members[MAX_MEMBERS];
-	size_t n;
+	const char *name;
+	const char *help;
+	const char **members;
+	size_t n, cap;
 };
 
 struct hg_sysgroups {
+	char *text;
 	struct group g[MAX_GROUPS];
 	size_t n;
 };
+
+/*
+ * Name characters checked by hand: strspn() with a long accept set falls back
+ * to glibc's generic loop, which was a tenth of a start-up's user time.
+ */
+static int
+name_ok(const char *s, size_t len, int group)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			 (!group && (c == '_' || (c == '@' && i == 0)));
+
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
 
 static struct group *
 find(const struct hg_sysgroups *gs, const char *name)
@@ -41,7 +61,7 @@ start_group(struct hg_sysgroups *gs, char *line, unsigned ln, char *err, size_t 
 	struct group *g;
 
 	line[l] = '\0';
-	if (l < 2 || strspn(line + 1, "abcdefghijklmnopqrstuvwxyz0123456789-") != l - 1) {
+	if (l < 2 || !name_ok(line + 1, l - 1, 1)) {
 		snprintf(err, errlen, "line %u: bad group name \"%s\"", ln, line);
 		return -1;
 	}
@@ -54,10 +74,8 @@ start_group(struct hg_sysgroups *gs, char *line, unsigned ln, char *err, size_t 
 		return -1;
 	}
 	g = &gs->g[gs->n];
-	if ((g->name = strdup(line)) == NULL || (g->help = strdup(help)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	g->name = line;
+	g->help = help;
 	gs->n++;
 	return 0;
 }
@@ -67,7 +85,7 @@ add_members(struct group *g, char *line, unsigned ln, char *err, size_t errlen)
 {
 	for (char *save = NULL, *t = strtok_r(line, " \t", &save); t;
 	     t = strtok_r(NULL, " \t", &save)) {
-		if (strspn(t, "@abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(t)) {
+		if (!name_ok(t, strlen(t), 0)) {
 			snprintf(err, errlen, "line %u: bad name \"%s\"", ln, t);
 			return -1;
 		}
@@ -75,11 +93,18 @@ add_members(struct group *g, char *line, unsigned ln, char *err, size_t errlen)
 			snprintf(err, errlen, "line %u: group %s too large", ln, g->name);
 			return -1;
 		}
-		if ((g->members[g->n] = strdup(t)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? g->cap * 2 : 32;
+			const char **m = realloc(g->members, cap * sizeof(*m));
+
+			if (m == NULL) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			g->members = m;
+			g->cap = cap;
 		}
-		g->n++;
+		g->members[g->n++] = t;
 	}
 	return 0;
 }
@@ -116,7 +141,10 @@ hg_sysgroups_parse(const char *text, char *err, size_t errlen)
 			r = -1;
 		}
 	}
-	free(copy);
+	if (gs)
+		gs->text = copy;
+	else
+		free(copy);
 	if (r < 0) {
 		hg_sysgroups_free(gs);
 		return NULL;
@@ -129,44 +157,58 @@ hg_sysgroups_free(struct hg_sysgroups *gs)
 {
 	if (gs == NULL)
 		return;
-	for (size_t i = 0; i < gs->n; i++) {
-		for (size_t j = 0; j < gs->g[i].n; j++)
-			free(gs->g[i].members[j]);
-		free(gs->g[i].name);
-		free(gs->g[i].help);
-	}
+	for (size_t i = 0; i < gs->n; i++)
+		free(gs->g[i].members);
+	free(gs->text);
 	free(gs);
 }
 
+/*
+ * One expansion: the groups on the current path (cycles) and the groups
+ * already expanded. A group named twice is expanded once: otherwise 8
+ * levels of 512 references each would mean 512^8 calls.
+ */
+struct walk {
+	const char *path[MAX_DEPTH + 1];
+	unsigned char done[MAX_GROUPS];
+	int (*add)(const char *, void *);
+	void *arg;
+	char *err;
+	size_t errlen;
+};
+
 static int
-expand(const struct hg_sysgroups *gs, const char *name, int depth, const char **path,
-       int (*add)(const char *, void *), void *arg, char *err, size_t errlen)
+expand(const struct hg_sysgroups *gs, const char *name, int depth, struct walk *w)
 {
 	const struct group *g = find(gs, name);
 	int r;
 
 	if (g == NULL) {
-		snprintf(err, errlen, "unknown syscall group %s", name);
+		snprintf(w->err, w->errlen, "unknown syscall group %s", name);
 		return -1;
 	}
 	for (int i = 0; i < depth; i++)
-		if (strcmp(path[i], name) == 0) {
-			snprintf(err, errlen, "syscall group %s includes itself", name);
+		if (strcmp(w->path[i], name) == 0) {
+			snprintf(w->err, w->errlen, "syscall group %s includes itself", name);
 			return -1;
 		}
 	if (depth == MAX_DEPTH) {
-		snprintf(err, errlen, "syscall groups nest deeper than %d at %s", MAX_DEPTH, name);
+		snprintf(w->err, w->errlen, "syscall groups nest deeper than %d at %s", MAX_DEPTH,
+			 name);
 		return -1;
 	}
-	path[depth] = name;
+	if (w->done[g - gs->g])
+		return 0;
+	w->path[depth] = name;
 	for (size_t i = 0; i < g->n; i++) {
 		if (g->members[i][0] == '@')
-			r = expand(gs, g->members[i], depth + 1, path, add, arg, err, errlen);
+			r = expand(gs, g->members[i], depth + 1, w);
 		else
-			r = add(g->members[i], arg);
+			r = w->add(g->members[i], w->arg);
 		if (r < 0)
 			return r;
 	}
+	w->done[g - gs->g] = 1;
 	return 0;
 }
 
@@ -174,9 +216,9 @@ int
 hg_sysgroups_expand(const struct hg_sysgroups *gs, const char *name,
 		    int (*add)(const char *, void *), void *arg, char *err, size_t errlen)
 {
-	const char *path[MAX_DEPTH + 1];
+	struct walk w = { .add = add, .arg = arg, .err = err, .errlen = errlen };
 
-	return expand(gs, name, 0, path, add, arg, err, errlen);
+	return expand(gs, name, 0, &w);
 }
 
 const char *

@@ -4,13 +4,16 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -64,6 +67,39 @@ test_seccomp_groups_parse_and_nest(void)
 	CU_ASSERT_STRING_EQUAL(hg_sysgroups_help(g, "@a"), "first");
 	CU_ASSERT_EQUAL(hg_sysgroups_expand(g, "@nope", count, &n, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown syscall group @nope"));
+	hg_sysgroups_free(g);
+}
+
+/* Stops a runaway expansion after 1000 names instead of hanging the test. */
+static int
+count_bounded(const char *name, void *arg)
+{
+	(void)name;
+	return ++*(int *)arg > 1000 ? -1 : 0;
+}
+
+/*
+ * 8 groups each naming the next 512 times: the expansion visits each group
+ * once, not 512^7 times (a start-up that never ends).
+ */
+static void
+test_seccomp_groups_expand_a_group_named_twice_once(void)
+{
+	char text[8 * (512 * 4 + 16) + 16], err[256];
+	size_t l = 0;
+	struct hg_sysgroups *g;
+	int n = 0;
+
+	for (int i = 0; i < 7; i++) {
+		l += (size_t)snprintf(text + l, sizeof(text) - l, "@g%d  level\n\t", i);
+		for (int j = 0; j < 512; j++)
+			l += (size_t)snprintf(text + l, sizeof(text) - l, " @g%d", i + 1);
+		text[l++] = '\n';
+	}
+	snprintf(text + l, sizeof(text) - l, "@g7  last\n\tread\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g = hg_sysgroups_parse(text, err, sizeof(err)));
+	CU_ASSERT_EQUAL(hg_sysgroups_expand(g, "@g0", count_bounded, &n, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(n, 1);
 	hg_sysgroups_free(g);
 }
 
@@ -351,12 +387,314 @@ test_seccomp_read_back_catches_a_load_that_did_nothing(void)
 	CU_ASSERT_EQUAL(hgt_fork(child_fake_load, NULL), 0);
 }
 
+/* --- the compiled-filter cache (bpfcache.h) ------------------------------ */
+
+#define CACHE_RULES "deny = [ \"swapoff\" ]; action = \"errno:EPERM\";"
+
+/* A fresh, empty cache directory under the suite's dir; malloc'd path. */
+static char *
+fresh_cache(const char *name)
+{
+	char *c = hgt_path(dir, name);
+
+	if (mkdir(c, 0755) < 0 || chmod(c, 0755) < 0)
+		abort();
+	return c;
+}
+
+static struct hg_decision *
+run_cached(const char *cache, const char *rules, enum hg_stage stage)
+{
+	char args[4096];
+
+	snprintf(args, sizeof(args), "cache_dir = \"%s\"; %s", cache, rules);
+	return run(args, stage);
+}
+
+/* Path of the only entry in CACHE (malloc'd), or NULL; *N gets the count. */
+static char *
+cache_entry(const char *cache, int *n)
+{
+	DIR *d = opendir(cache);
+	struct dirent *de;
+	char *path = NULL;
+
+	*n = 0;
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		(*n)++;
+		free(path);
+		path = hgt_path(cache, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return path;
+}
+
+static void
+test_seccomp_cache_dry_run_compiles_without_storing(void)
+{
+	char *c = fresh_cache("cache-dry");
+	struct hg_decision *d = run_cached(c, CACHE_RULES, HG_STAGE_CHECK);
+	int n;
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	free(cache_entry(c, &n));
+	CU_ASSERT_EQUAL(n, 0);	/* check() has no side effects */
+	hg_decision_free(d);
+	free(c);
+}
+
+/* The launcher (root) stores one root-owned 0644 entry; NULL if not root. */
+static char *
+stored_entry(const char *cache)
+{
+	struct hg_decision *d = run_cached(cache, CACHE_RULES, HG_STAGE_LAUNCHER);
+	struct stat st;
+	char *e;
+	int n;
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+	e = cache_entry(cache, &n);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_TRUE(e && stat(e, &st) == 0 && st.st_uid == 0 &&
+		       (st.st_mode & 07777) == 0644 && st.st_size > 24);
+	return e;
+}
+
+static void
+test_seccomp_cache_launcher_stores_a_root_owned_entry(void)
+{
+	char *c, *e;
+
+	HGT_NEED_ROOT();
+	c = fresh_cache("cache-store");
+	e = stored_entry(c);
+	CU_ASSERT_PTR_NOT_NULL(e);
+	free(e);
+	free(c);
+}
+
+/*
+ * Child: compiling is impossible (memfd_create fails), so the start holds
+ * only if the program comes from the cache; then the filter must work.
+ */
+static int
+child_start_without_compiler(void *arg)
+{
+	struct hg_decision *d;
+
+	if (hgt_deny_syscall(SYS_memfd_create, -1, ENOSYS) < 0)
+		return 9;
+	d = run_cached(arg, CACHE_RULES, HG_STAGE_PROCESS);
+	if (d->status != HG_EXIT_ALLOWED)
+		return hgt_has(d, "HG-015", HG_SEV_FAIL, "cannot compile") ? 10 : 1;
+	if (swapoff("/nonexistent/hg") != -1 || errno != EPERM)
+		return 3;
+	return 0;
+}
+
+static void
+test_seccomp_cache_hit_loads_without_compiling(void)
+{
+	char *c, *e;
+
+	HGT_NEED_ROOT();
+	c = fresh_cache("cache-hit");
+	/* the control: no entry, no compiler -> refused, no filter */
+	CU_ASSERT_EQUAL(hgt_fork(child_start_without_compiler, c), 10);
+	e = stored_entry(c);
+	CU_ASSERT_EQUAL(hgt_fork(child_start_without_compiler, c), 0);
+	free(e);
+	free(c);
+}
+
+static void
+patch(const char *path, off_t at, const void *bytes, size_t n)
+{
+	int fd = open(path, O_WRONLY);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(pwrite(fd, bytes, n, at), (ssize_t)n);
+	close(fd);
+}
+
+/* One way to spoil an entry, and what the refusal must say. */
+struct spoil {
+	const char *name;
+	void (*fn)(const char *entry);
+	const char *says;
+};
+
+static void spoil_mode(const char *e) { chmod(e, 0666); }
+static void spoil_magic(const char *e) { patch(e, 0, "X", 1); }
+static void spoil_key(const char *e) { patch(e, 24, "\xff", 1); }
+static void spoil_count(const char *e) { patch(e, 12, "\0\0\0\0", 4); }
+static void spoil_length(const char *e) { CU_ASSERT_EQUAL(truncate(e, 64), 0); }
+
+static void
+spoil_program(const char *e)
+{
+	struct stat st;
+
+	CU_ASSERT_FATAL(stat(e, &st) == 0);
+	patch(e, st.st_size - 1, "\x7f", 1);
+}
+
+static void
+spoil_size(const char *e)
+{
+	CU_ASSERT_EQUAL(truncate(e, 4 << 20), 0);	/* beyond key and program bounds */
+}
+
+static const struct spoil spoils[] = {
+	{ "cache-mode", spoil_mode, "is not root-owned or is group/world-writable" },
+	{ "cache-magic", spoil_magic, "is not in hardgate's format" },
+	{ "cache-key", spoil_key, "was compiled for another filter" },
+	{ "cache-count", spoil_count, "has sizes out of bounds" },
+	{ "cache-length", spoil_length, "does not have the size its header says" },
+	{ "cache-program", spoil_program, "is damaged (checksum)" },
+	{ "cache-size", spoil_size, "is larger than any program" },
+};
+
+static int
+fix_says(const struct hg_decision *d, const char *sub)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->f[i].fix && strstr(d->f[i].fix, sub))
+			return 1;
+	return 0;
+}
+
+/* Child: a spoiled entry refuses the start with a fix, and no filter is loaded. */
+static int
+child_spoiled_refuses(void *arg)
+{
+	const struct spoil *sp = arg;
+	char *c = hgt_path(dir, sp->name);
+	struct hg_decision *d = run_cached(c, CACHE_RULES, HG_STAGE_PROCESS);
+
+	if (d->status != HG_EXIT_REFUSED || !hgt_has(d, "HG-015", HG_SEV_FAIL, sp->says))
+		return 1;
+	if (!fix_says(d, "remove the file"))
+		return 2;
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0 ? 0 : 3;
+}
+
+static void
+test_seccomp_cache_refuses_spoiled_entries(void)
+{
+	HGT_NEED_ROOT();
+	for (size_t i = 0; i < sizeof(spoils) / sizeof(spoils[0]); i++) {
+		char *c = fresh_cache(spoils[i].name), *e = stored_entry(c);
+		struct hg_decision *d;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		spoils[i].fn(e);
+		d = run_cached(c, CACHE_RULES, HG_STAGE_CHECK);
+		CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+		if (!hgt_has(d, "HG-015", HG_SEV_FAIL, spoils[i].says)) {
+			fprintf(stderr, "\n  %s: expected \"%s\"\n", spoils[i].name, spoils[i].says);
+			hgt_dump(d);
+			CU_FAIL("spoiled cache entry not refused with its reason");
+		}
+		hg_decision_free(d);
+		CU_ASSERT_EQUAL(hgt_fork(child_spoiled_refuses, (void *)&spoils[i]), 0);
+		free(e);
+		free(c);
+	}
+}
+
+static void
+test_seccomp_cache_refuses_a_world_writable_cache_dir(void)
+{
+	char *c = fresh_cache("cache-open");
+	struct hg_decision *d;
+
+	CU_ASSERT_EQUAL_FATAL(chmod(c, 0777), 0);
+	d = run_cached(c, CACHE_RULES, HG_STAGE_CHECK);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-015", HG_SEV_FAIL, NULL));
+	hg_decision_free(d);
+	free(c);
+}
+
+static void
+test_seccomp_cache_keeps_one_entry_per_filter(void)
+{
+	char *c, *e;
+	struct hg_decision *d;
+	int n;
+
+	HGT_NEED_ROOT();
+	c = fresh_cache("cache-two");
+	e = stored_entry(c);
+	d = run_cached(c, "deny = [ \"swapoff\", \"swapon\" ]; action = \"errno:EPERM\";",
+		       HG_STAGE_LAUNCHER);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	hg_decision_free(d);
+	free(cache_entry(c, &n));
+	CU_ASSERT_EQUAL(n, 2);
+	free(e);
+	free(c);
+}
+
+/* Child: under DENY_GROUP's filter from CACHE, swapon is denied (EPERM). */
+static int
+child_swapon_denied(void *arg)
+{
+	char args[8192];
+	struct hg_decision *d;
+
+	snprintf(args, sizeof(args), "%s deny = [ \"@x\" ]; action = \"errno:EPERM\";",
+		 (const char *)arg);
+	d = hgt_run_module(dir, "seccomp", args, &(struct hg_run_opts){ .stage = HG_STAGE_PROCESS });
+	if (d->status != HG_EXIT_ALLOWED)
+		return 1;
+	return swapon("/nonexistent/hg", 0) == -1 && errno == EPERM ? 0 : 2;
+}
+
+static void
+test_seccomp_cache_follows_an_edited_groups_file(void)
+{
+	char *c, *g, args[8192];
+	struct hg_decision *d;
+	int n;
+
+	HGT_NEED_ROOT();
+	c = fresh_cache("cache-edit");
+	g = hgt_write(dir, "edit.groups", "@x\n\tswapoff\n@hardgate-report\n\twrite\n", 0644);
+	snprintf(args, sizeof(args), "groups_file = \"%s\"; cache_dir = \"%s\";", g, c);
+	{
+		char full[8300];
+
+		snprintf(full, sizeof(full), "%s deny = [ \"@x\" ]; action = \"errno:EPERM\";", args);
+		d = hgt_run_module(dir, "seccomp", full,
+				   &(struct hg_run_opts){ .stage = HG_STAGE_LAUNCHER });
+		CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+		hg_decision_free(d);
+	}
+	/* the old program (swapoff only) lets swapon through */
+	CU_ASSERT_EQUAL(hgt_fork(child_swapon_denied, args), 2);
+	free(hgt_write(dir, "edit.groups", "@x\n\tswapoff swapon\n@hardgate-report\n\twrite\n",
+		       0644));
+	/* the edit changes the key: a new entry, and the new filter denies swapon */
+	CU_ASSERT_EQUAL(hgt_fork(child_swapon_denied, args), 0);
+	free(cache_entry(c, &n));
+	CU_ASSERT_EQUAL(n, 2);
+	free(g);
+	free(c);
+}
+
 void
 hgt_suite_seccomp(void)
 {
 	CU_pSuite s = CU_add_suite("seccomp", setup, teardown);
 
 	HGT_ADD(s, test_seccomp_groups_parse_and_nest);
+	HGT_ADD(s, test_seccomp_groups_expand_a_group_named_twice_once);
 	HGT_ADD(s, test_seccomp_groups_refuse_bad_data);
 	HGT_ADD(s, test_seccomp_groups_refuse_cycles);
 	HGT_ADD(s, test_seccomp_refuses_bad_policies);
@@ -369,4 +707,11 @@ hgt_suite_seccomp(void)
 	HGT_ADD(s, test_seccomp_refuses_when_the_kernel_has_none);
 	HGT_ADD(s, test_seccomp_refuses_when_tsync_fails);
 	HGT_ADD(s, test_seccomp_read_back_catches_a_load_that_did_nothing);
+	HGT_ADD(s, test_seccomp_cache_dry_run_compiles_without_storing);
+	HGT_ADD(s, test_seccomp_cache_launcher_stores_a_root_owned_entry);
+	HGT_ADD(s, test_seccomp_cache_hit_loads_without_compiling);
+	HGT_ADD(s, test_seccomp_cache_refuses_spoiled_entries);
+	HGT_ADD(s, test_seccomp_cache_refuses_a_world_writable_cache_dir);
+	HGT_ADD(s, test_seccomp_cache_keeps_one_entry_per_filter);
+	HGT_ADD(s, test_seccomp_cache_follows_an_edited_groups_file);
 }

@@ -141,11 +141,13 @@ write_policy() {
 }
 
 # policy_head [JSONLOG]: the hardgate block every test policy starts with:
-# the built modules, no syslog, decisions to JSONLOG if given
+# the built modules, the revocation list $tmp/revoked.d (never the host's),
+# no syslog, decisions to JSONLOG if given
 policy_head() {
 	local log="syslog = false;"
 	[ $# -gt 0 ] && log="$log json = \"$1\";"
-	echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { $log }; };"
+	echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; revoked_dir = \"$tmp/revoked.d\";" \
+		"log: { $log }; };"
 }
 
 # --- processes and ports ---

@@ -154,6 +154,26 @@ expect_status 0 "privs, coredump, seccomp and netout together let a program run 
 	"$hg" exec --conf "$tmp/full.conf" --service svc --preload "$preload" -- /bin/echo confined
 expect_out "^confined$" "and it printed"
 
+echo "# the same stack with the compiled-filter cache: stored once, then loaded"
+mkdir -m 0755 "$tmp/bpf"
+sed "s|groups_file = \"$groups\";|groups_file = \"$groups\"; cache_dir = \"$tmp/bpf\";|" \
+	"$tmp/full.conf" | write_policy "$tmp/cached.conf"
+expect_status 0 "a cold cache: the launcher compiles, stores, and the program runs" \
+	"$hg" exec --conf "$tmp/cached.conf" --service svc --preload "$preload" -- /bin/echo confined
+expect_out "^confined$" "and it printed"
+entry=$(find "$tmp/bpf" -name '*.bpf')
+check "one entry, root-owned 0644" test "$(stat -c '%u %a' "$entry" 2>/dev/null)" = "0 644"
+before=$(stat -c '%i %Y' "$entry")
+expect_status 0 "a warm cache: the program runs under the stored filter" \
+	"$hg" exec --conf "$tmp/cached.conf" --service svc --preload "$preload" -- /bin/echo confined
+check "the entry was used, not written again" test "$(stat -c '%i %Y' "$entry")" = "$before"
+printf 'x' >>"$entry"
+expect_status 78 "a damaged entry refuses the start" \
+	"$hg" exec --conf "$tmp/cached.conf" --service svc --preload "$preload" -- /bin/echo confined
+expect_out "HG-015 FAIL $(re "$entry") .*does not have the size its header says; fix: remove the file" \
+	"the refusal names the entry, why and the fix"
+expect_no_out "^confined$" "and the program never ran"
+
 echo "# a forbidden syscall under the same kind of filter"
 name=forbid
 service_policy "$tmp/forbid.conf" nobody

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <CUnit/Basic.h>
 
 #include "testutil.h"
@@ -22,9 +23,19 @@ main(void)
 	hgt_suite_privs();
 	hgt_suite_seccomp();
 	hgt_suite_allowlist();
+	hgt_suite_revoke();
+	hgt_suite_dbward();
+	hgt_suite_kalamdb();
+	hgt_suite_sigkey();
 	hgt_suite_netout();
+	hgt_suite_secretenv();
+	hgt_suite_attest();
+	hgt_suite_tls();
 	hgt_suite_catalog();
 	hgt_suite_report();
+	hgt_suite_toml();
+	if (hgt_skip_suites(getenv("HGT_SKIP_SUITES")) < 0)
+		return 99;
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit registry error: %s\n", CU_get_error_msg());
 		return 99;

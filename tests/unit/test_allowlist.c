@@ -3,11 +3,15 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "allowlist.h"
+#include "netguard.h"
 #include "testutil.h"
 
 static int
@@ -99,6 +103,38 @@ test_allowlist_refuses_malformed_entries(void)
 	hg_allow_free(a);
 }
 
+/*
+ * Found by fuzz_dest: "/999" read as "no prefix" (a /32), and strtoul's
+ * leniency took " 8", "+8" and "-0" (a /0: every address).
+ */
+static void
+test_dest_refuses_prefixes_and_ports_not_written_as_plain_numbers(void)
+{
+	static const char *const bad[] = {
+		"10.0.0.0/999:80", "10.0.0.0/-0:80", "10.0.0.0/+8:80", "10.0.0.0/ 8:80",
+		"10.0.0.0/0008:80", "[fd00::/-0]:53", "10.0.0.1:+80", "10.0.0.1: 80",
+		"10.0.0.1:-0", "10.0.0.1:000080", NULL,
+	};
+	struct hg_dest d;
+	char err[256];
+
+	for (const char *const *b = bad; *b; b++) {
+		int r = hg_dest_parse(*b, &d, err, sizeof(err));
+
+		if (r != -EINVAL)
+			fprintf(stderr, "  accepted %s (%d)\n", *b, r);
+		CU_ASSERT_EQUAL(r, -EINVAL);
+	}
+	CU_ASSERT_EQUAL_FATAL(hg_dest_parse("10.1.2.3/8:0080", &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.prefix, 8);
+	CU_ASSERT_EQUAL(d.port, 80);
+	CU_ASSERT_EQUAL(d.addr[1], 0);	/* masked to the prefix */
+	CU_ASSERT_EQUAL_FATAL(hg_dest_parse("[fd00::/8]:53", &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.prefix, 8);
+	CU_ASSERT_EQUAL_FATAL(hg_dest_parse("10.1.2.3:5432", &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.prefix, 32);
+}
+
 static void
 test_allowlist_leaves_names_to_the_caller(void)
 {
@@ -132,6 +168,34 @@ test_allowlist_stays_correct_at_100000_entries(void)
 	hg_allow_free(a);
 }
 
+static int
+truncated_v6_denied(void *arg)
+{
+	static const char *const list[] = { "[::1]:443" };
+	struct sockaddr_in6 full = { .sin6_family = AF_INET6, .sin6_port = htons(443) };
+	size_t len = offsetof(struct sockaddr_in6, sin6_addr) + 4;	/* cut in the address */
+	struct sockaddr *sa = malloc(len);	/* exactly LEN: ASan sees a read past it */
+	char err[256];
+	int allowed;
+
+	(void)arg;
+	full.sin6_addr = in6addr_loopback;
+	if (sa == NULL || hg_netguard_install(list, 1, "svc", "HG-000", err, sizeof(err)) < 0)
+		return 2;
+	memcpy(sa, &full, len);
+	allowed = hg_netguard_allows(sa, (socklen_t)len, "connect");
+	free(sa);
+	return allowed ? 1 : 0;
+}
+
+/* Found by fuzz_netguard: describe() read a whole sockaddr_in6 past LEN. */
+static void
+test_netguard_denies_a_truncated_address_without_reading_past_it(void)
+{
+	/* in a child: the guard is installed once per process */
+	CU_ASSERT_EQUAL(hgt_fork(truncated_v6_denied, NULL), 0);
+}
+
 void
 hgt_suite_allowlist(void)
 {
@@ -140,6 +204,8 @@ hgt_suite_allowlist(void)
 	HGT_ADD(s, test_allowlist_matches_exact_cidr_and_any_port);
 	HGT_ADD(s, test_allowlist_matches_ipv6_and_unix);
 	HGT_ADD(s, test_allowlist_refuses_malformed_entries);
+	HGT_ADD(s, test_dest_refuses_prefixes_and_ports_not_written_as_plain_numbers);
 	HGT_ADD(s, test_allowlist_leaves_names_to_the_caller);
 	HGT_ADD(s, test_allowlist_stays_correct_at_100000_entries);
+	HGT_ADD(s, test_netguard_denies_a_truncated_address_without_reading_past_it);
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "loader.h"
 #include "testutil.h"
 
@@ -75,10 +76,13 @@ static void
 test_loader_refuses_abi_mismatch(void)
 {
 	struct hg_error e;
+	char want[64];
 
+	snprintf(want, sizeof(want), "has ABI %u, hardgate needs %u", HG_MODULE_ABI + 1000,
+		 HG_MODULE_ABI);
 	CU_ASSERT_EQUAL(load(testmods(), "badabi", &e), -EPROTO);
 	CU_ASSERT_STRING_EQUAL(e.id, "HG-003");
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "has ABI 1003, hardgate needs 3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, want));
 }
 
 static void
@@ -214,6 +218,11 @@ test_loader_smoke_every_built_module(void)
 			continue;
 		}
 		CU_ASSERT_PTR_NOT_NULL(lm.mod->ids);
+		for (const char *const *id = lm.mod->ids; id && *id; id++)
+			if (hg_catalog_find(*id) == NULL) {
+				fprintf(stderr, "  %s: ID %s not in the catalog\n", name, *id);
+				CU_FAIL("module reports an ID hardgate explain does not know");
+			}
 		CU_ASSERT_PTR_NOT_NULL(lm.mod->args);
 		CU_ASSERT_TRUE(lm.mod->phases != 0);
 		hg_module_unload(&lm);

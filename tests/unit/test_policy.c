@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "report.h"
 #include "run.h"
 #include "testutil.h"
 
@@ -357,6 +358,55 @@ test_policy_hardgate_conf_env_overrides_default(void)
 	CU_ASSERT_STRING_EQUAL(hg_default_conf(), HG_CONF_FILE);
 }
 
+/* Policy text is UTF-8: anything else is refused naming the line. */
+static void
+test_policy_refuses_bytes_that_are_not_utf8(void)
+{
+	static const char *const bad[] = {
+		"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\x80",
+		"\xf8\x88\x80\x80\x80", NULL,
+	};
+	struct hg_policy *p = NULL;
+	struct hg_error e;
+	char text[256];
+
+	for (const char *const *b = bad; *b; b++) {
+		snprintf(text, sizeof(text), "# ok\n# %s\nservices: { };\n", *b);
+		refused(text, "HG-002", 2, "not UTF-8");
+	}
+	/* 2-, 3- and 4-byte sequences at the edges of their ranges are fine */
+	CU_ASSERT_EQUAL(load("# caf\xc3\xa9 \xe2\x9c\x93 \xed\x9f\xbf \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf\n"
+			     "services: { };\n", &p, &e), 0);
+	hg_policy_free(p);
+}
+
+/*
+ * Found by fuzz_policy: a policy value holding a newline (libconfig takes
+ * one raw or as \n) was echoed into the refusal, which then printed as two
+ * lines, the second one the input's: a forged "allowed" line in the log.
+ */
+static void
+test_policy_refusal_prints_as_one_line_whatever_the_value_holds(void)
+{
+	struct hg_policy *p = NULL;
+	struct hg_error e;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	CU_ASSERT_TRUE_FATAL(load("hardgate: { mode = \"x\\nhardgate[s]: allowed\\x1b[2K\"; };\n",
+				  &p, &e) < 0);
+	CU_ASSERT_PTR_NOT_NULL(strchr(e.msg, '\n'));	/* the value, as written */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = open_memstream(&out, &len));
+	hg_report_error(m, "s", &e);
+	fclose(m);
+	CU_ASSERT_TRUE_FATAL(len > 0 && out[len - 1] == '\n');
+	CU_ASSERT_PTR_NULL(memchr(out, '\n', len - 1));
+	CU_ASSERT_PTR_NULL(memchr(out, '\x1b', len));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "x\\nhardgate[s]: allowed\\x1b[2K"));
+	free(out);
+}
+
 void
 hgt_suite_policy(void)
 {
@@ -377,4 +427,6 @@ hgt_suite_policy(void)
 	HGT_ADD(s, test_policy_reads_services_d_sorted);
 	HGT_ADD(s, test_policy_refuses_bad_services_d);
 	HGT_ADD(s, test_policy_hardgate_conf_env_overrides_default);
+	HGT_ADD(s, test_policy_refusal_prints_as_one_line_whatever_the_value_holds);
+	HGT_ADD(s, test_policy_refuses_bytes_that_are_not_utf8);
 }

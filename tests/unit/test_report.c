@@ -167,18 +167,26 @@ test_report_journal_value_with_newline_uses_binary_field(void)
 {
 	char *jp, e[8192];
 	int jfd = bound("journal.sock", &jp);
-	struct hg_decision *d = refused_decision("line one\nMESSAGE=forged");
+	struct hg_decision *d = hg_decision_new("redis");
 	struct hg_logsink s;
 	ssize_t n;
 
-	CU_ASSERT_FATAL(jfd >= 0);
+	CU_ASSERT_FATAL(jfd >= 0 && d != NULL);
+	d->matched = 1;
+	hg_decision_add(d, "DBW-PRE-05", HG_SEV_FAIL, "keyfile", "/k/tls.key",
+			"chmod 0600 /k\nMESSAGE=forged", "line one\nMESSAGE=forged");
+	hg_decision_set(d, HG_EXIT_REFUSED, "stack denied");
 	hg_report_log_open(&s, jp, "/nonexistent/log");
 	hg_report_log(d, &s);
 	hg_report_log_close(&s);
 	n = next_dgram(jfd, e, sizeof(e));
 	CU_ASSERT_FATAL(n > 0);
-	FIELD_IS(e, n, "MESSAGE", "hardgate[redis]: DBW-PRE-05 FAIL /k/tls.key line one\n"
-				  "MESSAGE=forged; fix: chmod 0600 /k/tls.key");
+	/* MESSAGE is the printed line: one line, the newline written as \n */
+	FIELD_IS(e, n, "MESSAGE", "hardgate[redis]: DBW-PRE-05 FAIL /k/tls.key line one\\n"
+				  "MESSAGE=forged; fix: chmod 0600 /k\\nMESSAGE=forged");
+	/* a raw value with a newline travels in the length-prefixed form */
+	FIELD_IS(e, n, "HARDGATE_FIX", "chmod 0600 /k\nMESSAGE=forged");
+	CU_ASSERT_PTR_NOT_NULL(memmem(e, (size_t)n, "HARDGATE_FIX\n", 13));
 	FIELD_IS(e, n, "HARDGATE_ID", "DBW-PRE-05");
 	hg_decision_free(d);
 	close(jfd);

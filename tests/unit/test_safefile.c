@@ -44,6 +44,8 @@ try_open(const char *path, int oflags, const struct hg_trust *t, struct hg_error
 	fd = hg_safe_open(path, oflags, t, &st, e);
 	if (fd >= 0)
 		close(fd);
+	/* the closed fd's number only says "opened" (>= 0) to the caller */
+	/* cppcheck-suppress deallocret */
 	return fd;
 }
 
@@ -366,12 +368,15 @@ test_safefile_wants_the_right_type(void)
 	snprintf(msg, sizeof(msg), "%s is not a regular file", sub);
 	CU_ASSERT_STRING_EQUAL(e.msg, msg);
 	CU_ASSERT_STRING_EQUAL(e.where, sub);
+	CU_ASSERT_STRING_EQUAL(e.fix, "give the path of a regular file");
 	CU_ASSERT_EQUAL(open_ro(f, &want_dir, &e), -ENOTDIR);
 	snprintf(msg, sizeof(msg), "%s is not a directory", f);
 	CU_ASSERT_STRING_EQUAL(e.msg, msg);
+	CU_ASSERT_STRING_EQUAL(e.fix, "give the path of a directory");
 	snprintf(path, sizeof(path), "%s/below", f);	/* a file in the middle */
 	CU_ASSERT_EQUAL(open_ro(path, &t, &e), -ENOTDIR);
 	CU_ASSERT_STRING_EQUAL(e.where, f);
+	CU_ASSERT_TRUE(e.fix[0] != '\0');
 	CU_ASSERT_EQUAL(open_ro("/dev/null", &t, &e), -EINVAL);	/* a device */
 	CU_ASSERT_STRING_EQUAL(e.msg, "/dev/null is not a regular file");
 	CU_ASSERT_TRUE(open_ro("/dev/null", &any, &e) >= 0);
@@ -429,6 +434,50 @@ test_safefile_allows_own_entries_in_sticky_dir(void)
 	chmod(s, 0777);		/* the same without the sticky bit */
 	CU_ASSERT_EQUAL(open_ro(f, &t, &e), -EPERM);
 	CU_ASSERT_STRING_EQUAL(e.where, s);
+	free(f);
+	free(s);
+}
+
+/* One walk for a directory, then single entries in it (the module loader). */
+static void
+test_safefile_opens_entries_of_a_checked_directory(void)
+{
+	char *s = hgt_path(hgt_dir, "many"), *f, *l;
+	struct hg_trust dt = trust(HG_WANT_DIR), ft = trust(HG_WANT_FILE);
+	struct hg_error e;
+	struct stat st;
+	int sticky = -1, dfd, fd;
+
+	mkdir(s, 0755);
+	chmod(s, 0755);
+	f = hgt_write(s, "f", "f", 0644);
+	l = hgt_path(s, "l");
+	CU_ASSERT_EQUAL(symlink("f", l), 0);
+	CU_ASSERT_FATAL((dfd = hg_safe_opendir(s, &dt, &sticky, &e)) >= 0);
+	CU_ASSERT_EQUAL(sticky, 0);
+	CU_ASSERT_TRUE((fd = hg_safe_openat(dfd, s, sticky, "f", &ft, &st, &e)) >= 0);
+	CU_ASSERT_TRUE(S_ISREG(st.st_mode));
+	if (fd >= 0)
+		close(fd);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "l", &ft, &st, &e), -ELOOP);
+	CU_ASSERT_STRING_EQUAL(e.where, l);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "absent", &ft, &st, &e), -ENOENT);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "../many/f", &ft, &st, &e), -EINVAL);
+	CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "..", &ft, &st, &e), -EINVAL);
+	close(dfd);
+	chmod(s, 0777);		/* the directory itself is checked, not only its parents */
+	CU_ASSERT_EQUAL(hg_safe_opendir(s, &dt, &sticky, &e), -EPERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "group/world-writable"));
+	chmod(s, 01777);
+	CU_ASSERT_FATAL((dfd = hg_safe_opendir(s, &dt, &sticky, &e)) >= 0);
+	CU_ASSERT_EQUAL(sticky, 1);
+	if (hgt_root()) {	/* a sticky directory holds its entries to the owners */
+		CU_ASSERT_EQUAL(chown(f, OTHER, OTHER), 0);
+		CU_ASSERT_EQUAL(hg_safe_openat(dfd, s, sticky, "f", &ft, &st, &e), -EPERM);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "inside a world-writable directory"));
+	}
+	close(dfd);
+	free(l);
 	free(f);
 	free(s);
 }
@@ -636,6 +685,7 @@ hgt_suite_safefile(void)
 	HGT_ADD(s, test_safefile_names_the_untrusted_directory);
 	HGT_ADD(s, test_safefile_allows_own_entries_in_sticky_dir);
 	HGT_ADD(s, test_safefile_refuses_foreign_entries_in_sticky_dir);
+	HGT_ADD(s, test_safefile_opens_entries_of_a_checked_directory);
 	HGT_ADD(s, test_safefile_trusts_only_root_and_the_owner);
 	HGT_ADD(s, test_safefile_fills_error_with_id_where_fix);
 	HGT_ADD(s, test_safefile_leaks_no_fds);

@@ -276,6 +276,31 @@ test_stack_refuses_missing_module(void)
 }
 
 static void
+test_stack_refuses_every_entry_of_an_untrusted_module_dir(void)
+{
+	char *mods = hgt_path(dir, "openmods"), *text, *conf;
+	struct hg_decision *d;
+	size_t n = 0;
+
+	mkdir(mods, 0755);
+	chmod(mods, 0777);
+	if (asprintf(&text, "hardgate: { module_dir = \"%s\"; log: { syslog = false; }; };\n"
+		     "services: { svc: { stack = ( " FAKE("required", "") ", "
+		     FAKE("optional", "") " ); }; };\n", mods) < 0)
+		abort();
+	conf = hgt_write(dir, "hardgate.conf", text, 0644);
+	d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	for (size_t i = 0; i < d->n; i++)
+		n += strcmp(d->f[i].id, "HG-003") == 0 && strstr(d->f[i].message, "group/world-writable");
+	CU_ASSERT_EQUAL(n, 2);	/* one walk, but each entry says why it is faulty */
+	hg_decision_free(d);
+	free(text);
+	free(conf);
+	free(mods);
+}
+
+static void
 test_stack_refuses_unsupported_phase(void)
 {
 	char *text, *conf;
@@ -520,6 +545,7 @@ hgt_suite_stack(void)
 	HGT_ADD(s, test_stack_refuses_bad_arg_types_and_values);
 	HGT_ADD(s, test_stack_accepts_every_arg_type);
 	HGT_ADD(s, test_stack_refuses_missing_module);
+	HGT_ADD(s, test_stack_refuses_every_entry_of_an_untrusted_module_dir);
 	HGT_ADD(s, test_stack_refuses_unsupported_phase);
 	HGT_ADD(s, test_stack_refuses_unknown_service);
 	HGT_ADD(s, test_stack_applies_step_by_step_in_order);

@@ -21,10 +21,11 @@ static const struct hg_arg_spec args[] = {
 	{ "names", HG_ARG_LIST, 0, NULL, "a list arg" },
 	{ "mode", HG_ARG_MODE, 0, NULL, "a mode arg" },
 	{ "id", HG_ARG_ID, 0, NULL, "an ID arg" },
+	{ "fingerprint", HG_ARG_STRING, 0, NULL, "check() fails when it is revoked" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
-static const char *const ids[] = { "HG-007", NULL };
+static const char *const ids[] = { "HG-007", "HG-018", NULL };
 
 static int
 outcome(struct hg_ctx *ctx, const struct hg_args *a, const char *key)
@@ -51,10 +52,29 @@ outcome(struct hg_ctx *ctx, const struct hg_args *a, const char *key)
 	return 42;	/* bogus */
 }
 
+/* As a module with key material does: its fingerprint must not be revoked. */
+static int
+not_revoked(struct hg_ctx *ctx, const struct hg_args *a)
+{
+	const char *fp = hg_arg_str(ctx, a, "fingerprint");
+	char why[256];
+	int r;
+
+	if (fp == NULL || (r = hg_revoked(ctx, fp, why, sizeof(why))) == 0)
+		return HG_PASS;
+	if (r < 0)
+		return HG_ERROR;
+	hg_finding(ctx, "HG-018", HG_SEV_FAIL, hg_arg_where(ctx, a, "fingerprint"),
+		   "replace the key", "key %s is revoked: %s", fp, why);
+	return HG_FAIL;
+}
+
 static int
 check(struct hg_ctx *ctx, const struct hg_args *a)
 {
-	return outcome(ctx, a, "result");
+	int r = not_revoked(ctx, a);
+
+	return r != HG_PASS ? r : outcome(ctx, a, "result");
 }
 
 static int

@@ -1,0 +1,139 @@
+/*
+ * cmd_attest.c - hardgate attest: hardgate's attestation key and signed,
+ * dated records for the checklist items people do (common/attest.h).
+ *
+ *     hardgate attest --init                  create the key pair, once
+ *     hardgate attest ID --by NAME [--note TEXT]
+ *
+ * The key and the records are in the policy's attest_dir. Exit status:
+ * 0 done, 64 bad command line, 78 refused (key missing, revoked or
+ * already there, list unreadable or holding a bad record), 70 internal
+ * error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <hardgate/hardgate.h>
+
+#include "attest.h"
+#include "catalog.h"
+#include "cli.h"
+#include "policy.h"
+#include "report.h"
+#include "revoke.h"
+
+static int
+usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "hardgate attest: %s%s\n", what, arg);
+	fprintf(stderr, "usage: hardgate attest --init\n"
+			"       hardgate attest ID --by NAME [--note TEXT]\n");
+	return EXIT_USAGE;
+}
+
+static int
+status_of(int r)
+{
+	return r == -ENOMEM ? HG_EXIT_INTERNAL : HG_EXIT_REFUSED;
+}
+
+static int
+init_key(const char *dir)
+{
+	struct hg_error e = { 0 };
+	char fp[HG_FP_LEN];
+	int r;
+
+	if ((r = hg_attest_init(dir, fp, &e)) < 0) {
+		hg_report_error(stderr, NULL, &e);
+		return status_of(r);
+	}
+	printf("attestation key created in %s: %s (secret %s 0600, public %s 0644)\n", dir, fp,
+	       HG_ATTEST_SK, HG_ATTEST_PK);
+	return 0;
+}
+
+/* 0 if the key in DIR is not on the revocation list REVDIR, else the exit status. */
+static int
+refuse_revoked(const char *dir, const char *revdir)
+{
+	unsigned char pk[HG_ATTEST_PK_LEN];
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char fp[HG_FP_LEN];
+	const char *why;
+	int st = 0;
+
+	if (hg_attest_pubkey(dir, pk, fp, &e) < 0 || hg_revlist_load(revdir, &l, &e) < 0) {
+		hg_report_error(stderr, NULL, &e);
+		return HG_EXIT_REFUSED;
+	}
+	if ((why = hg_revlist_find(l, fp)) != NULL) {
+		hg_error_set(&e, EKEYREVOKED, HG_REVOKED_ID, hg_revlist_where(l, fp),
+			     "move attest.key and attest.pub away, run hardgate attest --init, "
+			     "then re-attest every item",
+			     "the attestation key %s is revoked (%s)", fp,
+			     why[0] ? why : "no reason given");
+		hg_report_error(stderr, NULL, &e);
+		st = HG_EXIT_REFUSED;
+	}
+	hg_revlist_free(l);
+	return st;
+}
+
+static int
+record(const struct hg_policy *p, const char *id, const char *by, const char *note)
+{
+	const char *dir = p->attest_dir;
+	const struct hg_catalog_entry *ce = hg_catalog_find(id);
+	struct hg_error e = { 0 };
+	char line[HG_ATTEST_LINE_MAX + 2];
+	int r;
+
+	if (ce == NULL || ce->cls == HG_CLASS_CORE)
+		return usage_error("not a checklist ID (hardgate explain --all): ",
+				   hg_attest_note_ok(id) ? id : "(unprintable)");
+	if (!hg_attest_by_ok(by))
+		return usage_error("--by must be 1 to 64 letters, digits or ._@-", "");
+	if (!hg_attest_note_ok(note))
+		return usage_error("--note must be one line of at most 200 printable ASCII "
+				   "characters", "");
+	if ((r = refuse_revoked(dir, p->revoked_dir)) != 0)
+		return r;
+	if ((r = hg_attest_add(dir, id, by, note, time(NULL), line, sizeof(line), &e)) < 0) {
+		hg_report_error(stderr, NULL, &e);
+		return status_of(r);
+	}
+	if (ce->cls != HG_CLASS_ATTEST)
+		fprintf(stderr, "hardgate attest: note: %s is of class %s, checked by module %s; "
+			"the record is kept but only the attest module reads it\n", id,
+			hg_class_name(ce->cls), ce->module);
+	printf("%s", line);
+	return 0;
+}
+
+int
+cmd_attest(struct cli *c)
+{
+	struct hg_policy *p = NULL;
+	struct hg_error e = { 0 };
+	int r;
+
+	if (c->init ? c->argc != 0 || c->by || c->note : c->argc != 1)
+		return usage_error(c->init ? "--init takes no ID, --by or --note" :
+				   "give one checklist ID", "");
+	if (!c->init && c->by == NULL)
+		return usage_error("--by NAME is required: who did it", "");
+	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
+		hg_report_error(stderr, NULL, &e);
+		return HG_EXIT_REFUSED;
+	}
+	r = c->init ? init_key(p->attest_dir) :
+	    record(p, c->argv[0], c->by, c->note ? c->note : "");
+	hg_policy_free(p);
+	return r;
+}

@@ -1,0 +1,117 @@
+#!/bin/bash
+# bypass.sh - known ways around a runtime control, each shown stopped, or
+# shown not stopped, by a named layer (README.md has the table; the rows
+# covered elsewhere point at their tests).
+. "$(dirname "$0")/../integration/lib.sh" || exit 1
+command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+getent passwd nobody >/dev/null || skip "needs the nobody account"
+hg=$HG_CLI
+here=$(cd "$(dirname "$0")" && pwd)
+groups=$HG_SRCDIR/modules/seccomp/seccomp.groups
+nobody=$(id -u nobody)
+mkdir -m 777 "$tmp/w"	# where the protected programs (uid nobody) write
+
+# The service runs as nobody with no_new_privs, no core dumps, and a
+# seccomp filter refusing the @mount group with EPERM.
+{
+	policy_head
+	cat <<CONF
+services: {
+  svc: { stack = (
+    { module = "privs";    control = "required"; args: { user = "nobody"; }; },
+    { module = "coredump"; control = "required"; args: { kernel = "off"; }; },
+    { module = "seccomp";  control = "required";
+      args: { deny = [ "@mount" ]; action = "errno:EPERM"; groups_file = "$groups"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/hardgate.conf"
+conf=$tmp/hardgate.conf
+
+echo "# a preload the service's user cannot read (ld.so would skip it and run the program)"
+mkdir -m 755 "$tmp/lib"
+install -m 0600 "$HG_PRELOAD_TEST" "$tmp/lib/private.so"
+install -m 0644 "$HG_PRELOAD_TEST" "$tmp/lib/public.so"
+# shellcheck disable=SC2016 # $1 is the inner shell's
+expect_status 78 "exec refuses a preload only root may read (0600) for a service run as nobody" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/private.so" -- \
+	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/private"
+expect_out "HG-008 FAIL .*uid $nobody cannot read the preload" "the refusal names HG-008 and the uid"
+check "the program did not run" test ! -e "$tmp/w/private"
+# shellcheck disable=SC2016
+expect_status 0 "the same preload at 0644 runs the program" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
+	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/public"
+check "the program ran" test -e "$tmp/w/public"
+
+echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
+mkdir -m 755 "$tmp/bin"
+install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
+{
+	policy_head
+	cat <<CONF
+services: {
+  nnp-off: { stack = ( { module = "privs"; control = "required"; args: { user = "nobody"; no_new_privs = false; }; },
+                       { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); };
+  nnp-on: { stack = ( { module = "privs"; control = "required"; args: { user = "nobody"; }; },
+                      { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/suid.conf"
+expect_status 78 "exec refuses a set-uid root program for a service run as nobody without no_new_privs" \
+	"$hg" exec --conf "$tmp/suid.conf" --service nnp-off --preload "$tmp/lib/public.so" -- \
+	"$tmp/bin/suid-cat" /proc/self/status
+expect_out "HG-008 FAIL .*set-uid, set-gid or has file capabilities" "the refusal names HG-008 and the set-uid bit"
+expect_no_out "^Uid:" "the set-uid program did not run"
+expect_status 0 "with no_new_privs (the default) the same program runs" \
+	"$hg" exec --conf "$tmp/suid.conf" --service nnp-on --preload "$tmp/lib/public.so" -- \
+	"$tmp/bin/suid-cat" /proc/self/status
+expect_out "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" \
+	"... as nobody: the kernel ignored the set-uid bit"
+
+echo "# a program that clears its environment and execs again, without the preload"
+# shellcheck disable=SC2016
+expect_status 0 "the service re-execs itself with env -i" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
+	/usr/bin/env -i /bin/sh -c 'cat /proc/self/status >"$1/status"; ulimit -c >"$1/core";
+		grep -c LD_PRELOAD /proc/self/environ >"$1/env"; stat -c %u /proc/$$/status >"$1/owner"; mount -t tmpfs none "$1" 2>"$1/mount"
+		echo $? >"$1/mount.rc"' sh "$tmp/w"
+st=$tmp/w/status
+check "the re-exec'd program has no LD_PRELOAD" test "$(cat "$tmp/w/env")" = 0
+expect_grep '^NoNewPrivs:[[:space:]]+1$' "$st" "no_new_privs holds (kernel, inherited across execve)"
+expect_grep '^Seccomp:[[:space:]]+2$' "$st" "the seccomp filter holds (kernel, inherited)"
+check "mount(2) still fails under the inherited filter" test "$(cat "$tmp/w/mount.rc")" != 0
+expect_grep "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" "$st" \
+	"the uid drop holds (kernel)"
+check "RLIMIT_CORE 0 holds (kernel, inherited)" test "$(cat "$tmp/w/core")" = 0
+# PR_SET_DUMPABLE is reset by execve: shown NOT held once the preload is gone.
+check "dumpable is NOT held after an exec without the preload (/proc/PID is uid $nobody's again)" \
+	test "$(cat "$tmp/w/owner")" = "$nobody"
+
+echo "# a same-uid process reading the protected one (ptrace, process_vm_readv, /proc/PID/mem)"
+yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
+echo "# Yama ptrace_scope: $yama"
+spawn "$tmp/prot" "$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- /bin/sleep 60
+prot=$pid
+spawn "$tmp/bare" setpriv --reuid="$nobody" --regid="$nobody" --clear-groups /bin/sleep 60
+bare=$pid
+wait_until 10 grep -Eq "^Uid:[[:space:]]+$nobody" "/proc/$prot/status" 2>/dev/null
+wait_until 10 grep -Eq "^Uid:[[:space:]]+$nobody" "/proc/$bare/status" 2>/dev/null
+peek() { setpriv --reuid="$nobody" --regid="$nobody" --clear-groups /usr/bin/python3 "$here/peek.py" "$1"; }
+got=$(peek "$prot" 2>&1)
+echo "# protected sleep (dumpable 0): $got"
+check "process_vm_readv of the protected process is denied (dumpable 0)" \
+	grep -q 'vmread=EPERM' <<<"$got"
+check "/proc/PID/mem of the protected process is denied (dumpable 0)" grep -q 'mem=EACCES' <<<"$got"
+check "ptrace attach to the protected process is denied (dumpable 0)" grep -q 'attach=EPERM' <<<"$got"
+got=$(peek "$bare" 2>&1)
+echo "# unprotected sleep, same uid: $got"
+if [ "$yama" = none ] || [ "$yama" = 0 ]; then
+	check "control: the same reads of an unprotected same-uid sleep succeed (the test can fail)" \
+		grep -q 'vmread=ok mem=ok attach=ok' <<<"$got"
+else
+	echo "# control skipped: Yama ptrace_scope $yama denies it too"
+fi
+# -9: the control attach left the bare sleep stopped, deaf to SIGTERM
+kill -9 "$prot" "$bare" 2>/dev/null
+wait "$prot" "$bare" 2>/dev/null
+finish
