@@ -34,7 +34,9 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' &&
 		skip "$p is installed already: this test installs and purges it"
 done
-[ -e /etc/hardgate ] && skip "/etc/hardgate exists and is not from a package: not touching it"
+for d in /etc/hardgate /var/lib/hardgate /var/cache/hardgate; do
+	[ -e "$d" ] && skip "$d exists and is not from a package: not touching it"
+done
 
 tmp=$(mktemp -d /tmp/hg-pkg.XXXXXX) || exit 1
 chmod 755 "$tmp"
@@ -54,6 +56,7 @@ cleanup() {
 		rm -f "$operator_file" "$ci_policy" "$hello_policy"
 		purge_all || dpkg --purge "${pkgs[@]}" >/dev/null 2>&1
 		rmdir /etc/hardgate/services.d /etc/hardgate/revoked.d /etc/hardgate 2>/dev/null
+		rm -rf /var/lib/hardgate /var/cache/hardgate
 	fi
 	rm -rf "$tmp"
 }
@@ -137,6 +140,11 @@ else
 	not_ok "apt-get install of $old_v"; show "$tmp/install.log"; exit 1
 fi
 check "hardgate $old_v is installed" test "$(vstr hardgate)" = "$old_v"
+att=/var/lib/hardgate/attest
+check "postinst created the attestation key: attest.key 0600 root" \
+	test "$(stat -c '%a %U' "$att/attest.key" 2>/dev/null)" = "600 root"
+check "... and attest.pub 0644" test "$(stat -c '%a' "$att/attest.pub" 2>/dev/null)" = 644
+keysum=$(sha256sum "$att/attest.key" 2>/dev/null)
 # an operator edits the conffile and adds a service file
 sed -i 's/^  mode = "enforce";/  mode = "enforce";  # edited by the operator/' /etc/hardgate/hardgate.conf
 printf 'services: { };\n' >"$operator_file"
@@ -156,6 +164,10 @@ done
 check "the operator's edit of hardgate.conf survived the upgrade" \
 	grep -q 'edited by the operator' /etc/hardgate/hardgate.conf
 check "the operator's services.d file survived the upgrade" test -f "$operator_file"
+check "the upgrade kept the attestation key" test "$(sha256sum "$att/attest.key" 2>/dev/null)" = "$keysum"
+st=0; hardgate attest --init >"$tmp/out" 2>&1 || st=$?
+check "hardgate attest --init with the installed policy refuses to replace it (exit $st)" test "$st" -eq 78
+mkdir -p /var/cache/hardgate/seccomp	# as a seccomp stack's filter cache would
 
 # --- what is installed where ---
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -315,6 +327,8 @@ done <"$tmp/files" >"$tmp/left"
 check "every file of the packages is gone (dpkg -L before, checked after)" test ! -s "$tmp/left"
 [ -s "$tmp/left" ] && show "$tmp/left"
 check "dpkg no longer knows the packages" sh -c "! dpkg-query -W -f='\${Status}\n' ${pkgs[*]} 2>/dev/null | grep -q installed"
+check "purge removed the attestation key and records (/var/lib/hardgate)" test ! -e /var/lib/hardgate
+check "purge removed the filter cache (/var/cache/hardgate)" test ! -e /var/cache/hardgate
 check "the audit timer's enable link is gone" test ! -e /etc/systemd/system/timers.target.wants/hardgate-audit.timer
 
 echo "# install again and purge without the operator's file"
