@@ -9,10 +9,13 @@
 #                              adversarial tests, a smoke run of the
 #                              benchmarks, make distcheck, the suite under
 #                              ASan+UBSan, the units under valgrind, cppcheck,
-#                              and a bounded libFuzzer run of every parser)
+#                              a bounded libFuzzer run of every parser, and
+#                              the Debian packages built, installed, upgraded
+#                              and purged, and the RPMs built)
 #
 # Builds out of tree in build/ (and build-asan/); nothing is installed
-# outside the build trees except the Debian packages below.
+# outside the build trees except the Debian packages below (and, during
+# tests/package/deb.sh, hardgate's own .deb, purged at its end).
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$PWD
@@ -25,6 +28,7 @@ packages=(
 	bubblewrap firejail
 	python3 python3-tomli openssl
 	clang libclang-rt-14-dev valgrind cppcheck time
+	debhelper dpkg-dev fakeroot lintian man-db bash-completion rpm cpio
 )
 
 as_root() {
@@ -126,6 +130,15 @@ test_all() {
 	mkdir -p "$top/build-fuzz"
 	(cd "$top/build-fuzz" && { [ -f Makefile ] || "$top/configure" -q --enable-fuzzing; } &&
 		make -s -j"$jobs" fuzz-smoke) || exit 1
+	# Installs, upgrades and purges the .deb on this machine: not in make check.
+	echo "== Debian packages: build, install, upgrade, run, purge"
+	local pst=0
+	bash "$top/tests/package/deb.sh" "$top" || pst=$?
+	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
+	echo "== RPM: rpmbuild -ts and -tb --nodeps from make dist's tarball"
+	pst=0
+	bash "$top/tests/package/rpm.sh" "$b" || pst=$?
+	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
 	# The closing line of the run: the unit runner's CUnit summary.
 	echo "== unit tests (CUnit)"
 	grep -A4 'Run Summary' "$b/tests/unit/hardgate-unit.log"

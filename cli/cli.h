@@ -18,11 +18,15 @@ struct cli {
 	const char *env;	/* --env VAR (fingerprint) */
 	const char *fingerprint;	/* --fingerprint FP (revoke) */
 	const char *reason;	/* --reason TEXT (revoke) */
+	const char *prometheus;	/* --prometheus FILE (audit) */
+	const char *threshold;	/* --threshold N (score) */
 	int argc;		/* what follows the options */
 	char **argv;
 };
 
 int cmd_check(struct cli *c);
+int cmd_audit(struct cli *c);
+int cmd_score(struct cli *c);
 int cmd_lint(struct cli *c);
 int cmd_exec(struct cli *c);
 int cmd_explain(struct cli *c);
@@ -44,6 +48,14 @@ int cli_report(const struct cli *c, const struct hg_decision *d, int to_stderr);
 struct hg_policy;
 struct hg_service;
 int cli_load_service(const struct cli *c, struct hg_policy **p, const struct hg_service **s);
+
+/*
+ * Check --service, or every service of the policy, applying nothing, and
+ * hand each decision to FN (an unusable policy is one refused decision).
+ * Returns the worst of FN's results (70 over 78 over 0).
+ */
+typedef int (*cli_decision_fn)(const struct cli *c, const struct hg_decision *d, void *arg);
+int cli_check_services(const struct cli *c, cli_decision_fn fn, void *arg);
 
 /* Policy path in use: --conf, HARDGATE_CONF or the default. */
 const char *cli_conf(const struct cli *c);

@@ -22,6 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "attest", cmd_attest, "--init, or ID --by NAME [--note TEXT]: a signed, dated record" },
+	{ "audit", cmd_audit, "check every service, report; --prometheus FILE for node_exporter" },
 	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
 	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
@@ -30,6 +31,7 @@ static const struct {
 	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix" },
 	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
 	{ "revoke", cmd_revoke, "--fingerprint FP --reason TEXT: add it to the revocation list" },
+	{ "score", cmd_score, "exposure score 0-10 of a service; --threshold N fails above N" },
 	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
 };
 
@@ -107,6 +109,8 @@ main(int argc, char **argv)
 		{ "env", required_argument, NULL, 'e' },
 		{ "fingerprint", required_argument, NULL, 'f' },
 		{ "reason", required_argument, NULL, 'r' },
+		{ "prometheus", required_argument, NULL, 'm' },
+		{ "threshold", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -129,7 +133,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	/* exec: stop at the first operand, so CMD keeps its own options. */
-	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPib:n:e:f:r:h",
+	while ((o = getopt_long(argc, argv, strcmp(cmd, "exec") == 0 ? "+c:s:p:jh" : "c:s:p:jaPib:n:e:f:r:m:t:h",
 				opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -170,6 +174,12 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			c.reason = optarg;
+			break;
+		case 'm':
+			c.prometheus = optarg;
+			break;
+		case 't':
+			c.threshold = optarg;
 			break;
 		case 'h':
 			usage(stdout);

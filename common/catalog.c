@@ -493,6 +493,11 @@ static const struct hg_catalog_entry catalog[] = {
 	  CORE, "dbward, kalamdb",
 	  "dbward, kalamdb: the startup errors of the application's own validation (legacy [[auto_approve]], [sql_review] as a table, risk = \"none\", max_executions = 0, a missing required key, an unset ${VAR})",
 	  "correct the key named; dbward would not start with it"),
+	E("HG-026", "hardgate", "HG",
+	  "audit metrics textfile cannot be written",
+	  CORE, "core",
+	  "hardgate audit --prometheus FILE writes a temporary file beside FILE, fsyncs it and renames it over FILE (mode 0644)",
+	  "create FILE's directory (node_exporter's textfile directory) writable by root"),
 };
 
 const struct hg_catalog_entry *

@@ -173,7 +173,7 @@ str_list(const struct pctx *c, const config_setting_t *s, char ***out, size_t *n
 static const char *const hardgate_keys[] = {
 	"mode", "module_dir", "revoked_dir", "attest_dir", "log", NULL
 };
-static const char *const log_keys[] = { "syslog", "json", NULL };
+static const char *const log_keys[] = { "syslog", "json", "journal", NULL };
 static const char *const mode_names[] = { "enforce", "warn", "audit", NULL };
 static const char *const phase_names[] = { "start", "launch", NULL };
 static const char *const control_names[] = {
@@ -204,7 +204,7 @@ parse_hardgate(const struct pctx *c, const config_setting_t *g)
 		return 0;
 	if ((r = want_type(c, log, CONFIG_TYPE_GROUP, "a group { ... }")) < 0)
 		return r;
-	if ((r = only_keys(c, log, "hardgate.log", log_keys, "syslog, json")) < 0)
+	if ((r = only_keys(c, log, "hardgate.log", log_keys, "syslog, json, journal")) < 0)
 		return r;
 	if (config_setting_get_member(log, "syslog")) {
 		config_setting_t *s = config_setting_get_member(log, "syslog");
@@ -213,7 +213,9 @@ parse_hardgate(const struct pctx *c, const config_setting_t *g)
 			return r;
 		p->log_syslog = config_setting_get_bool(s);
 	}
-	r = get_abs_path(c, log, "json", &p->log_json);
+	if ((r = get_abs_path(c, log, "json", &p->log_json)) < 0)
+		return r;
+	r = get_abs_path(c, log, "journal", &p->log_journal);
 	return r < 0 ? r : 0;
 }
 
@@ -600,6 +602,7 @@ hg_policy_free(struct hg_policy *p)
 	free(p->log_json);
 	free(p->revoked_dir);
 	free(p->attest_dir);
+	free(p->log_journal);
 	free(p);
 }
 

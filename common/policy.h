@@ -69,6 +69,7 @@ struct hg_policy {
 	char *log_json;		/* JSON lines decision log, or NULL */
 	char *revoked_dir;	/* revocation list (revoke.h) */
 	char *attest_dir;	/* attestation key and records (attest.h) */
+	char *log_journal;	/* journald's native socket, NULL: the default */
 	struct hg_service *svc;
 	size_t nsvc;
 };

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,20 @@ finding_line(FILE *f, const char *svc, const struct hg_finding *x)
 	fputc('\n', f);
 }
 
+/* The closing line: "hardgate[SERVICE]: allowed: WHY" or "... refused (exit N): WHY". */
+static void
+verdict_line(FILE *f, const struct hg_decision *d)
+{
+	fputs("hardgate[", f);
+	hg_text_str(f, d->service[0] ? d->service : "-");
+	if (d->status == HG_EXIT_ALLOWED)
+		fprintf(f, "]: %s: ", verdict(d));
+	else
+		fprintf(f, "]: refused (exit %d): ", d->status);
+	hg_text_str(f, d->reason);
+	fputc('\n', f);
+}
+
 void
 hg_report_error(FILE *f, const char *service, const struct hg_error *e)
 {
@@ -70,14 +85,7 @@ hg_report_text(const struct hg_decision *d, FILE *f)
 
 	for (size_t i = 0; i < d->n; i++)
 		finding_line(f, svc, &d->f[i]);
-	fputs("hardgate[", f);
-	hg_text_str(f, svc);
-	if (d->status == HG_EXIT_ALLOWED)
-		fprintf(f, "]: %s: ", verdict(d));
-	else
-		fprintf(f, "]: refused (exit %d): ", d->status);
-	hg_text_str(f, d->reason);
-	fputc('\n', f);
+	verdict_line(f, d);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -146,38 +154,160 @@ send_log(int fd, int prio, const char *svc, const char *msg)
 			   MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-int
-hg_report_syslog_open(void)
+/* A datagram socket connected to PATH, or -1. */
+static int
+dgram_connect(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
 
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);
-		fd = -1;
+		return -1;
 	}
 	return fd;
 }
 
+int
+hg_report_syslog_open(void)
+{
+	return dgram_connect(HG_SYSLOG_SOCKET);
+}
+
 void
-hg_report_syslog(const struct hg_decision *d, int fd)
+hg_report_log_open(struct hg_logsink *s, const char *journal, const char *syslog_path)
+{
+	s->journal = 1;
+	if ((s->fd = dgram_connect(journal)) >= 0)
+		return;
+	s->journal = 0;
+	s->fd = dgram_connect(syslog_path);
+}
+
+void
+hg_report_log_close(struct hg_logsink *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/*
+ * One field of journald's native protocol: KEY=VALUE\n, or for a value
+ * with a newline KEY\n, its length as 64-bit little endian, VALUE, \n.
+ */
+static void
+jfield(FILE *m, const char *key, const char *val)
+{
+	uint64_t n = strlen(val);
+	unsigned char le[8];
+
+	if (strchr(val, '\n') == NULL) {
+		fprintf(m, "%s=%s\n", key, val);
+		return;
+	}
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char)(n >> (8 * i));
+	fprintf(m, "%s\n", key);
+	fwrite(le, 1, sizeof(le), m);
+	fwrite(val, 1, n, m);
+	fputc('\n', m);
+}
+
+/* One journal entry: the common fields, then X's if a finding. */
+static void
+journal_entry(int fd, int prio, const struct hg_decision *d, const struct hg_finding *x)
 {
 	const char *svc = d->service[0] ? d->service : "-";
+	char *buf = NULL, *line = NULL, num[32];
+	size_t len = 0, llen = 0;
+	FILE *m;
+
+	if ((m = open_memstream(&line, &llen)) == NULL)
+		return;
+	if (x)
+		finding_line(m, svc, x);
+	else
+		verdict_line(m, d);
+	if (fclose(m) != 0) {
+		free(line);
+		return;
+	}
+	if (llen > 0 && line[llen - 1] == '\n')
+		line[llen - 1] = '\0';	/* the entry is the line, not its end */
+	if ((m = open_memstream(&buf, &len)) == NULL) {
+		free(line);
+		return;
+	}
+	jfield(m, "MESSAGE", line);
+	free(line);
+	fprintf(m, "PRIORITY=%d\nSYSLOG_FACILITY=%d\nSYSLOG_IDENTIFIER=hardgate\nSYSLOG_PID=%d\n", prio,
+		LOG_AUTHPRIV >> 3, (int)getpid());
+	jfield(m, "HARDGATE_SERVICE", svc);
+	jfield(m, "HARDGATE_DECISION", verdict(d));
+	snprintf(num, sizeof(num), "%d", d->status);
+	jfield(m, "HARDGATE_STATUS", num);
+	jfield(m, "HARDGATE_STAGE", stage_name(d->stage));
+	if (x) {
+		jfield(m, "HARDGATE_ID", x->id);
+		jfield(m, "HARDGATE_SEVERITY", hg_severity_name(x->severity));
+		jfield(m, "HARDGATE_MODULE", x->module);
+		if (x->where[0])
+			jfield(m, "HARDGATE_WHERE", x->where);
+		if (x->fix[0])
+			jfield(m, "HARDGATE_FIX", x->fix);
+	}
+	if (fclose(m) == 0)
+		(void)send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	free(buf);
+}
+
+static int
+finding_prio(const struct hg_finding *x)
+{
+	return x->severity == HG_SEV_FAIL ? LOG_ERR : LOG_WARNING;
+}
+
+static void
+syslog_finding(int fd, const char *svc, const struct hg_finding *x)
+{
 	char msg[1024];
 
-	if (fd < 0)
+	snprintf(msg, sizeof(msg), "%s %s %s%s%s", x->id, hg_severity_name(x->severity),
+		 shows_where(x) ? x->where : "", shows_where(x) ? " " : "", x->message);
+	send_log(fd, finding_prio(x), svc, msg);
+}
+
+void
+hg_report_log(const struct hg_decision *d, const struct hg_logsink *s)
+{
+	const char *svc = d->service[0] ? d->service : "-";
+	int vprio = d->status == HG_EXIT_ALLOWED ? LOG_INFO : LOG_ERR;
+	char msg[1024];
+
+	if (s->fd < 0)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct hg_finding *x = &d->f[i];
 
 		if (x->severity == HG_SEV_INFO)
 			continue;
-		snprintf(msg, sizeof(msg), "%s %s %s%s%s", x->id, hg_severity_name(x->severity),
-			 shows_where(x) ? x->where : "", shows_where(x) ? " " : "", x->message);
-		send_log(fd, x->severity == HG_SEV_FAIL ? LOG_ERR : LOG_WARNING, svc, msg);
+		if (s->journal)
+			journal_entry(s->fd, finding_prio(x), d, x);
+		else
+			syslog_finding(s->fd, svc, x);
+	}
+	if (s->journal) {
+		journal_entry(s->fd, vprio, d, NULL);
+		return;
 	}
 	snprintf(msg, sizeof(msg), "decision=%s status=%d %s", verdict(d), d->status, d->reason);
-	send_log(fd, d->status == HG_EXIT_ALLOWED ? LOG_INFO : LOG_ERR, svc, msg);
+	send_log(s->fd, vprio, svc, msg);
 }
 
 int

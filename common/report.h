@@ -16,14 +16,35 @@ void hg_report_error(FILE *f, const char *service, const struct hg_error *e);
 /* One JSON object: service, decision, status, reason, findings[]. */
 int hg_report_json(const struct hg_decision *d, FILE *f);
 
-/*
- * A socket connected to /dev/log, or -1 (syslog is best effort). Opened
- * before the stack runs: after a seccomp filter only send() is needed.
- */
+/* A socket connected to /dev/log, or -1 (the preload's connect() refusals). */
 int hg_report_syslog_open(void);
 
-/* One syslog line per FAIL/WARN finding and one for the verdict (LOG_AUTHPRIV) on FD. */
-void hg_report_syslog(const struct hg_decision *d, int fd);
+#define HG_JOURNAL_SOCKET "/run/systemd/journal/socket"
+#define HG_SYSLOG_SOCKET "/dev/log"
+
+/* The system log: journald's native protocol, or syslog lines. */
+struct hg_logsink {
+	int fd;		/* connected datagram socket, -1: none */
+	int journal;	/* 1: journald native protocol, 0: syslog */
+};
+
+/*
+ * Connect S to JOURNAL (journald's native socket), or when that is absent
+ * to SYSLOG; S->fd is -1 if neither answers (the log is best effort, like
+ * syslog(3)). Opened before the stack runs: afterwards only send() runs.
+ */
+void hg_report_log_open(struct hg_logsink *s, const char *journal, const char *syslog_path);
+void hg_report_log_close(struct hg_logsink *s);
+
+/*
+ * One entry per FAIL/WARN finding and one for the verdict (LOG_AUTHPRIV).
+ * To the journal with the fields MESSAGE (the finding line, as printed),
+ * PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER=hardgate, SYSLOG_PID,
+ * HARDGATE_SERVICE, HARDGATE_DECISION, HARDGATE_STATUS, HARDGATE_STAGE and
+ * per finding HARDGATE_ID, HARDGATE_SEVERITY, HARDGATE_MODULE,
+ * HARDGATE_WHERE, HARDGATE_FIX; to syslog as "hardgate[PID]: [SERVICE] ...".
+ */
+void hg_report_log(const struct hg_decision *d, const struct hg_logsink *s);
 
 /*
  * Open the JSON lines decision log PATH for appending (O_APPEND, no

@@ -56,17 +56,18 @@ select_service(const struct hg_run_opts *o, const struct hg_policy *p,
 /* The record's channels, opened while still privileged and unfiltered. */
 struct rec {
 	int json;	/* JSONL decision log, -errno if it would not open, -1 if none */
-	int syslog;	/* /dev/log, -1 if off or absent */
+	struct hg_logsink log;	/* the journal or /dev/log; fd -1 if off or absent */
 };
 
 static void
 open_record(const struct hg_run_opts *o, const struct hg_policy *p, struct rec *rc)
 {
-	rc->json = rc->syslog = -1;
+	rc->json = rc->log.fd = -1;
 	if (!o->record)
 		return;
 	if (p == NULL || p->log_syslog)
-		rc->syslog = hg_report_syslog_open();
+		hg_report_log_open(&rc->log, p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET,
+				   HG_SYSLOG_SOCKET);
 	if (p && p->log_json)
 		rc->json = hg_report_jsonl_open(p->log_json);
 }
@@ -76,8 +77,7 @@ close_record(struct rec *rc)
 {
 	if (rc->json >= 0)
 		close(rc->json);
-	if (rc->syslog >= 0)
-		close(rc->syslog);
+	hg_report_log_close(&rc->log);
 }
 
 static void
@@ -100,7 +100,7 @@ record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decisio
 		if (p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
 			hg_decision_set(d, HG_EXIT_REFUSED, "decision log not written");
 	}
-	hg_report_syslog(d, rc->syslog);	/* policy failed to load: syslog, its default */
+	hg_report_log(d, &rc->log);	/* policy failed to load: the system log, its default */
 }
 
 int
@@ -111,7 +111,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	struct hg_policy *p = NULL;
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
-	struct rec rc = { -1, -1 };
+	struct rec rc = { -1, { -1, 0 } };
 	int r;
 
 	*out = NULL;

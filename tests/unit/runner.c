@@ -32,6 +32,7 @@ main(void)
 	hgt_suite_attest();
 	hgt_suite_tls();
 	hgt_suite_catalog();
+	hgt_suite_report();
 	hgt_suite_toml();
 	hgt_suite_url();
 	if (hgt_skip_suites(getenv("HGT_SKIP_SUITES")) < 0)

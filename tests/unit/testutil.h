@@ -116,6 +116,7 @@ void hgt_suite_url(void);
 void hgt_suite_attest(void);
 void hgt_suite_tls(void);
 void hgt_suite_sigkey(void);
+void hgt_suite_report(void);
 
 #define HGT_ADD(suite, fn) CU_add_test((suite), #fn, (fn))
 

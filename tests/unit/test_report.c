@@ -1,0 +1,249 @@
+/*
+ * test_report.c - the system log record: journald's native protocol on a
+ * socket the test binds (fields parsed back as journald parses them, the
+ * binary form for a value with a newline), and the fall back to syslog
+ * lines when the journal socket is absent.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "decision.h"
+#include "report.h"
+#include "testutil.h"
+
+/* A datagram socket bound at DIR/NAME; *PATH gets its path (free it). */
+static int
+bound(const char *name, char **path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	*path = hgt_path(hgt_dir, name);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", *path);
+	unlink(*path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -1;
+	return fd;
+}
+
+/* The next datagram on FD (1 s at most) into BUF; its length or -1. */
+static ssize_t
+next_dgram(int fd, char *buf, size_t n)
+{
+	struct timeval tv = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(fd, buf, n, 0);
+}
+
+/*
+ * The value of KEY in a native-protocol entry (KEY=VALUE\n, or KEY\n +
+ * 64-bit LE length + VALUE + \n) into OUT; 0, or -1 if absent/malformed.
+ */
+static int
+jfield(const char *e, size_t len, const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key), i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(e + i, '\n', len - i), *eq;
+		size_t vl;
+
+		if (nl == NULL)
+			return -1;
+		eq = memchr(e + i, '=', (size_t)(nl - (e + i)));
+		if (eq) {
+			vl = (size_t)(nl - eq - 1);
+			if ((size_t)(eq - (e + i)) == kl && memcmp(e + i, key, kl) == 0) {
+				snprintf(out, n, "%.*s", (int)vl, eq + 1);
+				return 0;
+			}
+			i = (size_t)(nl - e) + 1;
+			continue;
+		}
+		{	/* binary: KEY\n, le64 size, data, \n */
+			uint64_t sz = 0;
+			const unsigned char *p = (const unsigned char *)nl + 1;
+			int match = (size_t)(nl - (e + i)) == kl && memcmp(e + i, key, kl) == 0;
+
+			if ((size_t)(nl - e) + 9 > len)
+				return -1;
+			for (int b = 7; b >= 0; b--)
+				sz = sz << 8 | p[b];
+			if ((size_t)(nl - e) + 9 + sz + 1 > len || nl[9 + sz] != '\n')
+				return -1;
+			if (match) {
+				snprintf(out, n, "%.*s", (int)sz, nl + 9);
+				return 0;
+			}
+			i = (size_t)(nl - e) + 9 + (size_t)sz + 1;
+		}
+	}
+	return -1;
+}
+
+static struct hg_decision *
+refused_decision(const char *message)
+{
+	struct hg_decision *d = hg_decision_new("redis");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	d->matched = 1;
+	hg_decision_add(d, "DBW-PRE-05", HG_SEV_FAIL, "keyfile", "/k/tls.key", "chmod 0600 /k/tls.key",
+			message);
+	hg_decision_add(d, "HG-000", HG_SEV_INFO, "core", "", "", "not logged");
+	hg_decision_set(d, HG_EXIT_REFUSED, "stack denied");
+	return d;
+}
+
+#define FIELD_IS(e, n, key, want)                                           \
+	do {                                                                \
+		char v_[1024] = "";                                         \
+		CU_ASSERT_EQUAL(jfield((e), (size_t)(n), (key), v_, sizeof(v_)), 0); \
+		CU_ASSERT_STRING_EQUAL(v_, (want));                         \
+	} while (0)
+
+static void
+test_report_journal_entries_carry_structured_fields(void)
+{
+	char *jp, *sp, e[8192], pid[16];
+	int jfd = bound("journal.sock", &jp), sfd = bound("syslog.sock", &sp);
+	struct hg_decision *d = refused_decision("/k/tls.key is mode 0644, must be 0600 or stricter");
+	struct hg_logsink s;
+	ssize_t n;
+
+	CU_ASSERT_FATAL(jfd >= 0 && sfd >= 0);
+	hg_report_log_open(&s, jp, sp);
+	CU_ASSERT_EQUAL(s.journal, 1);
+	hg_report_log(d, &s);
+	hg_report_log_close(&s);
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+
+	n = next_dgram(jfd, e, sizeof(e));	/* the FAIL finding */
+	CU_ASSERT_FATAL(n > 0);
+	FIELD_IS(e, n, "MESSAGE", "hardgate[redis]: DBW-PRE-05 FAIL /k/tls.key is mode 0644, "
+				  "must be 0600 or stricter; fix: chmod 0600 /k/tls.key");
+	FIELD_IS(e, n, "PRIORITY", "3");
+	FIELD_IS(e, n, "SYSLOG_FACILITY", "10");
+	FIELD_IS(e, n, "SYSLOG_IDENTIFIER", "hardgate");
+	FIELD_IS(e, n, "SYSLOG_PID", pid);
+	FIELD_IS(e, n, "HARDGATE_SERVICE", "redis");
+	FIELD_IS(e, n, "HARDGATE_ID", "DBW-PRE-05");
+	FIELD_IS(e, n, "HARDGATE_SEVERITY", "FAIL");
+	FIELD_IS(e, n, "HARDGATE_DECISION", "refused");
+	FIELD_IS(e, n, "HARDGATE_STATUS", "78");
+	FIELD_IS(e, n, "HARDGATE_MODULE", "keyfile");
+	FIELD_IS(e, n, "HARDGATE_WHERE", "/k/tls.key");
+	FIELD_IS(e, n, "HARDGATE_FIX", "chmod 0600 /k/tls.key");
+
+	n = next_dgram(jfd, e, sizeof(e));	/* the verdict; the INFO finding is not logged */
+	CU_ASSERT_FATAL(n > 0);
+	FIELD_IS(e, n, "MESSAGE", "hardgate[redis]: refused (exit 78): stack denied");
+	FIELD_IS(e, n, "HARDGATE_DECISION", "refused");
+	{
+		char v[64];
+
+		CU_ASSERT_EQUAL(jfield(e, (size_t)n, "HARDGATE_ID", v, sizeof(v)), -1);
+	}
+	CU_ASSERT_EQUAL(next_dgram(jfd, e, sizeof(e)), -1);	/* nothing more */
+	CU_ASSERT_EQUAL(next_dgram(sfd, e, sizeof(e)), -1);	/* and nothing to syslog */
+	hg_decision_free(d);
+	close(jfd);
+	close(sfd);
+	free(jp);
+	free(sp);
+}
+
+static void
+test_report_journal_value_with_newline_uses_binary_field(void)
+{
+	char *jp, e[8192];
+	int jfd = bound("journal.sock", &jp);
+	struct hg_decision *d = hg_decision_new("redis");
+	struct hg_logsink s;
+	ssize_t n;
+
+	CU_ASSERT_FATAL(jfd >= 0 && d != NULL);
+	d->matched = 1;
+	hg_decision_add(d, "DBW-PRE-05", HG_SEV_FAIL, "keyfile", "/k/tls.key",
+			"chmod 0600 /k\nMESSAGE=forged", "line one\nMESSAGE=forged");
+	hg_decision_set(d, HG_EXIT_REFUSED, "stack denied");
+	hg_report_log_open(&s, jp, "/nonexistent/log");
+	hg_report_log(d, &s);
+	hg_report_log_close(&s);
+	n = next_dgram(jfd, e, sizeof(e));
+	CU_ASSERT_FATAL(n > 0);
+	/* MESSAGE is the printed line: one line, the newline written as \n */
+	FIELD_IS(e, n, "MESSAGE", "hardgate[redis]: DBW-PRE-05 FAIL /k/tls.key line one\\n"
+				  "MESSAGE=forged; fix: chmod 0600 /k\\nMESSAGE=forged");
+	/* a raw value with a newline travels in the length-prefixed form */
+	FIELD_IS(e, n, "HARDGATE_FIX", "chmod 0600 /k\nMESSAGE=forged");
+	CU_ASSERT_PTR_NOT_NULL(memmem(e, (size_t)n, "HARDGATE_FIX\n", 13));
+	FIELD_IS(e, n, "HARDGATE_ID", "DBW-PRE-05");
+	hg_decision_free(d);
+	close(jfd);
+	free(jp);
+}
+
+static void
+test_report_falls_back_to_syslog_without_journal_socket(void)
+{
+	char *sp, *absent = hgt_path(hgt_dir, "no-journal.sock"), e[2048], want[256];
+	int sfd = bound("syslog.sock", &sp);
+	struct hg_decision *d = refused_decision("/k/tls.key is mode 0644, must be 0600 or stricter");
+	struct hg_logsink s;
+	ssize_t n;
+
+	CU_ASSERT_FATAL(sfd >= 0);
+	hg_report_log_open(&s, absent, sp);
+	CU_ASSERT_EQUAL(s.journal, 0);
+	CU_ASSERT_TRUE(s.fd >= 0);
+	hg_report_log(d, &s);
+	hg_report_log_close(&s);
+	n = next_dgram(sfd, e, sizeof(e) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	e[n] = '\0';
+	snprintf(want, sizeof(want), "<%d>hardgate[%d]: [redis] DBW-PRE-05 FAIL /k/tls.key is mode 0644",
+		 LOG_AUTHPRIV | LOG_ERR, (int)getpid());
+	CU_ASSERT_EQUAL(strncmp(e, want, strlen(want)), 0);
+	n = next_dgram(sfd, e, sizeof(e) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	e[n] = '\0';
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "[redis] decision=refused status=78 stack denied"));
+	hg_decision_free(d);
+	close(sfd);
+	free(sp);
+	free(absent);
+}
+
+static void
+test_report_log_without_any_socket_is_silent(void)
+{
+	struct hg_decision *d = refused_decision("x");
+	struct hg_logsink s;
+
+	hg_report_log_open(&s, "/nonexistent/journal", "/nonexistent/log");
+	CU_ASSERT_EQUAL(s.fd, -1);
+	hg_report_log(d, &s);	/* best effort: nothing to do, nothing breaks */
+	hg_report_log_close(&s);
+	hg_decision_free(d);
+}
+
+void
+hgt_suite_report(void)
+{
+	CU_pSuite s = CU_add_suite("report", hgt_suite_init, hgt_suite_clean);
+
+	HGT_ADD(s, test_report_journal_entries_carry_structured_fields);
+	HGT_ADD(s, test_report_journal_value_with_newline_uses_binary_field);
+	HGT_ADD(s, test_report_falls_back_to_syslog_without_journal_socket);
+	HGT_ADD(s, test_report_log_without_any_socket_is_silent);
+}
