@@ -17,6 +17,9 @@
 #include "run.h"
 #include "testutil.h"
 
+/* Fixture NAME of this module with @STATE_DIR@ replaced by V; malloc'd. */
+#define fixture(name, v) hgt_fixture("modules/dbward/fixtures/" name, "@STATE_DIR@", (v))
+
 static char *dir;
 
 static int
@@ -32,33 +35,6 @@ teardown(void)
 	hgt_rmrf(dir);
 	dir = NULL;
 	return 0;
-}
-
-/* The text of fixture NAME with @STATE_DIR@ replaced; malloc'd. */
-static char *
-fixture(const char *name, const char *state_dir)
-{
-	const char *src = getenv("HG_SRCDIR");
-	char path[4096], *text, *out, *at;
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/modules/dbward/fixtures/%s", src ? src : "..", name);
-	if ((f = fopen(path, "r")) == NULL) {
-		perror(path);
-		abort();
-	}
-	text = calloc(1, 1 << 16);
-	n = fread(text, 1, (1 << 16) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	out = calloc(1, n + strlen(state_dir) + 1);
-	if ((at = strstr(text, "@STATE_DIR@")) != NULL)
-		sprintf(out, "%.*s%s%s", (int)(at - text), text, state_dir, at + 11);
-	else
-		strcpy(out, text);
-	free(text);
-	return out;
 }
 
 /* "FILE:LINE" of the first line of TEXT containing NEEDLE; malloc'd. */
@@ -110,43 +86,6 @@ run_text(const char *name, const char *text, const char *role, const char *args,
 	return d;
 }
 
-/* 1 if D has a finding ID of severity SEV at the line of NEEDLE in TEXT. */
-static int
-has_at(const struct hg_decision *d, const char *id, int sev, const char *cfg, const char *text,
-       const char *needle)
-{
-	char *w = at_line(cfg, text, needle);
-	int r = 0;
-
-	for (size_t i = 0; i < d->n && !r; i++)
-		r = strcmp(d->f[i].id, id) == 0 && (sev < 0 || (int)d->f[i].severity == sev) &&
-		    strcmp(d->f[i].where, w) == 0;
-	if (!r)
-		fprintf(stderr, "\n    missing: %s %d at %s (%s)\n", id, sev, w, needle);
-	free(w);
-	return r;
-}
-
-static int
-count_sev(const struct hg_decision *d, int sev)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < d->n; i++)
-		n += (int)d->f[i].severity == sev;
-	return n;
-}
-
-/* No finding's message, where or fix contains S. */
-static int
-never_shows(const struct hg_decision *d, const char *s)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (strstr(d->f[i].message, s) || strstr(d->f[i].where, s) || strstr(d->f[i].fix, s))
-			return 0;
-	return 1;
-}
-
 #define PROXY "tls_proxy = \"nginx on :443\"; owner = \"root\";"
 
 static void
@@ -158,11 +97,11 @@ test_dbward_passes_a_hardened_server(void)
 					 HG_STAGE_CHECK, NULL);
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_FAIL), 0);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_WARN), 0);
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_FAIL), 0);
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_WARN), 0);
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-02", HG_SEV_INFO, "all 3 registered"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-01", HG_SEV_INFO, "nginx on :443"));
-	if (count_sev(d, HG_SEV_WARN))
+	if (hgt_count(d, HG_SEV_WARN))
 		hgt_dump(d);
 	hg_decision_free(d);
 	free(text);
@@ -203,31 +142,31 @@ test_dbward_reports_every_item_of_an_insecure_server(void)
 	const int F = HG_SEV_FAIL, W = HG_SEV_WARN;
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
-	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-02", F, cfg, text, "environments = [\"production\"]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-PRE-02", F, cfg, text, "environments = [\"production\"]"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-02", F, "billing, environment production"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-03", F, cfg, text, "allow_self_approve = true"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-12", W, cfg, text, "[workflows.auto_approve]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-PRE-03", F, cfg, text, "allow_self_approve = true"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-12", W, cfg, text, "[workflows.auto_approve]"));
 	CU_ASSERT_TRUE(hgt_has(d, "HG-035", F, "mode = \"always\" with approval steps"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-11", W, cfg, text, "drop_table = \"warn\""));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-11", W, cfg, text, "truncate = \"off\""));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-07", F, cfg, text, "[execution_policy]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-11", W, cfg, text, "drop_table = \"warn\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-11", W, cfg, text, "truncate = \"off\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-07", F, cfg, text, "[execution_policy]"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-07", W, "no execution policy limits"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-10", W, cfg, text, "trusted_proxies = [\"0.0.0.0/0\"]"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-03", W, cfg, text, "allow_private_networks = true"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-10", W, cfg, text, "trusted_proxies = [\"0.0.0.0/0\"]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-03", W, cfg, text, "allow_private_networks = true"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-03", W, "webhook chatops has no secret"));
-	CU_ASSERT_TRUE(has_at(d, "HG-034", W, cfg, text, "secret = \"hunter2-webhook\""));
-	CU_ASSERT_TRUE(has_at(d, "HG-034", W, cfg, text, "bot_token = \"xoxb"));
-	CU_ASSERT_TRUE(has_at(d, "HG-034", W, cfg, text, "secret_access_key"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-04", W, cfg, text, "signing_secret = "));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", W, cfg, text, "default_role = \"operator\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-034", W, cfg, text, "secret = \"hunter2-webhook\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-034", W, cfg, text, "bot_token = \"xoxb"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-034", W, cfg, text, "secret_access_key"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-04", W, cfg, text, "signing_secret = "));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-05", W, cfg, text, "default_role = \"operator\""));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-05", W, "role helpdesk can use break-glass"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-13", HG_SEV_INFO, "not verifiable from config"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-REC-01", W, "OIDC is not configured"));
 	/* secrets are named, never shown */
-	CU_ASSERT_TRUE(never_shows(d, "hunter2-webhook"));
-	CU_ASSERT_TRUE(never_shows(d, "xoxb-123-456-abc"));
-	CU_ASSERT_TRUE(never_shows(d, "8f14e45fceea167a5a36dedd4bea2543"));
-	CU_ASSERT_TRUE(never_shows(d, "AKIAEXAMPLESECRET"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "hunter2-webhook"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "xoxb-123-456-abc"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "8f14e45fceea167a5a36dedd4bea2543"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "AKIAEXAMPLESECRET"));
 	hg_decision_free(d);
 	free(cfg);
 	free(text);
@@ -495,8 +434,8 @@ test_dbward_break_glass_granted_by_groups_and_oidc_mappings(void)
 			abort();
 		d = run_text("mini.toml", t2, "server", PROXY " break_glass_roles = [ \"dba-oncall\" ];",
 			     HG_STAGE_CHECK, &cfg);
-		CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "roles = [\"requester\", \"operator\"]"));
-		CU_ASSERT_TRUE(has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "role = \"operator\""));
+		CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "roles = [\"requester\", \"operator\"]"));
+		CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-05", HG_SEV_WARN, cfg, t2, "role = \"operator\""));
 		hg_decision_free(d);
 		free(t2);
 		free(cfg);
@@ -515,10 +454,10 @@ test_dbward_a_secret_default_in_the_file_is_a_written_secret(void)
 		     "secret = \"${HGT_WH_SECRET:-hunter3-default}\"\n"
 		     "[[webhooks]]\nid = \"ok\"\nurl = \"https://ok.example.com/in\"\n"
 		     "secret = \"${HGT_WH_SECRET}\"\n", &text, &cfg);
-	CU_ASSERT_TRUE(has_at(d, "HG-034", HG_SEV_WARN, cfg, text, "secret = \"${HGT_WH_SECRET:-"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-034", HG_SEV_WARN, cfg, text, "secret = \"${HGT_WH_SECRET:-"));
 	CU_ASSERT_TRUE(hgt_has(d, "HG-034", HG_SEV_WARN, "webhook siem's secret"));
 	CU_ASSERT_FALSE(hgt_has(d, "HG-034", -1, "webhook ok's secret"));
-	CU_ASSERT_TRUE(never_shows(d, "hunter3-default"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "hunter3-default"));
 	hg_decision_free(d);
 	free(text);
 	free(cfg);
@@ -532,8 +471,8 @@ test_dbward_reports_ignored_keys(void)
 					 "execution_window = 60\n[typo_section]\nx = 1\n",
 					 &text, &cfg);
 
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-07", HG_SEV_FAIL, cfg, text, "execution_window = 60"));
-	CU_ASSERT_TRUE(has_at(d, "HG-033", HG_SEV_WARN, cfg, text, "[typo_section]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-07", HG_SEV_FAIL, cfg, text, "execution_window = 60"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-033", HG_SEV_WARN, cfg, text, "[typo_section]"));
 	hg_decision_free(d);
 	free(text);
 	free(cfg);
@@ -598,10 +537,10 @@ test_dbward_passes_a_hardened_agent(void)
 	setenv("ORDERS_STAGING_PASSWORD", "pw2", 1);
 	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_FAIL), 0);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_WARN), 0);
-	CU_ASSERT_TRUE(never_shows(d, "beef"));
-	if (count_sev(d, HG_SEV_WARN))
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_FAIL), 0);
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_WARN), 0);
+	CU_ASSERT_TRUE(hgt_never_shows(d, "beef"));
+	if (hgt_count(d, HG_SEV_WARN))
 		hgt_dump(d);
 	hg_decision_free(d);
 	unsetenv("ORDERS_DB_PASSWORD");
@@ -619,17 +558,17 @@ test_dbward_reports_every_item_of_an_insecure_agent(void)
 	setenv("APP_PW", "x", 1);
 	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, &cfg);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
-	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-04", F, cfg, text, "agent_token = \"dbw_"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-PRE-04", F, cfg, text, "agent_token = \"dbw_"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-04", F, "(a dbward token"));
-	CU_ASSERT_TRUE(never_shows(d, "0123456789abcdef0123456789abcdef"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-01", F, cfg, text, "url = \"http://dbward"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-01", F, cfg, text, "allow_insecure = true"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-PRE-06", F, cfg, text, "postgres://postgres:"));
-	CU_ASSERT_TRUE(has_at(d, "HG-034", W, cfg, text, "postgres://postgres:"));
-	CU_ASSERT_TRUE(never_shows(d, "s3cret"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-06", W, cfg, text, "[databases.\"*\".staging]"));
-	CU_ASSERT_TRUE(has_at(d, "DBW-REC-06", F, cfg, text, "environments = [\"production\"]"));
-	CU_ASSERT_TRUE(has_at(d, "HG-033", W, cfg, text, "lease_duration_secs"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "0123456789abcdef0123456789abcdef"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-PRE-01", F, cfg, text, "url = \"http://dbward"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-PRE-01", F, cfg, text, "allow_insecure = true"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-PRE-06", F, cfg, text, "postgres://postgres:"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-034", W, cfg, text, "postgres://postgres:"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "s3cret"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-06", W, cfg, text, "[databases.\"*\".staging]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "DBW-REC-06", F, cfg, text, "environments = [\"production\"]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-033", W, cfg, text, "lease_duration_secs"));
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-06", F, "SELECTs and DDL (migrations) as the same user app"));
 	hg_decision_free(d);
 	unsetenv("APP_PW");
@@ -682,7 +621,7 @@ test_dbward_url_host_follows_the_last_at_sign(void)
 	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
 	CU_ASSERT_TRUE(hgt_has(d, "HG-035", HG_SEV_FAIL, "plain http to dbward.example.com,"));
-	CU_ASSERT_TRUE(never_shows(d, "ssw0rd"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "ssw0rd"));
 	hg_decision_free(d);
 }
 

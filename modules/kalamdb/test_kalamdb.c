@@ -14,6 +14,9 @@
 #include "run.h"
 #include "testutil.h"
 
+/* Fixture NAME of this module with @TLS_DIR@ replaced by V; malloc'd. */
+#define fixture(name, v) hgt_fixture("modules/kalamdb/fixtures/" name, "@TLS_DIR@", (v))
+
 static char *dir;
 
 static const char *const kdb_env[] = {
@@ -42,36 +45,6 @@ teardown(void)
 	return 0;
 }
 
-/* Fixture NAME with @TLS_DIR@ replaced; malloc'd. */
-static char *
-fixture(const char *name, const char *tls_dir)
-{
-	const char *src = getenv("HG_SRCDIR");
-	char path[4096], *text, *out, *at;
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/modules/kalamdb/fixtures/%s", src ? src : "..", name);
-	if ((f = fopen(path, "r")) == NULL) {
-		perror(path);
-		abort();
-	}
-	text = calloc(1, 1 << 16);
-	n = fread(text, 1, (1 << 16) - 1, f);
-	fclose(f);
-	out = calloc(1, n + 4 * strlen(tls_dir) + 1);
-	for (char *p = text, *o = out;; ) {
-		if ((at = strstr(p, "@TLS_DIR@")) == NULL) {
-			strcpy(o, p);
-			break;
-		}
-		o += sprintf(o, "%.*s%s", (int)(at - p), p, tls_dir);
-		p = at + 9;
-	}
-	free(text);
-	return out;
-}
-
 static struct hg_decision *
 run(const char *text, const char *args, enum hg_stage stage, char **cfgp)
 {
@@ -90,47 +63,6 @@ run(const char *text, const char *args, enum hg_stage stage, char **cfgp)
 	return d;
 }
 
-/* 1 if D has ID with SEV whose where is the line of NEEDLE in TEXT. */
-static int
-has_at(const struct hg_decision *d, const char *id, int sev, const char *cfg, const char *text,
-       const char *needle)
-{
-	const char *p = strstr(text, needle);
-	unsigned line = 1;
-	char w[4200];
-	int r = 0;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	for (const char *q = text; q < p; q++)
-		line += *q == '\n';
-	snprintf(w, sizeof(w), "%s:%u", cfg, line);
-	for (size_t i = 0; i < d->n && !r; i++)
-		r = strcmp(d->f[i].id, id) == 0 && (sev < 0 || (int)d->f[i].severity == sev) &&
-		    strcmp(d->f[i].where, w) == 0;
-	if (!r)
-		fprintf(stderr, "\n    missing: %s %d at %s (%s)\n", id, sev, w, needle);
-	return r;
-}
-
-static int
-count_sev(const struct hg_decision *d, int sev)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < d->n; i++)
-		n += (int)d->f[i].severity == sev;
-	return n;
-}
-
-static int
-never_shows(const struct hg_decision *d, const char *s)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (strstr(d->f[i].message, s) || strstr(d->f[i].where, s) || strstr(d->f[i].fix, s))
-			return 0;
-	return 1;
-}
-
 #define SECRET "q3Jv8xN2pL5tR9wZ1cF6hK0mB4yD7gS2"
 
 static void
@@ -142,11 +74,11 @@ test_kalamdb_passes_a_hardened_single_node(void)
 	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
 	d = run(text, NULL, HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_FAIL), 0);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_WARN), 0);
-	if (count_sev(d, HG_SEV_WARN) || count_sev(d, HG_SEV_FAIL))
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_FAIL), 0);
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_WARN), 0);
+	if (hgt_count(d, HG_SEV_WARN) || hgt_count(d, HG_SEV_FAIL))
 		hgt_dump(d);
-	CU_ASSERT_TRUE(never_shows(d, SECRET));
+	CU_ASSERT_TRUE(hgt_never_shows(d, SECRET));
 	hg_decision_free(d);
 	unsetenv("KALAMDB_JWT_SECRET");
 	free(text);
@@ -161,26 +93,26 @@ test_kalamdb_reports_every_item_of_an_insecure_single_node(void)
 
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-01", F, "no TLS proxy is declared"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-01", F, cfg, text, "cookie_secure = false"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-02", F, cfg, text, "jwt_secret = "));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-04", F, cfg, text, "allow_remote_setup = true"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-05", F, cfg, text, "min_password_length = 6"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-05", F, cfg, text, "bcrypt_cost = 10"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-05", W, cfg, text, "disable_common_password_check"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-10", F, cfg, text, "root_password = "));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-10", F, cfg, text, "trusted_proxy_ranges = [\"0.0.0.0/0\"]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-01", F, cfg, text, "cookie_secure = false"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-02", F, cfg, text, "jwt_secret = "));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-04", F, cfg, text, "allow_remote_setup = true"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-05", F, cfg, text, "min_password_length = 6"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-05", F, cfg, text, "bcrypt_cost = 10"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-05", W, cfg, text, "disable_common_password_check"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-10", F, cfg, text, "root_password = "));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-10", F, cfg, text, "trusted_proxy_ranges = [\"0.0.0.0/0\"]"));
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-03", F, "jwt_trusted_issuers is empty"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-C-01", F, cfg, text, "default_role = \"dba\""));
-	CU_ASSERT_TRUE(has_at(d, "KDB-C-03", W, cfg, text, "jwt_expiry_hours = 720"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-06", F, cfg, text, "allowed_origins = [\"*\"]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-C-01", F, cfg, text, "default_role = \"dba\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-C-03", W, cfg, text, "jwt_expiry_hours = 720"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-06", F, cfg, text, "allowed_origins = [\"*\"]"));
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-07", F, "off (KalamDB's default)"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-08", F, cfg, text, "enable_connection_protection = false"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-09", F, cfg, text, "request_body_limit_bytes = 104857600"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-A-09", F, cfg, text, "max_ws_message_size = 16777216"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-08", F, cfg, text, "enable_connection_protection = false"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-09", F, cfg, text, "request_body_limit_bytes = 104857600"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-A-09", F, cfg, text, "max_ws_message_size = 16777216"));
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-A-09", F, "does not enforce request_body_limit_bytes"));
 	/* the secrets in the file are named, never shown */
-	CU_ASSERT_TRUE(never_shows(d, "your-secret-key-at-least"));
-	CU_ASSERT_TRUE(never_shows(d, "kalamdb123"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "your-secret-key-at-least"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "kalamdb123"));
 	hg_decision_free(d);
 	free(cfg);
 	free(text);
@@ -258,9 +190,9 @@ test_kalamdb_passes_a_hardened_cluster_node(void)
 	setenv("KALAMDB_JWT_SECRET", SECRET, 1);
 	d = run(text, "cluster = true; owner = \"root\";", HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_FAIL), 0);
-	CU_ASSERT_EQUAL(count_sev(d, HG_SEV_WARN), 0);
-	if (count_sev(d, HG_SEV_WARN) || count_sev(d, HG_SEV_FAIL))
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_FAIL), 0);
+	CU_ASSERT_EQUAL(hgt_count(d, HG_SEV_WARN), 0);
+	if (hgt_count(d, HG_SEV_WARN) || hgt_count(d, HG_SEV_FAIL))
 		hgt_dump(d);
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-02", HG_SEV_INFO, "tls module"));
 	hg_decision_free(d);
@@ -301,13 +233,13 @@ test_kalamdb_reports_a_cluster_configured_as_the_old_docs_say(void)
 	setenv("KALAMDB_CLUSTER_RPC_TLS_ENABLED", "true", 1);
 	d = run(text, "cluster = true;", HG_STAGE_CHECK, &cfg);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
-	CU_ASSERT_TRUE(has_at(d, "KDB-B-01", HG_SEV_FAIL, cfg, text, "[cluster.rpc_tls]"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-B-01", HG_SEV_FAIL, cfg, text, "[cluster.rpc_tls]"));
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-01", HG_SEV_FAIL, "rpc_tls is not enabled"));
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-01", HG_SEV_FAIL, "KALAMDB_CLUSTER_RPC_TLS_ENABLED is set but KalamDB does not read it"));
-	CU_ASSERT_TRUE(has_at(d, "KDB-B-04", HG_SEV_FAIL, cfg, text, "rpc_addr = \"kalamdb-node1:9188\""));
-	CU_ASSERT_TRUE(has_at(d, "KDB-B-04", HG_SEV_FAIL, cfg, text, "rpc_addr = \"203.0.113.12:9188\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-B-04", HG_SEV_FAIL, cfg, text, "rpc_addr = \"kalamdb-node1:9188\""));
+	CU_ASSERT_TRUE(hgt_has_at(d, "KDB-B-04", HG_SEV_FAIL, cfg, text, "rpc_addr = \"203.0.113.12:9188\""));
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-03", HG_SEV_INFO, "no rpc_server_name"));
-	CU_ASSERT_TRUE(has_at(d, "HG-033", HG_SEV_WARN, cfg, text, "min_replication_nodes"));
+	CU_ASSERT_TRUE(hgt_has_at(d, "HG-033", HG_SEV_WARN, cfg, text, "min_replication_nodes"));
 	hg_decision_free(d);
 	unsetenv("KALAMDB_CLUSTER_RPC_TLS_ENABLED");
 	unsetenv("KALAMDB_JWT_SECRET");
@@ -463,7 +395,7 @@ test_kalamdb_never_echoes_a_server_key_that_is_not_a_path(void)
 	d = run(bad, "cluster = true; owner = \"root\";", HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
 	CU_ASSERT_TRUE(hgt_has(d, "KDB-B-02", HG_SEV_FAIL, "not an absolute path"));
-	CU_ASSERT_TRUE(never_shows(d, "MIIEvQIBADANBgkqhkiG9w0"));
+	CU_ASSERT_TRUE(hgt_never_shows(d, "MIIEvQIBADANBgkqhkiG9w0"));
 	hg_decision_free(d);
 	unsetenv("KALAMDB_JWT_SECRET");
 	free(bad);

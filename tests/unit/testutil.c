@@ -255,3 +255,79 @@ hgt_skip_suites(const char *list)
 	}
 	return 0;
 }
+
+char *
+hgt_fixture(const char *rel, const char *placeholder, const char *value)
+{
+	const char *src = getenv("HG_SRCDIR");
+	char path[4096], *text, *out, *o;
+	size_t n, pl = placeholder ? strlen(placeholder) : 0, vl = value ? strlen(value) : 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", src ? src : "..", rel);
+	if ((f = fopen(path, "r")) == NULL || (text = calloc(1, 1 << 16)) == NULL) {
+		perror(path);
+		abort();
+	}
+	n = fread(text, 1, (1 << 16) - 1, f);
+	fclose(f);
+	/* at most n / pl replacements, each adding at most vl bytes */
+	if ((out = calloc(1, n + (pl ? n / pl + 1 : 0) * vl + 1)) == NULL)
+		abort();
+	o = out;
+	for (const char *p = text, *at;; p = at + pl) {
+		if (pl == 0 || (at = strstr(p, placeholder)) == NULL) {
+			strcpy(o, p);
+			break;
+		}
+		memcpy(o, p, (size_t)(at - p));
+		o += at - p;
+		memcpy(o, value, vl);
+		o += vl;
+	}
+	free(text);
+	return out;
+}
+
+int
+hgt_has_at(const struct hg_decision *d, const char *id, int sev, const char *file,
+	   const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+	unsigned line = 1;
+	char w[4200];
+	int r = 0;
+
+	if (p == NULL) {
+		fprintf(stderr, "\n    no \"%s\" in %s\n", needle, file);
+		return 0;
+	}
+	for (const char *q = text; q < p; q++)
+		line += *q == '\n';
+	snprintf(w, sizeof(w), "%s:%u", file, line);
+	for (size_t i = 0; i < d->n && !r; i++)
+		r = strcmp(d->f[i].id, id) == 0 && (sev < 0 || (int)d->f[i].severity == sev) &&
+		    strcmp(d->f[i].where, w) == 0;
+	if (!r)
+		fprintf(stderr, "\n    missing: %s %d at %s (%s)\n", id, sev, w, needle);
+	return r;
+}
+
+int
+hgt_count(const struct hg_decision *d, int sev)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += (int)d->f[i].severity == sev;
+	return n;
+}
+
+int
+hgt_never_shows(const struct hg_decision *d, const char *s)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strstr(d->f[i].message, s) || strstr(d->f[i].where, s) || strstr(d->f[i].fix, s))
+			return 0;
+	return 1;
+}

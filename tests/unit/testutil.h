@@ -55,6 +55,27 @@ struct hg_decision *hgt_run(const char *conf, const char *service, enum hg_stage
 /* 1 if D has a finding with ID, severity SEV (or any if SEV < 0) whose message contains SUB (or any if NULL). */
 int hgt_has(const struct hg_decision *d, const char *id, int sev, const char *sub);
 
+/*
+ * The source tree's file REL (HG_SRCDIR/REL) with every PLACEHOLDER
+ * replaced by VALUE (PLACEHOLDER may be NULL); malloc'd. Aborts if it
+ * cannot be read.
+ */
+char *hgt_fixture(const char *rel, const char *placeholder, const char *value);
+
+/*
+ * 1 if D has a finding ID of severity SEV (any if < 0) whose where is
+ * "FILE:LINE", LINE being the first line of TEXT (FILE's contents) that
+ * contains NEEDLE. Says what is missing on stderr otherwise.
+ */
+int hgt_has_at(const struct hg_decision *d, const char *id, int sev, const char *file,
+	       const char *text, const char *needle);
+
+/* The number of D's findings of severity SEV. */
+int hgt_count(const struct hg_decision *d, int sev);
+
+/* 1 if no finding of D shows S in its message, where or fix. */
+int hgt_never_shows(const struct hg_decision *d, const char *s);
+
 /* Print D's findings to stderr (for a failing test's log). */
 void hgt_dump(const struct hg_decision *d);
 
