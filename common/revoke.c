@@ -171,7 +171,7 @@ hg_revlist_load(const char *dir, struct hg_revlist **out, struct hg_error *e)
 static const struct rev *
 find(const struct hg_revlist *l, const char *fp)
 {
-	struct rev key;
+	struct rev key = { 0 };
 
 	if (l == NULL || l->n == 0 || strlen(fp) != HG_FP_LEN - 1)
 		return NULL;

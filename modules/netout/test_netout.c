@@ -317,7 +317,13 @@ child_families_without_compiler(void *arg)
 	if (d->status != HG_EXIT_ALLOWED)
 		return hgt_has(d, "HG-016", HG_SEV_FAIL, "cannot compile the socket-family filter") ?
 			       10 : 1;
-	return socket(AF_PACKET, SOCK_RAW, 0) == -1 && errno == EAFNOSUPPORT ? 0 : 2;
+	{
+		int fd = socket(AF_PACKET, SOCK_RAW, 0), refused = fd == -1 && errno == EAFNOSUPPORT;
+
+		if (fd >= 0)
+			close(fd);
+		return refused ? 0 : 2;
+	}
 }
 
 static void

@@ -89,7 +89,7 @@ test_allowlist_refuses_malformed_entries(void)
 		"bad host!:80", NULL,
 	};
 	struct hg_allow *a = hg_allow_new();
-	char err[256];
+	char err[256] = "";
 
 	for (const char *const *b = bad; *b; b++) {
 		int r = hg_allow_add(a, *b, err, sizeof(err));

@@ -469,7 +469,8 @@ test_safefile_opens_entries_of_a_checked_directory(void)
 	CU_ASSERT_EQUAL(hg_safe_opendir(s, &dt, &sticky, &e), -EPERM);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "group/world-writable"));
 	chmod(s, 01777);
-	CU_ASSERT_FATAL((dfd = hg_safe_opendir(s, &dt, &sticky, &e)) >= 0);
+	dfd = hg_safe_opendir(s, &dt, &sticky, &e);
+	CU_ASSERT_FATAL(dfd >= 0);
 	CU_ASSERT_EQUAL(sticky, 1);
 	if (hgt_root()) {	/* a sticky directory holds its entries to the owners */
 		CU_ASSERT_EQUAL(chown(f, OTHER, OTHER), 0);
