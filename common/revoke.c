@@ -116,24 +116,47 @@ parse_line(struct hg_revlist *l, const char *file, unsigned lineno, const char *
 	       hg_error_set(e, ENOMEM, HG_REVOKE_ID, where, NULL, "out of memory") : 0;
 }
 
+struct hg_revlist *
+hg_revlist_new(void)
+{
+	return calloc(1, sizeof(struct hg_revlist));
+}
+
+int
+hg_revlist_parse_bytes(struct hg_revlist *l, const char *name, const char *text, size_t len,
+		       struct hg_error *e)
+{
+	size_t off = 0;
+	unsigned lineno = 0;
+	int r = 0;
+
+	if (len > HG_REVOKE_MAX_BYTES)
+		return hg_error_set(e, EFBIG, HG_REVOKE_ID, name, "keep it under 1 MiB",
+				    "revocation list %s is larger than %u bytes", name,
+				    HG_REVOKE_MAX_BYTES);
+	while (off < len && r == 0) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
+
+		r = parse_line(l, name, ++lineno, text + off, n, e);
+		off += n + 1;
+	}
+	if (l->n)	/* qsort(NULL, 0) is undefined: an empty list has no array */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_rev);
+	return r;
+}
+
 static int
 load_file(struct hg_revlist *l, const char *path, struct hg_error *e)
 {
 	char *text;
-	size_t len, off = 0;
-	unsigned lineno = 0;
+	size_t len;
 	int r;
 
 	if ((r = hg_read_trusted(path, HG_REVOKE_MAX_BYTES, "revocation list", HG_REVOKE_ID,
 				 &text, &len, e)) < 0)
 		return r;
-	while (off < len && r == 0) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
-
-		r = parse_line(l, path, ++lineno, text + off, n, e);
-		off += n + 1;
-	}
+	r = hg_revlist_parse_bytes(l, path, text, len, e);
 	free(text);
 	return r;
 }
@@ -147,7 +170,7 @@ hg_revlist_load(const char *dir, struct hg_revlist **out, struct hg_error *e)
 	int r;
 
 	*out = NULL;
-	if ((l = calloc(1, sizeof(*l))) == NULL)
+	if ((l = hg_revlist_new()) == NULL)
 		return hg_error_set(e, ENOMEM, HG_REVOKE_ID, dir, NULL, "out of memory");
 	r = hg_list_trusted(dir, NULL, HG_REVOKE_MAX_FILES, HG_REVOKE_ID, &names, &n, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {
@@ -162,8 +185,6 @@ hg_revlist_load(const char *dir, struct hg_revlist **out, struct hg_error *e)
 		hg_revlist_free(l);
 		return r;
 	}
-	if (l->n)	/* qsort(NULL, 0) is undefined: an empty list has no array */
-		qsort(l->v, l->n, sizeof(*l->v), cmp_rev);
 	*out = l;
 	return 0;
 }

@@ -36,6 +36,20 @@ const char *hg_revlist_find(const struct hg_revlist *l, const char *fp);
 /* "file:line" where FP is listed, or NULL. */
 const char *hg_revlist_where(const struct hg_revlist *l, const char *fp);
 
+/* An empty list, to fill with hg_revlist_parse_bytes(); NULL when out of memory. */
+struct hg_revlist *hg_revlist_new(void);
+
+/*
+ * Add the lines of one list file, TEXT[0..LEN) as read by the caller (not
+ * NUL-terminated), to L; NAME is the file named in "file:line". The file
+ * reader behind hg_revlist_load() calls this once per file; a harness or a
+ * test can call it on bytes in memory. 0, or a negative errno with E
+ * filled (HG-017; -EFBIG over HG_REVOKE_MAX_BYTES): L then holds the
+ * lines before the bad one, so the caller must free it, never use it.
+ */
+int hg_revlist_parse_bytes(struct hg_revlist *l, const char *name, const char *text, size_t len,
+			   struct hg_error *e);
+
 size_t hg_revlist_count(const struct hg_revlist *l);
 
 void hg_revlist_free(struct hg_revlist *l);

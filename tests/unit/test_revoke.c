@@ -121,6 +121,25 @@ test_revlist_reads_every_file_with_comments_and_reasons(void)
 }
 
 static void
+test_revlist_parses_bytes_in_memory_across_calls(void)
+{
+	static const char a[] = "# a\n" FP_OTHER " second file\n";
+	static const char b[] = FP_EMPTY " first file";	/* no final newline */
+	struct hg_revlist *l = hg_revlist_new();
+	struct hg_error e = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "a.list", a, sizeof(a) - 1, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "b.list", b, sizeof(b) - 1, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_count(l), 2);
+	CU_ASSERT_STRING_EQUAL(hg_revlist_find(l, FP_EMPTY), "first file");
+	CU_ASSERT_STRING_EQUAL(hg_revlist_where(l, FP_OTHER), "a.list:2");
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "c.list", "x\n", 2, &e), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(e.where, "c.list:1");
+	hg_revlist_free(l);
+}
+
+static void
 test_revlist_refuses_a_line_that_is_not_a_fingerprint(void)
 {
 	struct hg_revlist *l = NULL;
@@ -468,6 +487,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_fingerprint_rejects_malformed_strings);
 	HGT_ADD(s, test_revlist_missing_dir_is_empty);
 	HGT_ADD(s, test_revlist_reads_every_file_with_comments_and_reasons);
+	HGT_ADD(s, test_revlist_parses_bytes_in_memory_across_calls);
 	HGT_ADD(s, test_revlist_refuses_a_line_that_is_not_a_fingerprint);
 	HGT_ADD(s, test_revlist_refuses_control_characters_in_a_reason);
 	HGT_ADD(s, test_revlist_refuses_a_group_writable_list);
