@@ -292,7 +292,7 @@ hg_attest_parse(const char *s, size_t n, const unsigned char pk[HG_ATTEST_PK_LEN
 	    crypto_sign_verify_detached(sig, msg, len, pk) != 0)
 		return BAD("signature does not verify: the record was changed or forged");
 	if (r->when > now + HG_ATTEST_SKEW)
-		return BAD("dated in the future (%s)", f[2]);
+		return BAD("dated in the future (%.*s)", (int)fl[2], f[2]);
 	return 0;
 }
 

@@ -281,6 +281,9 @@ test_attest_record_refuses_future_beyond_skew(void)
 	sign_line(&k, "DBW-OPS-06", now + HG_ATTEST_SKEW + 60, line, sizeof(line));
 	CU_ASSERT_EQUAL(parse(&k, line, now, &r, why), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "future"));
+	/* the reason quotes the time field only, not the rest of the record */
+	CU_ASSERT_PTR_NULL(strchr(why, '\t'));
+	CU_ASSERT_PTR_NULL(strstr(why, "alice"));
 	sign_line(&k, "DBW-OPS-06", now + HG_ATTEST_SKEW - 60, line, sizeof(line));
 	CU_ASSERT_EQUAL(parse(&k, line, now, &r, why), 0);
 }
