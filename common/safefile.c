@@ -486,7 +486,8 @@ collect(DIR *d, const char *dir, const char *suffix, size_t max, const char *id,
 	size_t sl = suffix ? strlen(suffix) : 0;
 	struct dirent *de;
 
-	while ((de = readdir(d)) != NULL) {
+	/* readdir() ends the directory and reports an error alike (NULL): only errno tells. */
+	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
 		size_t l = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || l <= sl ||
@@ -499,6 +500,9 @@ collect(DIR *d, const char *dir, const char *suffix, size_t max, const char *id,
 			return hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
 		(*n)++;
 	}
+	if (errno != 0)		/* a list cut short must not pass for the whole list */
+		return hg_error_set(e, errno, id, dir, NULL, "cannot list %s: %s", dir,
+				    strerror(errno));
 	return 0;
 }
 

@@ -207,6 +207,35 @@ test_revlist_refuses_a_list_not_owned_by_root(void)
 
 /* A list the loader cannot read whole refuses: more files than it reads, or too big a file. */
 static void
+test_revlist_refuses_when_reading_the_directory_fails(void)
+{
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char *r = revdir(), *f1, *f2, *f3;
+	int rc;
+
+	f1 = hgt_write(r, "a.list", FP_EMPTY " one\n", 0644);
+	f2 = hgt_write(r, "b.list", FP_OTHER " two\n", 0644);
+	f3 = hgt_write(r, "c.list", "# three\n", 0644);
+	CU_ASSERT_EQUAL_FATAL(hg_revlist_load(r, &l, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_count(l), 2);
+	hg_revlist_free(l);
+	l = NULL;
+	/* an I/O error after two entries: a partial list must not load */
+	hgt_readdir_fail_after = 2;
+	rc = hg_revlist_load(r, &l, &e);
+	hgt_readdir_fail_after = -1;
+	CU_ASSERT_EQUAL_FATAL(rc, -EIO);
+	CU_ASSERT_PTR_NULL(l);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+	CU_ASSERT_STRING_EQUAL(e.where, r);
+	free(f1);
+	free(f2);
+	free(f3);
+	free(r);
+}
+
+static void
 test_revlist_refuses_too_many_files_and_too_big_a_file(void)
 {
 	struct hg_revlist *l = NULL;
@@ -492,6 +521,7 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revlist_refuses_control_characters_in_a_reason);
 	HGT_ADD(s, test_revlist_refuses_a_group_writable_list);
 	HGT_ADD(s, test_revlist_refuses_a_list_not_owned_by_root);
+	HGT_ADD(s, test_revlist_refuses_when_reading_the_directory_fails);
 	HGT_ADD(s, test_revlist_refuses_too_many_files_and_too_big_a_file);
 	HGT_ADD(s, test_revoke_add_creates_the_list_and_is_idempotent);
 	HGT_ADD(s, test_revoke_add_keeps_what_the_list_had);
