@@ -23,6 +23,7 @@
 #include "fingerprint.h"
 #include "revoke.h"
 #include "safefile.h"
+#include "util.h"
 
 struct rev {
 	char fp[HG_FP_LEN];
@@ -41,13 +42,26 @@ cmp_rev(const void *a, const void *b)
 	return strcmp(((const struct rev *)a)->fp, ((const struct rev *)b)->fp);
 }
 
-/* Printable ASCII or UTF-8 text without control characters. */
+/*
+ * Text a reason may be: well-formed UTF-8 (hg_utf8_check) without C0
+ * controls, DEL or C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F: a
+ * terminal takes C2 9B as CSI). A reason reaches the terminal, syslog
+ * and the JSON log as it is written.
+ */
 static int
 printable(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+	if (hg_utf8_check(s, n) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
 			return 0;
+		/* well-formed, so C2 always leads a continuation byte */
+		if (c == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
+			return 0;
+	}
 	return 1;
 }
 
@@ -109,9 +123,10 @@ parse_line(struct hg_revlist *l, const char *file, unsigned lineno, const char *
 	     end--)
 		;
 	if (!printable(s + t, end - t))
-		return hg_error_set(e, EINVAL, HG_REVOKE_ID, where, "remove the control characters",
-				    "revocation list %s: line %u has control characters", file,
-				    lineno);
+		return hg_error_set(e, EINVAL, HG_REVOKE_ID, where,
+				    "write the reason as UTF-8 text without control characters",
+				    "revocation list %s: line %u has control characters or is not "
+				    "UTF-8", file, lineno);
 	return add(l, fp, s + t, end - t, where) < 0 ?
 	       hg_error_set(e, ENOMEM, HG_REVOKE_ID, where, NULL, "out of memory") : 0;
 }
@@ -295,7 +310,8 @@ hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_err
 	if (!hg_revoke_reason_valid(reason))
 		return hg_error_set(e, EINVAL, HG_REVOKE_ID, NULL,
 				    "give a short one-line reason",
-				    "the reason must be one line of at most %d printable characters",
+				    "the reason must be one line of at most %d bytes of UTF-8 text "
+				    "without control characters",
 				    HG_REVOKE_REASON_MAX);
 	if ((r = hg_safe_mkdir(dir, 0755, HG_REVOKE_ID, e)) < 0)
 		return r;

@@ -7,7 +7,8 @@
  *
  *     SHA256:<base64>  [reason ...]
  *
- * (fingerprint.h; `hardgate fingerprint` prints one), blank, or a '#'
+ * (fingerprint.h; `hardgate fingerprint` prints one; the reason UTF-8 text
+ * without control characters), blank, or a '#'
  * comment. A line that is neither refuses the whole list: a typo must not
  * quietly un-revoke a key. Findings: HG-017 (list unreadable or malformed).
  */
@@ -54,7 +55,10 @@ size_t hg_revlist_count(const struct hg_revlist *l);
 
 void hg_revlist_free(struct hg_revlist *l);
 
-/* 1 if REASON can be listed: one line of at most HG_REVOKE_REASON_MAX printable bytes. */
+/*
+ * 1 if REASON can be listed: at most HG_REVOKE_REASON_MAX bytes of UTF-8
+ * text without control characters (C0, DEL, C1), as a list line's reason.
+ */
 int hg_revoke_reason_valid(const char *reason);
 
 /*

@@ -3,20 +3,26 @@
  * the file reader hands its bytes to hg_revlist_parse_bytes(). A list
  * either loads whole or refuses as HG-017 in one line; every fingerprint
  * written at the start of a line of a loaded list is found in it, with
- * its "file:line", and no reason holds a control character.
+ * its "file:line", and every reason is UTF-8 without C0, DEL or C1 controls.
  */
 #include "config.h"
 
 #include "fingerprint.h"
 #include "fuzz.h"
 #include "revoke.h"
+#include "util.h"
 
 static void
 check_reason(const char *r)
 {
-	HGF_ASSERT(r != NULL && strlen(r) <= HG_REVOKE_MAX_BYTES);
-	for (const unsigned char *p = (const unsigned char *)r; *p; p++)
+	size_t n;
+
+	HGF_ASSERT(r != NULL && (n = strlen(r)) <= HG_REVOKE_MAX_BYTES);
+	HGF_ASSERT(hg_utf8_check(r, n) == n);
+	for (const unsigned char *p = (const unsigned char *)r; *p; p++) {
 		HGF_ASSERT(*p >= 0x20 && *p != 0x7f);
+		HGF_ASSERT(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f));	/* C1 */
+	}
 }
 
 int

@@ -174,6 +174,46 @@ test_revlist_refuses_control_characters_in_a_reason(void)
 }
 
 static void
+test_revlist_refuses_a_reason_that_is_not_utf8_or_has_c1_controls(void)
+{
+	static const char *const bad[] = {
+		"\xff bad byte", "cut \xc3", "overlong \xc0\xaf", "surrogate \xed\xa0\x80",
+		"csi \xc2\x9b" "2J", "nel \xc2\x85", "pad \xc2\x80",
+	};
+	struct hg_error e = { 0 };
+	char line[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct hg_revlist *l = hg_revlist_new();
+		int n = snprintf(line, sizeof(line), "%s %s\n", FP_EMPTY, bad[i]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+		if (hg_revlist_parse_bytes(l, "local", line, (size_t)n, &e) != -EINVAL)
+			fprintf(stderr, "  bad[%zu] was listed\n", i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e.id);
+		CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+		CU_ASSERT_STRING_EQUAL(e.where, "local:1");
+		CU_ASSERT_FALSE(hg_revoke_reason_valid(bad[i]));
+		hg_revlist_free(l);
+	}
+}
+
+static void
+test_revlist_allows_a_utf8_reason(void)
+{
+	static const char text[] = FP_EMPTY " cl\xc3\xa9 perdue \xe2\x80\x94 \xc2\xa0nbsp \xf0\x9f\x94\x91\n";
+	struct hg_revlist *l = hg_revlist_new();
+	struct hg_error e = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "local", text, sizeof(text) - 1, &e), 0);
+	CU_ASSERT_STRING_EQUAL(hg_revlist_find(l, FP_EMPTY),
+			       "cl\xc3\xa9 perdue \xe2\x80\x94 \xc2\xa0nbsp \xf0\x9f\x94\x91");
+	CU_ASSERT_TRUE(hg_revoke_reason_valid("cl\xc3\xa9 perdue"));
+	hg_revlist_free(l);
+}
+
+static void
 test_revlist_refuses_a_group_writable_list(void)
 {
 	struct hg_revlist *l = NULL;
@@ -519,6 +559,8 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_revlist_parses_bytes_in_memory_across_calls);
 	HGT_ADD(s, test_revlist_refuses_a_line_that_is_not_a_fingerprint);
 	HGT_ADD(s, test_revlist_refuses_control_characters_in_a_reason);
+	HGT_ADD(s, test_revlist_refuses_a_reason_that_is_not_utf8_or_has_c1_controls);
+	HGT_ADD(s, test_revlist_allows_a_utf8_reason);
 	HGT_ADD(s, test_revlist_refuses_a_group_writable_list);
 	HGT_ADD(s, test_revlist_refuses_a_list_not_owned_by_root);
 	HGT_ADD(s, test_revlist_refuses_when_reading_the_directory_fails);
