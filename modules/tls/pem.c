@@ -267,22 +267,27 @@ tls_spki_fp(const EVP_PKEY *k, char out[HG_FP_LEN])
 	return 0;
 }
 
+static int der_cert_fp(const unsigned char *der, long n, char out[HG_FP_LEN]);
+
 /*
- * The SubjectPublicKeyInfo as the certificate carries it: the same bytes
- * as i2d_PUBKEY() of its key, without OpenSSL 3.0's encoder (which costs
- * more than all the other checks together).
+ * The SubjectPublicKeyInfo exactly as the certificate carries it, found
+ * in the certificate's own DER (i2d_X509 gives back the bytes read: OpenSSL
+ * keeps the encoding of tbsCertificate). The fingerprint hook hashes the
+ * same bytes (der_cert_fp), so `hardgate fingerprint CERT` is what the
+ * revocation list is searched for; re-encoding the key instead
+ * (i2d_X509_PUBKEY) gives other bytes for an SPKI not in minimal DER.
  */
 static int
 cert_fp(X509 *x, char out[HG_FP_LEN])
 {
 	unsigned char *der = NULL;
-	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+	int n = i2d_X509(x, &der), r;
 
 	if (n <= 0)
 		return -ENOMEM;
-	fp_of(der, (size_t)n, out);
+	r = der_cert_fp(der, n, out);
 	OPENSSL_free(der);
-	return 0;
+	return r;
 }
 
 int
