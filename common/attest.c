@@ -292,7 +292,7 @@ hg_attest_parse(const char *s, size_t n, const unsigned char pk[HG_ATTEST_PK_LEN
 	    crypto_sign_verify_detached(sig, msg, len, pk) != 0)
 		return BAD("signature does not verify: the record was changed or forged");
 	if (r->when > now + HG_ATTEST_SKEW)
-		return BAD("dated in the future (%s)", f[2]);
+		return BAD("dated in the future (%.*s)", (int)fl[2], f[2]);
 	return 0;
 }
 
@@ -392,8 +392,16 @@ hg_attest_init(const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
 
 	if ((r = sodium_ready(e)) < 0 || (r = hg_safe_mkdir(dir, 0755, HG_ATTEST_KEY_ID, e)) < 0)
 		return r;
-	if ((dfd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, NULL, e)) < 0)
+	if ((dfd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, &st, e)) < 0)
 		return dfd;
+	/*
+	 * The walk judged the parents; the directory itself must be as closed:
+	 * in a directory others may write, the seed could be swapped or moved.
+	 */
+	if ((r = hg_root_only(dir, &st, "attestation directory", HG_ATTEST_KEY_ID, e)) < 0) {
+		close(dfd);
+		return r;
+	}
 	/* Refuse before making a key if either half is already there. */
 	if (fstatat(dfd, HG_ATTEST_SK, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(dfd, HG_ATTEST_PK, &st, AT_SYMLINK_NOFOLLOW) == 0) {

@@ -23,6 +23,7 @@
 #include "fingerprint.h"
 #include "revoke.h"
 #include "safefile.h"
+#include "util.h"
 
 struct rev {
 	char fp[HG_FP_LEN];
@@ -41,13 +42,26 @@ cmp_rev(const void *a, const void *b)
 	return strcmp(((const struct rev *)a)->fp, ((const struct rev *)b)->fp);
 }
 
-/* Printable ASCII or UTF-8 text without control characters. */
+/*
+ * Text a reason may be: well-formed UTF-8 (hg_utf8_check) without C0
+ * controls, DEL or C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F: a
+ * terminal takes C2 9B as CSI). A reason reaches the terminal, syslog
+ * and the JSON log as it is written.
+ */
 static int
 printable(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+	if (hg_utf8_check(s, n) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
 			return 0;
+		/* well-formed, so C2 always leads a continuation byte */
+		if (c == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
+			return 0;
+	}
 	return 1;
 }
 
@@ -109,31 +123,55 @@ parse_line(struct hg_revlist *l, const char *file, unsigned lineno, const char *
 	     end--)
 		;
 	if (!printable(s + t, end - t))
-		return hg_error_set(e, EINVAL, HG_REVOKE_ID, where, "remove the control characters",
-				    "revocation list %s: line %u has control characters", file,
-				    lineno);
+		return hg_error_set(e, EINVAL, HG_REVOKE_ID, where,
+				    "write the reason as UTF-8 text without control characters",
+				    "revocation list %s: line %u has control characters or is not "
+				    "UTF-8", file, lineno);
 	return add(l, fp, s + t, end - t, where) < 0 ?
 	       hg_error_set(e, ENOMEM, HG_REVOKE_ID, where, NULL, "out of memory") : 0;
+}
+
+struct hg_revlist *
+hg_revlist_new(void)
+{
+	return calloc(1, sizeof(struct hg_revlist));
+}
+
+int
+hg_revlist_parse_bytes(struct hg_revlist *l, const char *name, const char *text, size_t len,
+		       struct hg_error *e)
+{
+	size_t off = 0;
+	unsigned lineno = 0;
+	int r = 0;
+
+	if (len > HG_REVOKE_MAX_BYTES)
+		return hg_error_set(e, EFBIG, HG_REVOKE_ID, name, "keep it under 1 MiB",
+				    "revocation list %s is larger than %u bytes", name,
+				    HG_REVOKE_MAX_BYTES);
+	while (off < len && r == 0) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
+
+		r = parse_line(l, name, ++lineno, text + off, n, e);
+		off += n + 1;
+	}
+	if (l->n)	/* qsort(NULL, 0) is undefined: an empty list has no array */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_rev);
+	return r;
 }
 
 static int
 load_file(struct hg_revlist *l, const char *path, struct hg_error *e)
 {
 	char *text;
-	size_t len, off = 0;
-	unsigned lineno = 0;
+	size_t len;
 	int r;
 
 	if ((r = hg_read_trusted(path, HG_REVOKE_MAX_BYTES, "revocation list", HG_REVOKE_ID,
 				 &text, &len, e)) < 0)
 		return r;
-	while (off < len && r == 0) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;
-
-		r = parse_line(l, path, ++lineno, text + off, n, e);
-		off += n + 1;
-	}
+	r = hg_revlist_parse_bytes(l, path, text, len, e);
 	free(text);
 	return r;
 }
@@ -147,7 +185,7 @@ hg_revlist_load(const char *dir, struct hg_revlist **out, struct hg_error *e)
 	int r;
 
 	*out = NULL;
-	if ((l = calloc(1, sizeof(*l))) == NULL)
+	if ((l = hg_revlist_new()) == NULL)
 		return hg_error_set(e, ENOMEM, HG_REVOKE_ID, dir, NULL, "out of memory");
 	r = hg_list_trusted(dir, NULL, HG_REVOKE_MAX_FILES, HG_REVOKE_ID, &names, &n, e);
 	for (size_t i = 0; r == 0 && i < n; i++) {
@@ -162,8 +200,6 @@ hg_revlist_load(const char *dir, struct hg_revlist **out, struct hg_error *e)
 		hg_revlist_free(l);
 		return r;
 	}
-	if (l->n)	/* qsort(NULL, 0) is undefined: an empty list has no array */
-		qsort(l->v, l->n, sizeof(*l->v), cmp_rev);
 	*out = l;
 	return 0;
 }
@@ -274,7 +310,8 @@ hg_revoke_add(const char *dir, const char *fp, const char *reason, struct hg_err
 	if (!hg_revoke_reason_valid(reason))
 		return hg_error_set(e, EINVAL, HG_REVOKE_ID, NULL,
 				    "give a short one-line reason",
-				    "the reason must be one line of at most %d printable characters",
+				    "the reason must be one line of at most %d bytes of UTF-8 text "
+				    "without control characters",
 				    HG_REVOKE_REASON_MAX);
 	if ((r = hg_safe_mkdir(dir, 0755, HG_REVOKE_ID, e)) < 0)
 		return r;

@@ -7,7 +7,8 @@
  *
  *     SHA256:<base64>  [reason ...]
  *
- * (fingerprint.h; `hardgate fingerprint` prints one), blank, or a '#'
+ * (fingerprint.h; `hardgate fingerprint` prints one; the reason UTF-8 text
+ * without control characters), blank, or a '#'
  * comment. A line that is neither refuses the whole list: a typo must not
  * quietly un-revoke a key. Findings: HG-017 (list unreadable or malformed).
  */
@@ -36,11 +37,28 @@ const char *hg_revlist_find(const struct hg_revlist *l, const char *fp);
 /* "file:line" where FP is listed, or NULL. */
 const char *hg_revlist_where(const struct hg_revlist *l, const char *fp);
 
+/* An empty list, to fill with hg_revlist_parse_bytes(); NULL when out of memory. */
+struct hg_revlist *hg_revlist_new(void);
+
+/*
+ * Add the lines of one list file, TEXT[0..LEN) as read by the caller (not
+ * NUL-terminated), to L; NAME is the file named in "file:line". The file
+ * reader behind hg_revlist_load() calls this once per file; a harness or a
+ * test can call it on bytes in memory. 0, or a negative errno with E
+ * filled (HG-017; -EFBIG over HG_REVOKE_MAX_BYTES): L then holds the
+ * lines before the bad one, so the caller must free it, never use it.
+ */
+int hg_revlist_parse_bytes(struct hg_revlist *l, const char *name, const char *text, size_t len,
+			   struct hg_error *e);
+
 size_t hg_revlist_count(const struct hg_revlist *l);
 
 void hg_revlist_free(struct hg_revlist *l);
 
-/* 1 if REASON can be listed: one line of at most HG_REVOKE_REASON_MAX printable bytes. */
+/*
+ * 1 if REASON can be listed: at most HG_REVOKE_REASON_MAX bytes of UTF-8
+ * text without control characters (C0, DEL, C1), as a list line's reason.
+ */
 int hg_revoke_reason_valid(const char *reason);
 
 /*

@@ -413,10 +413,9 @@ hg_read_fd_alloc(int fd, size_t max, void *(*alloc)(size_t), void (*release)(voi
 	return 0;
 }
 
-/* Root-owned and not group/world-writable, or an error naming WHAT. */
-static int
-root_only(const char *path, const struct stat *st, const char *what, const char *id,
-	  struct hg_error *e)
+int
+hg_root_only(const char *path, const struct stat *st, const char *what, const char *id,
+	     struct hg_error *e)
 {
 	char mb[6], fix[PATH_MAX + 32];
 
@@ -448,7 +447,7 @@ hg_read_trusted(const char *path, size_t max, const char *what, const char *id,
 	*text = NULL;
 	if ((fd = hg_safe_open(path, O_RDONLY, &t, &st, e)) < 0)
 		return fd;
-	if ((r = root_only(path, &st, what, id, e)) < 0)
+	if ((r = hg_root_only(path, &st, what, id, e)) < 0)
 		goto out;
 	if ((r = hg_read_fd(fd, max, text, len)) < 0) {
 		snprintf(fix, sizeof(fix), "keep it under %zu KiB", max >> 10);
@@ -486,7 +485,8 @@ collect(DIR *d, const char *dir, const char *suffix, size_t max, const char *id,
 	size_t sl = suffix ? strlen(suffix) : 0;
 	struct dirent *de;
 
-	while ((de = readdir(d)) != NULL) {
+	/* readdir() ends the directory and reports an error alike (NULL): only errno tells. */
+	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
 		size_t l = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || l <= sl ||
@@ -499,6 +499,9 @@ collect(DIR *d, const char *dir, const char *suffix, size_t max, const char *id,
 			return hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
 		(*n)++;
 	}
+	if (errno != 0)		/* a list cut short must not pass for the whole list */
+		return hg_error_set(e, errno, id, dir, NULL, "cannot list %s: %s", dir,
+				    strerror(errno));
 	return 0;
 }
 
@@ -518,7 +521,7 @@ hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
 		return 0;	/* nothing there: an empty list */
 	if ((fd = hg_safe_open(dir, O_RDONLY | O_DIRECTORY, &t, &st, e)) < 0)
 		return fd;
-	if ((r = root_only(dir, &st, "directory", id, e)) < 0) {
+	if ((r = hg_root_only(dir, &st, "directory", id, e)) < 0) {
 		close(fd);
 		return r;
 	}

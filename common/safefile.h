@@ -107,6 +107,14 @@ void hg_names_free(char **names, size_t n);
 int hg_safe_mkdir(const char *dir, mode_t mode, const char *id, struct hg_error *e);
 
 /*
+ * 0 if ST (of PATH) is owned by root and not group/world-writable, as the
+ * policy, the revocation list and the attestation directory must be;
+ * else -EPERM with E naming WHAT and PATH under ID and the chown/chmod fix.
+ */
+int hg_root_only(const char *path, const struct stat *st, const char *what, const char *id,
+		 struct hg_error *e);
+
+/*
  * Write TEXT (LEN bytes) as DFD/NAME (DIR names DFD in messages) with
  * MODE through a new file, fsync'd and renamed over NAME, so a reader
  * sees the old or the new file, never half of one. With NOREPLACE an

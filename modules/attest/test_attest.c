@@ -281,6 +281,9 @@ test_attest_record_refuses_future_beyond_skew(void)
 	sign_line(&k, "DBW-OPS-06", now + HG_ATTEST_SKEW + 60, line, sizeof(line));
 	CU_ASSERT_EQUAL(parse(&k, line, now, &r, why), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "future"));
+	/* the reason quotes the time field only, not the rest of the record */
+	CU_ASSERT_PTR_NULL(strchr(why, '\t'));
+	CU_ASSERT_PTR_NULL(strstr(why, "alice"));
 	sign_line(&k, "DBW-OPS-06", now + HG_ATTEST_SKEW - 60, line, sizeof(line));
 	CU_ASSERT_EQUAL(parse(&k, line, now, &r, why), 0);
 }
@@ -339,6 +342,43 @@ test_attest_init_makes_key_pair_with_modes_and_never_overwrites(void)
 	CU_ASSERT_STRING_EQUAL(fp, fp2);	/* the public key was not replaced */
 	free(sk);
 	free(pk);
+}
+
+/* An existing attest_dir others may write to, or not root's, gets no seed. */
+static void
+test_attest_init_refuses_a_group_or_world_writable_dir(void)
+{
+	static const mode_t modes[] = { 0777, 0775, 01777 };
+	struct hg_error e = { 0 };
+	char fp[HG_FP_LEN], *sk = NULL;
+	struct stat st;
+
+	HGT_NEED_ROOT();
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		fresh();
+		free(sk);
+		sk = hgt_path(adir, HG_ATTEST_SK);
+		CU_ASSERT_EQUAL_FATAL(mkdir(adir, 0700) == 0 || errno == EEXIST, 1);
+		CU_ASSERT_EQUAL_FATAL(chmod(adir, modes[i]), 0);
+		CU_ASSERT_EQUAL(hg_attest_init(adir, fp, &e), -EPERM);
+		CU_ASSERT_STRING_EQUAL(e.id, HG_ATTEST_KEY_ID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "group/world-writable"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.fix, "chmod 0755"));
+		CU_ASSERT_EQUAL(lstat(sk, &st), -1);
+	}
+	/* owned by another user, even 0755 */
+	fresh();
+	free(sk);
+	sk = hgt_path(adir, HG_ATTEST_SK);
+	CU_ASSERT_EQUAL_FATAL(mkdir(adir, 0755) == 0 || errno == EEXIST, 1);
+	CU_ASSERT_EQUAL_FATAL(chown(adir, 65534, 65534), 0);
+	CU_ASSERT_EQUAL(hg_attest_init(adir, fp, &e), -EPERM);
+	CU_ASSERT_EQUAL(lstat(sk, &st), -1);
+	/* the allowed case: root's 0755 */
+	CU_ASSERT_EQUAL_FATAL(chown(adir, 0, 0), 0);
+	CU_ASSERT_EQUAL(hg_attest_init(adir, fp, &e), 0);
+	CU_ASSERT_EQUAL(lstat(sk, &st), 0);
+	free(sk);
 }
 
 static void
@@ -673,6 +713,7 @@ hgt_suite_attest(void)
 	HGT_ADD(s, test_attest_record_refuses_future_beyond_skew);
 	HGT_ADD(s, test_attest_max_age_parser_is_strict);
 	HGT_ADD(s, test_attest_init_makes_key_pair_with_modes_and_never_overwrites);
+	HGT_ADD(s, test_attest_init_refuses_a_group_or_world_writable_dir);
 	HGT_ADD(s, test_attest_add_refuses_a_secret_key_of_another_pair);
 	HGT_ADD(s, test_attest_add_refuses_bad_fields_and_a_tampered_list);
 	HGT_ADD(s, test_attest_passes_fresh_item_and_reports_its_age);

@@ -32,8 +32,11 @@
  *
  * Reuse: `distinct` names variables of this service that must all differ;
  * `distinct_env_files` lists other services' env files, none of whose
- * values may equal one of these secrets. A service whose secrets are
- * only in another process's memory cannot be compared with.
+ * values may equal one of these secrets. Such a file belongs to the other
+ * service: it is judged as that service's env file, 0640 at most and
+ * owned by root or by the account that owns it (trusted for its parent
+ * directories too), never by this service's `owner` rule. A service whose
+ * secrets are only in another process's memory cannot be compared with.
  */
 #include "config.h"
 
@@ -83,7 +86,8 @@ static const struct hg_arg_spec args[] = {
 	{ "owner", HG_ARG_STRING, 0, NULL,
 	  "service account that may own env files and config directories beside root" },
 	{ "distinct_env_files", HG_ARG_LIST, 0, NULL,
-	  "other services' env files: none of their values may equal one of these secrets" },
+	  "other services' env files: none of their values may equal one of these secrets; each "
+	  "0640 at most, owned by root or by its own service's account (its directories too)" },
 	{ "revoked_id", HG_ARG_ID, 0, NULL,
 	  "ID reported beside HG-018 when a secret is revoked (DBW-PRE-09, KDB-E-01)" },
 	{ "id", HG_ARG_ID, 0, NULL, "finding ID to report (default " DEFAULT_ID ")" },
@@ -185,24 +189,37 @@ resolve_owner(struct se *se)
 
 /*
  * Open the env file PATH (named at WHERE in the policy) with keyfile's
- * checks at 0640, owned by root or the owner, and read it whole into
- * sodium_malloc memory. HG_PASS with *BUF (sodium_free it), or HG_FAIL.
+ * checks at 0640 and read it whole into sodium_malloc memory. This
+ * service's env_file (OTHER 0) must be owned by root or `owner`. Another
+ * service's (OTHER 1, distinct_env_files) by root or its own account: the
+ * account owning the file, trusted for the file's parent directories as
+ * well, so that service may keep it in its own directory; nobody else may
+ * write it and nobody but its group may read it (0640). HG_PASS with *BUF
+ * (sodium_free it), or HG_FAIL.
  */
 static int
-read_env_file(struct se *se, const char *path, const char *where, char **buf, size_t *len)
+read_env_file(struct se *se, const char *path, const char *where, int other, char **buf,
+	      size_t *len)
 {
 	struct hg_keyperm k = { .id = PERM_ID, .path = path, .where = where, .mode = 0640 };
 	struct stat st;
-	char fix[PATH_MAX + 32];
+	uid_t own = se->owner;
+	char fix[PATH_MAX + 32], uid[24];
 	int fd, r, err;
 
+	if (other && lstat(path, &st) == 0 && st.st_uid != 0) {
+		/* the owner it has now; hg_keyperm_open refuses a swap to another */
+		own = st.st_uid;
+		snprintf(uid, sizeof(uid), "%u", (unsigned)own);
+		k.owner = uid;
+	}
 	r = hg_keyperm_open(se->ctx, &k, O_RDONLY, &fd);
 	if (fd >= 0 && r == HG_PASS && fstat(fd, &st) == 0 && st.st_uid != 0 &&
-	    st.st_uid != se->owner) {
+	    st.st_uid != own) {
 		snprintf(fix, sizeof(fix), "chown root %s", path);
 		hg_finding(se->ctx, PERM_ID, HG_SEV_FAIL, path, fix,
-			   "%s is owned by uid %u, must be owned by root or the service account",
-			   path, (unsigned)st.st_uid);
+			   "%s is owned by uid %u, must be owned by root or %s", path,
+			   (unsigned)st.st_uid, other ? "its own account" : "the service account");
 		r = HG_FAIL;
 	}
 	if (r != HG_PASS) {
@@ -224,7 +241,7 @@ read_env_file(struct se *se, const char *path, const char *where, char **buf, si
  * *OUT gets the values (sodium_malloc; the caller sodium_frees it).
  */
 static int
-parse_env_file(struct se *se, const char *path, const char *where, hg_env_push push,
+parse_env_file(struct se *se, const char *path, const char *where, int other, hg_env_push push,
 	       void *arg, char **out)
 {
 	char *text, why[128], at[PATH_MAX + 16];
@@ -233,7 +250,7 @@ parse_env_file(struct se *se, const char *path, const char *where, hg_env_push p
 	int r;
 
 	*out = NULL;
-	if (read_env_file(se, path, where, &text, &len) != HG_PASS)
+	if (read_env_file(se, path, where, other, &text, &len) != HG_PASS)
 		return HG_FAIL;
 	if ((*out = sodium_malloc(len + 1)) == NULL) {
 		sodium_free(text);
@@ -285,8 +302,8 @@ resolve_values(struct se *se)
 	if (path == NULL || missing == 0 || hg_stage(se->ctx) != HG_STAGE_CHECK)
 		return;
 	se->env_path = path;
-	failed(se, parse_env_file(se, path, hg_arg_where(se->ctx, se->a, "env_file"), take, se,
-				  &se->envbuf));
+	failed(se, parse_env_file(se, path, hg_arg_where(se->ctx, se->a, "env_file"), 0, take,
+				  se, &se->envbuf));
 }
 
 static const char *
@@ -461,7 +478,7 @@ judge_others(struct se *se)
 		struct other o = { se, hg_arg_list_at(se->ctx, se->a, "distinct_env_files", i) };
 		char *out;
 
-		failed(se, parse_env_file(se, o.path, where, compare_other, &o, &out));
+		failed(se, parse_env_file(se, o.path, where, 1, compare_other, &o, &out));
 		sodium_free(out);
 	}
 }

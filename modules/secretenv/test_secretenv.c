@@ -724,6 +724,67 @@ test_secretenv_refuses_secret_of_another_service(void)
 	free(other);
 }
 
+/*
+ * Another service's env file is that service's: owned by its own account
+ * (not this service's `owner`), in that account's directory, 0640 at most.
+ */
+static void
+test_secretenv_reads_another_services_env_file_owned_by_its_account(void)
+{
+	char *svc = hgt_path(dir, "othersvc"), *other, args[1024];
+	struct hg_decision *d;
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL_FATAL(mkdir(svc, 0750), 0);
+	other = hgt_write(svc, "other.env", "SLACK_SIGNING_SECRET=" STRONG1 "\n", 0640);
+	CU_ASSERT_EQUAL_FATAL(chown(svc, 65534, 65534), 0);
+	CU_ASSERT_EQUAL_FATAL(chown(other, 65534, 65534), 0);
+	snprintf(args, sizeof(args),
+		 "strong = [ \"HGT_SE_A\" ]; owner = \"1\"; distinct_env_files = [ \"%s\" ]; "
+		 "id = \"" ID "\";", other);
+	set("HGT_SE_A", STRONG2);
+	expect_allowed(args);
+	/* read, not skipped: the same value is still found */
+	set("HGT_SE_A", STRONG1);
+	d = se_run(args);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, ID, HG_SEV_FAIL, "same value as SLACK_SIGNING_SECRET"));
+	CU_ASSERT_FALSE(hgt_has(d, "HG-011", HG_SEV_FAIL, NULL));
+	hg_decision_free(d);
+	unset_all();
+	free(other);
+	free(svc);
+}
+
+static void
+test_secretenv_refuses_another_services_env_file_others_may_write_or_read(void)
+{
+	static const mode_t modes[] = { 0660, 0644, 0602 };
+	char *svc = hgt_path(dir, "opensvc"), *other, args[1024];
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_EQUAL_FATAL(mkdir(svc, 0755), 0);
+	other = hgt_write(svc, "other.env", "SLACK_SIGNING_SECRET=" STRONG1 "\n", 0600);
+	CU_ASSERT_EQUAL_FATAL(chown(svc, 65534, 65534), 0);
+	CU_ASSERT_EQUAL_FATAL(chown(other, 65534, 65534), 0);
+	snprintf(args, sizeof(args),
+		 "strong = [ \"HGT_SE_A\" ]; distinct_env_files = [ \"%s\" ]; id = \"" ID "\";",
+		 other);
+	set("HGT_SE_A", STRONG2);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(chmod(other, modes[i]), 0);
+		expect_refused(args, "HG-011", other);
+	}
+	/* 0600 again, but its directory is writable by its group */
+	CU_ASSERT_EQUAL_FATAL(chmod(other, 0600), 0);
+	expect_allowed(args);
+	CU_ASSERT_EQUAL_FATAL(chmod(svc, 0775), 0);
+	expect_refused(args, "HG-011", svc);
+	unset_all();
+	free(other);
+	free(svc);
+}
+
 /* --- revocation --- */
 
 static void
@@ -816,6 +877,8 @@ hgt_suite_secretenv(void)
 	HGT_ADD(s, test_secretenv_refuses_reused_secret);
 	HGT_ADD(s, test_secretenv_allows_distinct_secrets);
 	HGT_ADD(s, test_secretenv_refuses_secret_of_another_service);
+	HGT_ADD(s, test_secretenv_reads_another_services_env_file_owned_by_its_account);
+	HGT_ADD(s, test_secretenv_refuses_another_services_env_file_others_may_write_or_read);
 	HGT_ADD(s, test_secretenv_refuses_revoked_token);
 	HGT_ADD(s, test_secretenv_refuses_when_revocation_list_unreadable);
 	HGT_ADD(s, test_secretenv_no_finding_of_any_case_shows_a_secret);

@@ -39,16 +39,10 @@ static void
 bundle_free(struct bundle *bu)
 {
 	for (size_t i = 0; i < bu->n; i++) {
-		OPENSSL_free(bu->b[i].der);
+		OPENSSL_secure_clear_free(bu->b[i].der, (size_t)bu->b[i].n);
 		X509_NAME_free(bu->b[i].subject);
 	}
 	free(bu->b);
-}
-
-static int
-is_cert_block(const char *name)
-{
-	return strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0;
 }
 
 /* Add the DER certificate (ownership taken). 0 or -EINVAL/-ENOMEM. */
@@ -60,7 +54,7 @@ add_block(struct bundle *bu, unsigned char *der, long n)
 	struct block *nb;
 
 	if (bu->n >= MAX_BLOCKS || (nb = realloc(bu->b, (bu->n + 1) * sizeof(*nb))) == NULL) {
-		OPENSSL_free(der);
+		OPENSSL_secure_clear_free(der, (size_t)n);
 		return bu->n >= MAX_BLOCKS ? -E2BIG : -ENOMEM;
 	}
 	bu->b = nb;
@@ -81,24 +75,21 @@ static int
 split(const char *buf, size_t len, struct bundle *bu, char *err, size_t errlen)
 {
 	BIO *b = len <= INT_MAX ? BIO_new_mem_buf(buf, (int)len) : NULL;
-	char *name = NULL, *header = NULL;
-	unsigned char *der = NULL;
-	long n;
-	int e = 0;
+	struct tls_pem p;
+	int e = 0, r = 0;
 
 	if (b == NULL)
 		return -ENOMEM;
 	ERR_clear_error();
-	while (e == 0 && PEM_read_bio(b, &name, &header, &der, &n) == 1) {
-		if (is_cert_block(name))
-			e = add_block(bu, der, n);
-		else
-			OPENSSL_clear_free(der, (size_t)n);
-		OPENSSL_free(name);
-		OPENSSL_free(header);
+	while (e == 0 && (r = tls_pem_next(b, &p)) == 1) {
+		if (tls_pem_is_cert(p.name)) {
+			e = add_block(bu, p.data, p.len);	/* the bundle owns the DER now */
+			p.data = NULL;
+		}
+		tls_pem_free(&p);
 	}
 	BIO_free(b);
-	if (e == 0 && !tls_pem_at_end())
+	if (e == 0 && r < 0)
 		snprintf(err, errlen, "has a malformed or truncated PEM block after %zu certificates (%s)",
 			 bu->n, tls_ssl_reason("unknown error"));
 	else if (e == -EINVAL)

@@ -2,9 +2,10 @@
  * pem.c - read and parse TLS material, name it for messages.
  *
  * Files are read whole (bounded) through the trusted walk and parsed from
- * memory, so what is judged is exactly what was read. A private key is
- * parsed with a passphrase callback that always fails: an encrypted key
- * is refused, never prompted for. Buffers that held a key are wiped.
+ * memory, so what is judged is exactly what was read. An encrypted
+ * private key is refused, never prompted for. Buffers that held a key are
+ * wiped: ours by tls_wipe_free(), OpenSSL's PEM buffers because every
+ * block is read with PEM_FLAG_SECURE (tls_pem_next).
  */
 #include "config.h"
 
@@ -93,15 +94,29 @@ tls_pem_at_end(void)
 	return ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE;
 }
 
-/* The passphrase callback: refuse, and note that a passphrase was wanted. */
-static int
-no_passphrase(char *buf, int size, int rwflag, void *u)
+int
+tls_pem_next(BIO *b, struct tls_pem *p)
 {
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	*(int *)u = 1;
-	return -1;
+	memset(p, 0, sizeof(*p));
+	if (PEM_read_bio_ex(b, &p->name, &p->header, &p->data, &p->len,
+			    PEM_FLAG_SECURE | PEM_FLAG_EAY_COMPATIBLE) == 1)
+		return 1;
+	return tls_pem_at_end() ? 0 : -EINVAL;
+}
+
+void
+tls_pem_free(struct tls_pem *p)
+{
+	OPENSSL_secure_clear_free(p->name, p->name ? strlen(p->name) : 0);
+	OPENSSL_secure_clear_free(p->header, p->header ? strlen(p->header) : 0);
+	OPENSSL_secure_clear_free(p->data, p->data ? (size_t)p->len : 0);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+tls_pem_is_cert(const char *name)
+{
+	return strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0;
 }
 
 int
@@ -109,8 +124,8 @@ tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err, si
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	BIO *b = len <= INT_MAX ? BIO_new_mem_buf(buf, (int)len) : NULL;
-	int asked = 0, at_end;
-	X509 *x;
+	struct tls_pem p;
+	int at_end, r;
 
 	*out = NULL;
 	if (sk == NULL || b == NULL) {
@@ -119,14 +134,21 @@ tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err, si
 		return -ENOMEM;
 	}
 	ERR_clear_error();
-	while ((x = PEM_read_bio_X509(b, NULL, no_passphrase, &asked)) != NULL) {
-		if (!sk_X509_push(sk, x)) {
+	/* a combined file's key block is read, skipped and wiped like any other */
+	while ((r = tls_pem_next(b, &p)) == 1) {
+		const unsigned char *q = p.data;
+		X509 *x = tls_pem_is_cert(p.name) ? d2i_X509(NULL, &q, p.len) : NULL;
+
+		if (tls_pem_is_cert(p.name) && (x == NULL || !sk_X509_push(sk, x))) {
 			X509_free(x);
+			tls_pem_free(&p);
+			r = -EINVAL;
 			break;
 		}
+		tls_pem_free(&p);
 	}
 	BIO_free(b);
-	at_end = tls_pem_at_end();
+	at_end = r == 0;
 	if (at_end && sk_X509_num(sk) > 0) {
 		ERR_clear_error();
 		*out = sk;
@@ -142,26 +164,79 @@ tls_parse_certs(const char *buf, size_t len, STACK_OF(X509) **out, char *err, si
 	return -EINVAL;
 }
 
-int
-tls_parse_key(const char *buf, size_t len, EVP_PKEY **out, char *err, size_t errlen)
+/*
+ * The private key of PEM block P into *OUT: 1, 0 when P is not a private
+ * key, -EACCES when it is encrypted, -EINVAL when it does not decode. The
+ * DER is decoded from P's cleansed buffer; OpenSSL keeps the key itself
+ * in an EVP_PKEY that clears it when freed.
+ */
+static int
+pem_private_key(const struct tls_pem *p, EVP_PKEY **out)
+{
+	static const char suffix[] = "PRIVATE KEY";
+	size_t nl = strlen(p->name), sl = sizeof(suffix) - 1;
+	const unsigned char *q = p->data;
+	PKCS8_PRIV_KEY_INFO *p8;
+	EVP_PKEY *k = NULL;
+
+	if (nl < sl || strcmp(p->name + nl - sl, suffix) != 0)
+		return 0;
+	if (strcmp(p->name, PEM_STRING_PKCS8) == 0 || strstr(p->header, "ENCRYPTED") != NULL)
+		return -EACCES;
+	if (strcmp(p->name, PEM_STRING_PKCS8INF) == 0) {
+		if ((p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &q, p->len)) != NULL)
+			k = EVP_PKCS82PKEY(p8);
+		PKCS8_PRIV_KEY_INFO_free(p8);
+	} else if (strcmp(p->name, PEM_STRING_RSA) == 0) {
+		k = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &q, p->len);
+	} else if (strcmp(p->name, PEM_STRING_ECPRIVATEKEY) == 0) {
+		k = d2i_PrivateKey(EVP_PKEY_EC, NULL, &q, p->len);
+	} else {
+		k = d2i_AutoPrivateKey(NULL, &q, p->len);
+	}
+	*out = k;
+	return k ? 1 : -EINVAL;
+}
+
+/* The first private key of the PEM text BUF, as pem_private_key(); 0: none. */
+static int
+first_private_key(const char *buf, size_t len, EVP_PKEY **out)
 {
 	BIO *b;
-	int asked = 0;
+	struct tls_pem p;
+	int r;
 
 	*out = NULL;
 	if (len > INT_MAX || (b = BIO_new_mem_buf(buf, (int)len)) == NULL)
 		return -ENOMEM;
 	ERR_clear_error();
-	*out = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, &asked);
+	while ((r = tls_pem_next(b, &p)) == 1) {
+		r = pem_private_key(&p, out);
+		tls_pem_free(&p);
+		if (r != 0)
+			break;
+	}
 	BIO_free(b);
-	if (*out)
+	return r;
+}
+
+int
+tls_parse_key(const char *buf, size_t len, EVP_PKEY **out, char *err, size_t errlen)
+{
+	int r = first_private_key(buf, len, out);
+
+	if (r == 1) {
+		ERR_clear_error();
 		return 0;
-	if (asked || strstr(buf, "ENCRYPTED")) {
+	}
+	if (r == -ENOMEM)
+		return r;
+	if (r == -EACCES) {
 		ERR_clear_error();
 		snprintf(err, errlen, "is encrypted and no passphrase is ever asked for");
 		return -EACCES;
 	}
-	if (strstr(buf, "-----BEGIN ") == NULL)
+	if (r == 0)
 		snprintf(err, errlen, "holds no PEM private key");
 	else
 		snprintf(err, errlen, "is malformed or truncated (%s)", tls_ssl_reason("unknown error"));
@@ -192,22 +267,27 @@ tls_spki_fp(const EVP_PKEY *k, char out[HG_FP_LEN])
 	return 0;
 }
 
+static int der_cert_fp(const unsigned char *der, long n, char out[HG_FP_LEN]);
+
 /*
- * The SubjectPublicKeyInfo as the certificate carries it: the same bytes
- * as i2d_PUBKEY() of its key, without OpenSSL 3.0's encoder (which costs
- * more than all the other checks together).
+ * The SubjectPublicKeyInfo exactly as the certificate carries it, found
+ * in the certificate's own DER (i2d_X509 gives back the bytes read: OpenSSL
+ * keeps the encoding of tbsCertificate). The fingerprint hook hashes the
+ * same bytes (der_cert_fp), so `hardgate fingerprint CERT` is what the
+ * revocation list is searched for; re-encoding the key instead
+ * (i2d_X509_PUBKEY) gives other bytes for an SPKI not in minimal DER.
  */
 static int
 cert_fp(X509 *x, char out[HG_FP_LEN])
 {
 	unsigned char *der = NULL;
-	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+	int n = i2d_X509(x, &der), r;
 
 	if (n <= 0)
 		return -ENOMEM;
-	fp_of(der, (size_t)n, out);
+	r = der_cert_fp(der, n, out);
 	OPENSSL_free(der);
-	return 0;
+	return r;
 }
 
 int
@@ -315,19 +395,15 @@ static int
 first_cert_fp(const char *buf, size_t len, char out[HG_FP_LEN])
 {
 	BIO *b = BIO_new_mem_buf(buf, (int)len);
-	char *name = NULL, *header = NULL;
-	unsigned char *data = NULL;
-	long n;
+	struct tls_pem p;
 	int r = 0;
 
 	if (b == NULL)
 		return -ENOMEM;
-	while (r == 0 && PEM_read_bio(b, &name, &header, &data, &n) == 1) {
-		if (strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0)
-			r = der_cert_fp(data, n, out) == 0 ? 1 : -EINVAL;
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		OPENSSL_clear_free(data, (size_t)n);
+	while (r == 0 && tls_pem_next(b, &p) == 1) {
+		if (tls_pem_is_cert(p.name))
+			r = der_cert_fp(p.data, p.len, out) == 0 ? 1 : -EINVAL;
+		tls_pem_free(&p);
 	}
 	BIO_free(b);
 	ERR_clear_error();
@@ -338,21 +414,30 @@ first_cert_fp(const char *buf, size_t len, char out[HG_FP_LEN])
 static int
 first_key_fp(const char *buf, size_t len, int kind, char out[HG_FP_LEN], int *asked)
 {
-	BIO *b = BIO_new_mem_buf(buf, (int)len);
+	BIO *b;
 	EVP_PKEY *k = NULL;
-	int found = 0;
+	int found = 0, r;
 
-	if (b == NULL)
-		return -ENOMEM;
-	ERR_clear_error();
-	if (kind == 1)
-		k = PEM_read_bio_PUBKEY(b, NULL, no_passphrase, asked);
-	else
-		k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, asked);
+	if (kind == 1) {
+		struct tls_pem p;
+
+		if ((b = BIO_new_mem_buf(buf, (int)len)) == NULL)
+			return -ENOMEM;
+		ERR_clear_error();
+		while (k == NULL && tls_pem_next(b, &p) == 1) {
+			const unsigned char *q = p.data;
+
+			if (strcmp(p.name, PEM_STRING_PUBLIC) == 0)
+				k = d2i_PUBKEY(NULL, &q, p.len);
+			tls_pem_free(&p);
+		}
+		BIO_free(b);
+	} else if ((r = first_private_key(buf, len, &k)) == -EACCES) {
+		*asked = 1;
+	}
 	if (k)
 		found = tls_spki_fp(k, out) == 0;
 	EVP_PKEY_free(k);
-	BIO_free(b);
 	ERR_clear_error();
 	return found;
 }

@@ -775,6 +775,125 @@ test_tls_refuses_revoked_certificate_and_peer(void)
 	expect(run_node(T.cert[1], T.keyp[1], ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
 }
 
+/* Length of the DER element at P (its header and contents); *HDR gets the header's length. */
+static size_t
+der_elem(const unsigned char *p, size_t *hdr)
+{
+	size_t n = p[1], h = 2;
+
+	if (n & 0x80) {
+		h = 2 + (n & 0x7f);
+		n = 0;
+		for (size_t i = 2; i < h; i++)
+			n = n << 8 | p[i];
+	}
+	*hdr = h;
+	return h + n;
+}
+
+/* A SEQUENCE header for LEN content bytes, always in the 3-byte long form. */
+static size_t
+seq_hdr(unsigned char *out, size_t len)
+{
+	out[0] = 0x30;
+	out[1] = 0x82;
+	out[2] = (unsigned char)(len >> 8);
+	out[3] = (unsigned char)len;
+	return 4;
+}
+
+/*
+ * A certificate for KEY by the suite's CA whose SubjectPublicKeyInfo
+ * header uses a long-form length (0x30 0x82 0x00 0x59, not 0x30 0x59):
+ * valid to OpenSSL, but not the bytes i2d re-encodes. Its PEM path.
+ */
+static char *
+cert_with_long_form_spki(const char *name, EVP_PKEY *key)
+{
+	X509 *x = tgen_cert(key, &node_opts, T.ca, T.ca_key), *y;
+	unsigned char *der = NULL, tbs[4096], cert[8192], sig[256], *q;
+	const unsigned char *p, *c;
+	size_t h, tl, el, off, n = 0, sl = sizeof(sig), at;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	char *path;
+	int len = i2d_X509(x, &der);
+
+	CU_ASSERT_FATAL(len > 0 && md != NULL);
+	c = der + (der_elem(der, &h), h);		/* into Certificate */
+	el = der_elem(c, &h);				/* tbsCertificate */
+	p = c + h;
+	/* version [0], serial, signature, issuer, validity, subject: copied */
+	for (int i = 0; i < 6; i++) {
+		size_t l = der_elem(p, &h);
+
+		memcpy(tbs + 4 + n, p, l);
+		n += l;
+		p += l;
+	}
+	at = n;
+	{	/* the SPKI with its header in long form */
+		size_t l = der_elem(p, &h), content = l - h;
+
+		tbs[4 + n] = 0x30;
+		tbs[4 + n + 1] = 0x82;
+		tbs[4 + n + 2] = (unsigned char)(content >> 8);
+		tbs[4 + n + 3] = (unsigned char)content;
+		memcpy(tbs + 4 + n + 4, p + h, content);
+		n += 4 + content;
+		p += l;
+	}
+	CU_ASSERT_FATAL(tbs[4 + at + 1] == 0x82);
+	memcpy(tbs + 4 + n, p, (size_t)(c + el - p));	/* extensions */
+	n += (size_t)(c + el - p);
+	tl = seq_hdr(tbs, n) + n;
+	CU_ASSERT_FATAL(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, T.ca_key) == 1 &&
+			EVP_DigestSign(md, sig, &sl, tbs, tl) == 1);
+	off = 4;
+	memcpy(cert + off, tbs, tl);
+	off += tl;
+	p = c + el;					/* signatureAlgorithm */
+	memcpy(cert + off, p, der_elem(p, &h));
+	off += der_elem(p, &h);
+	cert[off++] = 0x03;				/* BIT STRING of the signature */
+	cert[off++] = (unsigned char)(sl + 1);
+	cert[off++] = 0x00;
+	memcpy(cert + off, sig, sl);
+	off += sl;
+	seq_hdr(cert, off - 4);
+	c = cert;
+	y = d2i_X509(NULL, &c, (long)off);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+	q = NULL;
+	CU_ASSERT_FATAL(i2d_X509(y, &q) == (int)off && memcmp(q, cert, off) == 0);
+	OPENSSL_free(q);
+	path = tgen_write_cert(hgt_dir, name, y, NULL);
+	X509_free(y);
+	X509_free(x);
+	OPENSSL_free(der);
+	EVP_MD_CTX_free(md);
+	return path;
+}
+
+/*
+ * `hardgate fingerprint CERT` (the module's hook) and check() hash the
+ * same SPKI bytes, the certificate's own: revoking the printed
+ * fingerprint refuses the certificate, however its SPKI is encoded.
+ */
+static void
+test_tls_hook_fingerprint_is_the_one_check_looks_up(void)
+{
+	char fp[HG_FP_LEN], err[256];
+	char *cert = cert_with_long_form_spki("longspki.pem", T.key[1]);
+
+	expect(run_node(cert, T.keyp[1], ""), HG_EXIT_ALLOWED, NULL, 0, NULL);
+	CU_ASSERT_EQUAL_FATAL(hook_fp(cert, fp, err, sizeof(err)), 0);
+	set_revoked(fp);
+	expect(run_node(cert, T.keyp[1], ""), HG_EXIT_REFUSED, "HG-018", HG_SEV_FAIL,
+	       "is revoked: key leaked in incident 7");
+	set_revoked(NULL);
+	free(cert);
+}
+
 /* A revoked CA (its key leaked) refuses every node whose chain runs through it. */
 static void
 test_tls_refuses_chain_through_a_revoked_ca(void)
@@ -918,6 +1037,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_two_nodes_sharing_a_key);
 	HGT_ADD(s, test_tls_refuses_unreadable_peer);
 	HGT_ADD(s, test_tls_refuses_revoked_certificate_and_peer);
+	HGT_ADD(s, test_tls_hook_fingerprint_is_the_one_check_looks_up);
 	HGT_ADD(s, test_tls_refuses_chain_through_a_revoked_ca);
 	HGT_ADD(s, test_tls_refuses_when_revocation_list_is_malformed);
 	HGT_ADD(s, test_tls_fingerprint_is_one_for_cert_and_key);

@@ -75,6 +75,27 @@ const char *tls_ssl_reason(const char *def);
 /* 1 if OpenSSL's last PEM read stopped only because no further block starts. */
 int tls_pem_at_end(void);
 
+/* One PEM block as PEM_read_bio_ex() returns it. */
+struct tls_pem {
+	char *name, *header;
+	unsigned char *data;	/* the decoded DER */
+	long len;
+};
+
+/*
+ * The next PEM block of B into P: 1 (free it with tls_pem_free), 0 at the
+ * end of the text, -EINVAL for a malformed block. Read with
+ * PEM_FLAG_SECURE, so OpenSSL allocates the base64 body, its line buffer
+ * and the DER in its secure heap (the plain heap when the process set up
+ * none) and cleanses them when freeing: a private key block, even one
+ * only skipped on the way to a certificate, leaves no copy in freed memory.
+ */
+int tls_pem_next(BIO *b, struct tls_pem *p);
+void tls_pem_free(struct tls_pem *p);
+
+/* 1 if a PEM block NAME is a certificate (CERTIFICATE, X509 CERTIFICATE). */
+int tls_pem_is_cert(const char *name);
+
 /* SHA-256 fingerprint of K's DER SubjectPublicKeyInfo. 0 or -ENOMEM. */
 int tls_spki_fp(const EVP_PKEY *k, char out[HG_FP_LEN]);
 

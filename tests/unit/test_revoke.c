@@ -121,6 +121,25 @@ test_revlist_reads_every_file_with_comments_and_reasons(void)
 }
 
 static void
+test_revlist_parses_bytes_in_memory_across_calls(void)
+{
+	static const char a[] = "# a\n" FP_OTHER " second file\n";
+	static const char b[] = FP_EMPTY " first file";	/* no final newline */
+	struct hg_revlist *l = hg_revlist_new();
+	struct hg_error e = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "a.list", a, sizeof(a) - 1, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "b.list", b, sizeof(b) - 1, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_count(l), 2);
+	CU_ASSERT_STRING_EQUAL(hg_revlist_find(l, FP_EMPTY), "first file");
+	CU_ASSERT_STRING_EQUAL(hg_revlist_where(l, FP_OTHER), "a.list:2");
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "c.list", "x\n", 2, &e), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(e.where, "c.list:1");
+	hg_revlist_free(l);
+}
+
+static void
 test_revlist_refuses_a_line_that_is_not_a_fingerprint(void)
 {
 	struct hg_revlist *l = NULL;
@@ -152,6 +171,46 @@ test_revlist_refuses_control_characters_in_a_reason(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "control characters"));
 	free(f);
 	free(r);
+}
+
+static void
+test_revlist_refuses_a_reason_that_is_not_utf8_or_has_c1_controls(void)
+{
+	static const char *const bad[] = {
+		"\xff bad byte", "cut \xc3", "overlong \xc0\xaf", "surrogate \xed\xa0\x80",
+		"csi \xc2\x9b" "2J", "nel \xc2\x85", "pad \xc2\x80",
+	};
+	struct hg_error e = { 0 };
+	char line[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct hg_revlist *l = hg_revlist_new();
+		int n = snprintf(line, sizeof(line), "%s %s\n", FP_EMPTY, bad[i]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+		if (hg_revlist_parse_bytes(l, "local", line, (size_t)n, &e) != -EINVAL)
+			fprintf(stderr, "  bad[%zu] was listed\n", i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e.id);
+		CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+		CU_ASSERT_STRING_EQUAL(e.where, "local:1");
+		CU_ASSERT_FALSE(hg_revoke_reason_valid(bad[i]));
+		hg_revlist_free(l);
+	}
+}
+
+static void
+test_revlist_allows_a_utf8_reason(void)
+{
+	static const char text[] = FP_EMPTY " cl\xc3\xa9 perdue \xe2\x80\x94 \xc2\xa0nbsp \xf0\x9f\x94\x91\n";
+	struct hg_revlist *l = hg_revlist_new();
+	struct hg_error e = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(hg_revlist_parse_bytes(l, "local", text, sizeof(text) - 1, &e), 0);
+	CU_ASSERT_STRING_EQUAL(hg_revlist_find(l, FP_EMPTY),
+			       "cl\xc3\xa9 perdue \xe2\x80\x94 \xc2\xa0nbsp \xf0\x9f\x94\x91");
+	CU_ASSERT_TRUE(hg_revoke_reason_valid("cl\xc3\xa9 perdue"));
+	hg_revlist_free(l);
 }
 
 static void
@@ -187,6 +246,35 @@ test_revlist_refuses_a_list_not_owned_by_root(void)
 }
 
 /* A list the loader cannot read whole refuses: more files than it reads, or too big a file. */
+static void
+test_revlist_refuses_when_reading_the_directory_fails(void)
+{
+	struct hg_revlist *l = NULL;
+	struct hg_error e = { 0 };
+	char *r = revdir(), *f1, *f2, *f3;
+	int rc;
+
+	f1 = hgt_write(r, "a.list", FP_EMPTY " one\n", 0644);
+	f2 = hgt_write(r, "b.list", FP_OTHER " two\n", 0644);
+	f3 = hgt_write(r, "c.list", "# three\n", 0644);
+	CU_ASSERT_EQUAL_FATAL(hg_revlist_load(r, &l, &e), 0);
+	CU_ASSERT_EQUAL(hg_revlist_count(l), 2);
+	hg_revlist_free(l);
+	l = NULL;
+	/* an I/O error after two entries: a partial list must not load */
+	hgt_readdir_fail_after = 2;
+	rc = hg_revlist_load(r, &l, &e);
+	hgt_readdir_fail_after = -1;
+	CU_ASSERT_EQUAL_FATAL(rc, -EIO);
+	CU_ASSERT_PTR_NULL(l);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-017");
+	CU_ASSERT_STRING_EQUAL(e.where, r);
+	free(f1);
+	free(f2);
+	free(f3);
+	free(r);
+}
+
 static void
 test_revlist_refuses_too_many_files_and_too_big_a_file(void)
 {
@@ -468,10 +556,14 @@ hgt_suite_revoke(void)
 	HGT_ADD(s, test_fingerprint_rejects_malformed_strings);
 	HGT_ADD(s, test_revlist_missing_dir_is_empty);
 	HGT_ADD(s, test_revlist_reads_every_file_with_comments_and_reasons);
+	HGT_ADD(s, test_revlist_parses_bytes_in_memory_across_calls);
 	HGT_ADD(s, test_revlist_refuses_a_line_that_is_not_a_fingerprint);
 	HGT_ADD(s, test_revlist_refuses_control_characters_in_a_reason);
+	HGT_ADD(s, test_revlist_refuses_a_reason_that_is_not_utf8_or_has_c1_controls);
+	HGT_ADD(s, test_revlist_allows_a_utf8_reason);
 	HGT_ADD(s, test_revlist_refuses_a_group_writable_list);
 	HGT_ADD(s, test_revlist_refuses_a_list_not_owned_by_root);
+	HGT_ADD(s, test_revlist_refuses_when_reading_the_directory_fails);
 	HGT_ADD(s, test_revlist_refuses_too_many_files_and_too_big_a_file);
 	HGT_ADD(s, test_revoke_add_creates_the_list_and_is_idempotent);
 	HGT_ADD(s, test_revoke_add_keeps_what_the_list_had);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,24 @@
 
 #include "run.h"
 #include "testutil.h"
+
+int hgt_readdir_fail_after = -1;
+
+struct dirent *__real_readdir(DIR *d);
+struct dirent *__wrap_readdir(DIR *d);
+
+struct dirent *
+__wrap_readdir(DIR *d)
+{
+	if (hgt_readdir_fail_after == 0) {
+		hgt_readdir_fail_after = -1;
+		errno = EIO;
+		return NULL;
+	}
+	if (hgt_readdir_fail_after > 0)
+		hgt_readdir_fail_after--;
+	return __real_readdir(d);
+}
 
 char *hgt_dir;
 

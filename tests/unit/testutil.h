@@ -26,6 +26,14 @@ char *hgt_write_bytes(const char *dir, const char *name, const void *buf, size_t
 char *hgt_path(const char *dir, const char *name);
 
 /*
+ * readdir() as the code linked into this runner sees it (the runner is
+ * linked with -Wl,--wrap=readdir): with hgt_readdir_fail_after = N >= 0,
+ * N more entries are returned, then one call fails with EIO and the
+ * counter goes back to -1 (never fail, the default).
+ */
+extern int hgt_readdir_fail_after;
+
+/*
  * Write DIR/hardgate.conf: mode MODE ("enforce"...), module_dir the built
  * modules (HG_MODULE_DIR_TEST), revoked_dir DIR/revoked.d and attest_dir
  * DIR/attest (both absent unless a test makes them), syslog off, and
