@@ -20,7 +20,7 @@ if [ "${BENCH_SCALE:-}" = smoke ]; then
 	redis_n=2000 redis_rounds=1 pg_run=(-t 50) pg_rounds=1
 else
 	redis_n=${BENCH_REDIS_N:-100000} redis_rounds=${BENCH_REDIS_ROUNDS:-5}
-	pg_run=(-T "${BENCH_PG_SECONDS:-10}") pg_rounds=${BENCH_PG_ROUNDS:-3}
+	pg_run=(-T "${BENCH_PG_SECONDS:-10}") pg_rounds=${BENCH_PG_ROUNDS:-5}
 fi
 redis_tests=set,get,incr,lpush,lpop
 results=$tmp/results.tsv	# kind, test, side, round, value
@@ -83,7 +83,8 @@ start() {
 }
 
 # report KIND UNIT: the table of KIND from $results (medians, min-max,
-# ratio of the medians, the per-round ratios' min-max)
+# ratio of the medians; the ratios of each round's adjacent pair, median
+# and min-max: the spread the noise leaves)
 report() {
 	python3 - "$results" "$1" "$2" <<'PY'
 import sys, statistics as st
@@ -93,14 +94,14 @@ for line in open(sys.argv[1]):
     if k == kind:
         rows.setdefault(test, {}).setdefault(side, {})[int(rnd)] = float(v)
 print("  %-14s %9s %-15s %9s %-15s %7s  %s" % (unit + ", median", "bare", " (min-max)", "protected",
-                                               " (min-max)", "ratio", "per-round ratios"))
+                                               " (min-max)", "ratio", "per-round ratio: median (min-max)"))
 for test, s in rows.items():
     b, p = s["bare"], s["protected"]
     r = [p[i] / b[i] for i in b if i in p]
     mb, mp = st.median(b.values()), st.median(p.values())
     span = lambda d: "(%.0f-%.0f)" % (min(d.values()), max(d.values()))
-    print("  %-14s %9.0f %-15s %9.0f %-15s %6.3fx  %.3f-%.3f" % (
-        test, mb, span(b), mp, span(p), mp / mb, min(r), max(r)))
+    print("  %-14s %9.0f %-15s %9.0f %-15s %6.3fx  %.3fx (%.3f-%.3f)" % (
+        test, mb, span(b), mp, span(p), mp / mb, st.median(r), min(r), max(r)))
 PY
 }
 
