@@ -21,6 +21,8 @@ cd "$(dirname "$0")"
 top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# redis-tools brings redis-cli and redis-benchmark; postgresql brings
+# postgresql-15, which holds pgbench and provides postgresql-contrib-15.
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev

@@ -230,3 +230,56 @@ while True:
     c, _ = s.accept(); c.close()' "$host" "$port" &
 	hg_pids+=("$!")
 }
+
+# --- real services (services.sh, redis.sh, bench/load.sh) ---
+
+# service_policy FILE USER [ENTRY...]: a policy for service svc: privs
+# (USER), coredump and the @system-service seccomp allow-list (kill),
+# then each ENTRY ("{ module = ...; }") appended to the stack
+service_policy() {
+	local f=$1 user=$2 e extra=""
+	shift 2
+	for e in "$@"; do extra="$extra,
+      $e"; done
+	write_policy "$f" <<CONF
+hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
+services: {
+  svc: {
+    stack = (
+      { module = "privs";    control = "required"; args: { user = "$user"; }; },
+      { module = "coredump"; control = "required"; },
+      { module = "seccomp";  control = "required";
+        args: { allow = [ "@system-service" ]; action = "kill";
+                groups_file = "$HG_SRCDIR/modules/seccomp/seccomp.groups"; }; }$extra
+    );
+  };
+};
+CONF
+}
+
+# launch CONF LOG CMD...: CMD under hardgate exec --service svc with the
+# policy CONF, in the background, stdout and stderr to LOG; pid in $pid
+launch() {
+	local conf=$1 log=$2
+	shift 2
+	"$HG_CLI" exec --conf "$conf" --service svc --preload "$HG_PRELOAD_TEST" -- "$@" >"$log" 2>&1 &
+	pid=$!
+	hg_pids+=("$pid")
+}
+
+# redis_args PORT DIR: the command line of every redis start, in $args.
+# No memory test in redis' crash handler: under an ASan preload it would
+# scan the shadow memory for minutes before the SIGSEGV is re-raised.
+redis_args() {
+	args=(--port "$1" --bind 127.0.0.1 --dir "$2" --save '' --appendonly no --daemonize no
+		--crash-memcheck-enabled no)
+}
+
+# pong PORT: the redis on loopback PORT answers PING
+pong() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }
+
+# pg_bindir: the newest installed PostgreSQL's bin directory, empty if none
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+# pg_ok PORT: the postgres on loopback PORT answers select 1
+pg_ok() { runuser -u postgres -- psql -h 127.0.0.1 -p "$1" -U postgres -tAc 'select 1' 2>/dev/null | grep -qx 1; }

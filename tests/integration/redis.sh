@@ -31,14 +31,6 @@ CONF
 
 # --- redis ---
 
-# redis_args PORT DIR: the command line of every redis start. No memory
-# test in redis' crash handler: under an ASan preload it would scan the
-# shadow memory for minutes before the SIGSEGV is re-raised.
-redis_args() {
-	args=(--port "$1" --bind 127.0.0.1 --dir "$2" --save '' --appendonly no --daemonize no
-		--crash-memcheck-enabled no)
-}
-
 # start_redis WAY PORT [DIR [CONF]]: redis in the background through WAY
 # (exec, preload or bare); pid in $pid, output in $tmp/logs/WAY.{out,err}
 start_redis() {
@@ -53,7 +45,6 @@ start_redis() {
 	esac
 }
 
-pong() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }
 no_pong() { ! redis-cli -p "$1" ping >/dev/null 2>&1; }
 not_listening() { ! listening "$1"; }
 

@@ -12,23 +12,6 @@ if [ -n "${HG_SANITIZERS:-}" ]; then
 	export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 fi
 
-# service_policy FILE USER: privs + coredump + seccomp allow-list
-service_policy() {
-	write_policy "$1" <<CONF
-hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
-services: {
-  svc: {
-    stack = (
-      { module = "privs";    control = "required"; args: { user = "$2"; }; },
-      { module = "coredump"; control = "required"; },
-      { module = "seccomp";  control = "required";
-        args: { allow = [ "@system-service" ]; action = "kill"; groups_file = "$groups"; }; }
-    );
-  };
-};
-CONF
-}
-
 # confined PID USER WHAT: the kernel's view of a protected process
 confined() {
 	local pid=$1 uid
@@ -40,27 +23,15 @@ confined() {
 	check "$3: core size 0" grep -Eq '^Max core file size +0 +0 ' "/proc/$pid/limits"
 }
 
-# launch NAME LOG CMD...: under hardgate exec in the background; pid in $pid
-launch() {
-	local log=$2
-	shift 2
-	"$hg" exec --conf "$tmp/$name.conf" --service svc --preload "$preload" -- "$@" >"$log" 2>&1 &
-	pid=$!
-	hg_pids+=("$pid")
-}
-
-pong() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }
 http_ok() { python3 -c 'import sys, urllib.request as u; sys.exit(0 if b"hardgate" in u.urlopen("http://127.0.0.1:%s/" % sys.argv[1], timeout=2).read() else 1)' "$1" 2>/dev/null; }
-pg_ok() { runuser -u postgres -- psql -h 127.0.0.1 -p "$1" -U postgres -tAc 'select 1' 2>/dev/null | grep -qx 1; }
 
 echo "# redis-server"
 if command -v redis-server >/dev/null && id redis >/dev/null 2>&1; then
-	name=redis
 	service_policy "$tmp/redis.conf" redis
 	install -d -o redis -g redis -m 700 "$tmp/redis"
 	port=$(free_port)
-	launch redis "$tmp/redis.log" "$(command -v redis-server)" --port "$port" --bind 127.0.0.1 \
-		--dir "$tmp/redis" --save '' --appendonly no
+	redis_args "$port" "$tmp/redis"
+	launch "$tmp/redis.conf" "$tmp/redis.log" "$(command -v redis-server)" "${args[@]}"
 	if wait_until 10 pong "$port"; then ok "redis: answers PING under the filter"; else
 		not_ok "redis: no PONG"; sed 's/^/    | /' "$tmp/redis.log"; fi
 	confined "$pid" redis redis
@@ -72,7 +43,6 @@ fi
 
 echo "# nginx"
 if command -v nginx >/dev/null && id www-data >/dev/null 2>&1; then
-	name=nginx
 	service_policy "$tmp/nginx.conf" www-data
 	install -d -o www-data -g www-data -m 755 "$tmp/nginx" "$tmp/nginx/html" "$tmp/nginx/logs"
 	echo "hardgate protected nginx" >"$tmp/nginx/html/index.html"
@@ -94,7 +64,7 @@ http {
 }
 NGINX
 	chmod 644 "$tmp/nginx/nginx.conf"
-	launch nginx "$tmp/nginx.log" "$(command -v nginx)" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf"
+	launch "$tmp/nginx.conf" "$tmp/nginx.log" "$(command -v nginx)" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf"
 	if wait_until 10 http_ok "$port"; then ok "nginx: serves a GET under the filter"; else
 		not_ok "nginx: no page"; sed 's/^/    | /' "$tmp/nginx.log" "$tmp/nginx/logs/error.log"; fi
 	confined "$pid" www-data nginx
@@ -107,18 +77,17 @@ else
 fi
 
 echo "# postgresql"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pgbin=$(pg_bindir)
 if [ -n "${HG_SANITIZERS:-}" ]; then
 	# The ASan runtime the sanitized preload drags into postgres' forked
 	# startup process hangs it; the plain build runs this check.
 	echo "# sanitizer build: postgresql skipped (ASan inside an uninstrumented forking server)"
 elif [ -n "$pgbin" ] && id postgres >/dev/null 2>&1; then
-	name=pg
 	service_policy "$tmp/pg.conf" postgres
 	install -d -o postgres -g postgres -m 700 "$tmp/pg"
 	if runuser -u postgres -- "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U postgres >"$tmp/initdb.log" 2>&1; then
 		port=$(free_port)
-		launch pg "$tmp/pg.log" "$pgbin/postgres" -D "$tmp/pg/data" -k "$tmp/pg" -p "$port" \
+		launch "$tmp/pg.conf" "$tmp/pg.log" "$pgbin/postgres" -D "$tmp/pg/data" -k "$tmp/pg" -p "$port" \
 			-c listen_addresses=127.0.0.1
 		if wait_until 20 pg_ok "$port"; then ok "postgres: answers select 1 under the filter"; else
 			not_ok "postgres: no answer"; sed 's/^/    | /' "$tmp/pg.log"; fi
@@ -135,7 +104,6 @@ else
 fi
 
 echo "# every runtime module in one stack"
-name=full
 write_policy "$tmp/full.conf" <<CONF
 hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = false; }; };
 services: {
@@ -175,10 +143,9 @@ expect_out "HG-015 FAIL $(re "$entry") .*does not have the size its header says;
 expect_no_out "^confined$" "and the program never ran"
 
 echo "# a forbidden syscall under the same kind of filter"
-name=forbid
 service_policy "$tmp/forbid.conf" nobody
 # python3 under an allow-list without @mount: mount(2) kills it with SIGSYS
-launch forbid "$tmp/forbid.log" /usr/bin/python3 -c 'import ctypes; ctypes.CDLL(None).mount(b"none", b"/mnt", b"tmpfs", 0, None); print("mounted")'
+launch "$tmp/forbid.conf" "$tmp/forbid.log" /usr/bin/python3 -c 'import ctypes; ctypes.CDLL(None).mount(b"none", b"/mnt", b"tmpfs", 0, None); print("mounted")'
 st=0
 wait "$pid" || st=$?
 check "mount(2) outside the allow-list kills the process with SIGSYS (status $st)" test "$st" -eq 159
