@@ -5,14 +5,16 @@
  * reachable only with dns = true. Covers DBW-REC-09 (an agent reaches
  * only the server URL and its target databases).
  *
- * Two layers so far. The preload's interposers (exact destinations, a
- * clear log line) need the preload: under the plugin API it refuses
- * rather than pretend. A raw syscall steps around them, so the kernel's
- * Landlock restricts TCP connects to the listed ports (ABI >= 4); it is
- * required unless the policy says best-effort or off, and read back by a
- * raw connect that must fail with EACCES. A seccomp filter limits
- * socket(2) to the named families and refuses raw IP sockets, read back
- * by a live probe. Coming: the nftables layer (exact addresses, UDP).
+ * Four layers. The preload's interposers (exact destinations, a clear
+ * log line) need the preload: under the plugin API it refuses rather
+ * than pretend. A raw syscall steps around them, so the kernel's Landlock
+ * restricts TCP connects to the listed ports (ABI >= 4); it is required
+ * unless the policy says best-effort or off, and read back by a raw
+ * connect that must fail with EACCES. A seccomp filter limits socket(2)
+ * to the named families and refuses raw IP sockets, read back by a live
+ * probe. `hardgate nft` prints the same list as an nftables ruleset
+ * (exact addresses, UDP too). The list may come from a dbward agent's own
+ * config (from_dbward_agent, dbwagent.c).
  */
 #include "config.h"
 
