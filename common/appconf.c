@@ -52,6 +52,14 @@ read_text(struct hg_app *a, const char *where, char **text, size_t *len)
 	return HG_PASS;
 }
 
+/* Config files may hold secrets, and an expanded one does: no copy is left in freed memory. */
+static void
+wipe_free(char *s, size_t n)
+{
+	explicit_bzero(s, n);
+	free(s);
+}
+
 int
 hg_app_open(struct hg_app *a, const char *path, const char *where,
 	    char *(*prepare)(const char *text, size_t len))
@@ -66,18 +74,18 @@ hg_app_open(struct hg_app *a, const char *path, const char *where,
 	if ((r = read_text(a, where, &text, &len)) != HG_PASS)
 		return r;
 	if (hg_toml_parse(path, text, len, &a->doc, &e) == 0) {
-		free(text);
+		wipe_free(text, len);
 		return HG_PASS;
 	}
 	if (prepare && (x = prepare(text, len)) != NULL) {
 		r = hg_toml_parse(path, x, strlen(x), &a->doc, &e2);
-		free(x);
+		wipe_free(x, strlen(x));
 		if (r == 0) {
-			free(text);
+			wipe_free(text, len);
 			return HG_PASS;
 		}
 	}
-	free(text);
+	wipe_free(text, len);
 	hg_finding(a->ctx, HG_APP_READ_ID, HG_SEV_FAIL, e.where, e.fix[0] ? e.fix : NULL,
 		   "%s config does not parse: %s", a->app, e.msg);
 	return HG_FAIL;

@@ -126,6 +126,7 @@ hg_toml_free(struct hg_toml *doc)
 		return;
 	for (c = doc->arena; c != NULL; c = next) {
 		next = c->next;
+		explicit_bzero(c->mem, c->used);	/* config values may be secrets */
 		free(c);
 	}
 	free(doc->slots);
@@ -471,9 +472,14 @@ buf_put(struct parser *p, const void *s, size_t n)
 				return oom(p);
 			cap *= 2;
 		}
-		nb = realloc(p->buf, cap);
-		if (nb == NULL)
+		/* not realloc: the old buffer may hold a secret, wiped before it goes */
+		if ((nb = malloc(cap)) == NULL)
 			return oom(p);
+		if (p->buf) {
+			memcpy(nb, p->buf, p->blen + 1);
+			explicit_bzero(p->buf, p->bcap);
+			free(p->buf);
+		}
 		p->buf = nb;
 		p->bcap = cap;
 	}
@@ -1615,6 +1621,8 @@ hg_toml_parse(const char *name, const char *text, size_t len, struct hg_toml **o
 	}
 	if (p.c_locale != (locale_t)0)
 		freelocale(p.c_locale);
+	if (p.buf)
+		explicit_bzero(p.buf, p.bcap);	/* the last string decoded */
 	free(p.buf);
 	if (r < 0) {
 		hg_toml_free(p.doc);
