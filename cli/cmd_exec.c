@@ -134,12 +134,10 @@ preload_readable(const char *preload, struct hg_error *e)
  * run without the preload and with its file's privileges.
  */
 static int
-preload_honoured(const char *prog, struct hg_error *e)
+setid_free(const char *prog, struct hg_error *e)
 {
 	struct stat st;
 
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
-		return 0;	/* the kernel grants nothing on execve: no AT_SECURE */
 	if (stat(prog, &st) < 0)
 		return hg_error_set(e, errno, "HG-008", prog, "give the full path of the program",
 				    "cannot stat %s: %s", prog, strerror(errno));
@@ -152,6 +150,24 @@ preload_honoured(const char *prog, struct hg_error *e)
 				    "%s is set-uid, set-gid or has file capabilities and no_new_privs "
 				    "is off: ld.so would ignore the preload in it", prog);
 	return 0;
+}
+
+/*
+ * The kernel takes a script's credentials from its #! interpreter, so the
+ * interpreter is judged too (and the script, whose set-id bits Linux
+ * ignores, still refused: that is the safe reading).
+ */
+static int
+preload_honoured(const char *prog, struct hg_error *e)
+{
+	char run[4096];
+	int r;
+
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		return 0;	/* the kernel grants nothing on execve: no AT_SECURE */
+	if ((r = setid_free(prog, e)) < 0 || (r = hg_elf_executed(prog, run, sizeof(run), e)) < 0)
+		return r;
+	return strcmp(run, prog) == 0 ? 0 : setid_free(run, e);
 }
 
 static int

@@ -113,22 +113,36 @@ shebang(const char *path, char *interp, size_t n)
 }
 
 int
-hg_elf_preloadable(const char *prog, const char *preload, struct hg_error *e)
+hg_elf_executed(const char *prog, char *cur, size_t n, struct hg_error *e)
 {
-	struct hg_elf pe, te;
-	char cur[4096], next[4096];
+	char next[4096];
 	int r, depth = 0;
 
-	if ((r = hg_elf_read(preload, &pe, e)) < 0)
-		return r;
-	snprintf(cur, sizeof(cur), "%s", prog);
+	if (snprintf(cur, n, "%s", prog) >= (int)n)
+		return hg_error_set(e, ENAMETOOLONG, ID, prog, NULL, "%s: path too long", prog);
 	while ((r = shebang(cur, next, sizeof(next))) == 1) {
 		if (++depth > MAX_SHEBANG)
 			return hg_error_set(e, ELOOP, ID, prog, NULL, "%s: too many #! levels", prog);
-		memcpy(cur, next, sizeof(cur));
+		if (snprintf(cur, n, "%s", next) >= (int)n)
+			return hg_error_set(e, ENAMETOOLONG, ID, next, NULL, "%s: path too long",
+					    next);
 	}
 	if (r < 0)
 		return hg_error_set(e, -r, ID, cur, NULL, "cannot read %s: %s", cur, strerror(-r));
+	return 0;
+}
+
+int
+hg_elf_preloadable(const char *prog, const char *preload, struct hg_error *e)
+{
+	struct hg_elf pe, te;
+	char cur[4096];
+	int r;
+
+	if ((r = hg_elf_read(preload, &pe, e)) < 0)
+		return r;
+	if ((r = hg_elf_executed(prog, cur, sizeof(cur), e)) < 0)
+		return r;
 	if ((r = hg_elf_read(cur, &te, e)) < 0)
 		return r;
 	if (!te.dynamic)

@@ -6,6 +6,8 @@
 #ifndef HG_CLI_ELFCHECK_H
 #define HG_CLI_ELFCHECK_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 struct hg_elf {
@@ -16,6 +18,13 @@ struct hg_elf {
 
 /* Read PATH's ELF identity. 0 or negative errno with E (HG-008). */
 int hg_elf_read(const char *path, struct hg_elf *out, struct hg_error *e);
+
+/*
+ * The file whose credentials and ELF the kernel uses when PROG is
+ * executed: PROG, or its #! interpreter (followed up to 4 levels) into
+ * CUR (N bytes). 0 or negative errno with E (HG-008).
+ */
+int hg_elf_executed(const char *prog, char *cur, size_t n, struct hg_error *e);
 
 /*
  * Check that PROG (after following #! up to 4 levels) is a dynamically

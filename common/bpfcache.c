@@ -19,6 +19,14 @@
 #define MAGIC "HGBPF\0\0\1"	/* format 1 */
 #define KEY_MAX (2u << 20)	/* a key carries a groups file (<= 1 MiB) */
 
+/*
+ * Which hardgate compiled the program: the key says what the filter is
+ * built from, not how (the bad-arch action, the optimizer, netout's rules
+ * are in the code). Every stored key starts with this, so an entry left by
+ * another version, after an upgrade, is a miss and not its old program.
+ */
+static const char GEN[] = "hardgate " PACKAGE_VERSION;
+
 struct hdr {
 	char magic[8];
 	uint32_t klen;		/* bytes of key that follow the header */
@@ -51,11 +59,17 @@ hg_bpf_free(struct hg_bpf *b)
 	b->len = 0;
 }
 
+/* FNV-1a of the stored key: GEN, then KEY. */
+static uint64_t
+key_hash(const void *key, size_t klen)
+{
+	return fnv1a(fnv1a(FNV_INIT, GEN, sizeof(GEN)), key, klen);
+}
+
 static int
 entry_name(const char *dir, const void *key, size_t klen, char *path, size_t n)
 {
-	int l = snprintf(path, n, "%s/%016llx.bpf", dir,
-			 (unsigned long long)fnv1a(FNV_INIT, key, klen));
+	int l = snprintf(path, n, "%s/%016llx.bpf", dir, (unsigned long long)key_hash(key, klen));
 
 	return l < 0 || (size_t)l >= n ? -ENAMETOOLONG : 0;
 }
@@ -81,18 +95,19 @@ parse_entry(const char *buf, size_t len, const void *key, size_t klen, struct hg
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0)
 		return malformed(e, id, path, "is not in hardgate's format");
-	if (h.ninsn == 0 || h.ninsn > HG_BPF_MAX_INSNS || h.klen > KEY_MAX)
+	if (h.ninsn == 0 || h.ninsn > HG_BPF_MAX_INSNS || h.klen > sizeof(GEN) + KEY_MAX)
 		return malformed(e, id, path, "has sizes out of bounds");
 	plen = (size_t)h.ninsn * sizeof(struct sock_filter);
 	if (len != sizeof(h) + h.klen + plen)
 		return malformed(e, id, path, "does not have the size its header says");
-	if (h.klen != klen || memcmp(buf + sizeof(h), key, klen) != 0)
+	if (h.klen != sizeof(GEN) + klen || memcmp(buf + sizeof(h), GEN, sizeof(GEN)) != 0 ||
+	    memcmp(buf + sizeof(h) + sizeof(GEN), key, klen) != 0)
 		return malformed(e, id, path, "was compiled for another filter");
-	if (fnv1a(fnv1a(FNV_INIT, key, klen), buf + sizeof(h) + klen, plen) != h.sum)
+	if (fnv1a(key_hash(key, klen), buf + sizeof(h) + h.klen, plen) != h.sum)
 		return malformed(e, id, path, "is damaged (checksum)");
 	if ((out->insn = malloc(plen)) == NULL)
 		return -ENOMEM;
-	memcpy(out->insn, buf + sizeof(h) + klen, plen);
+	memcpy(out->insn, buf + sizeof(h) + h.klen, plen);
 	out->len = h.ninsn;
 	return 0;
 }
@@ -125,7 +140,7 @@ hg_bpfcache_get(const char *dir, const void *key, size_t klen, struct hg_bpf *ou
 				    "seccomp filter cache entry %s is not root-owned or is "
 				    "group/world-writable", path);
 	}
-	r = hg_read_fd(fd, sizeof(struct hdr) + KEY_MAX +
+	r = hg_read_fd(fd, sizeof(struct hdr) + sizeof(GEN) + KEY_MAX +
 			   HG_BPF_MAX_INSNS * sizeof(struct sock_filter), &buf, &len);
 	close(fd);
 	if (r == -EFBIG)
@@ -157,8 +172,8 @@ open_dir(const char *dir)
 int
 hg_bpfcache_put(const char *dir, const void *key, size_t klen, const struct hg_bpf *b)
 {
-	struct hdr h = { MAGIC, (uint32_t)klen, (uint32_t)b->len, 0 };
-	size_t plen = b->len * sizeof(struct sock_filter), n = sizeof(h) + klen + plen;
+	struct hdr h = { MAGIC, (uint32_t)(sizeof(GEN) + klen), (uint32_t)b->len, 0 };
+	size_t plen = b->len * sizeof(struct sock_filter), n = sizeof(h) + sizeof(GEN) + klen + plen;
 	struct hg_error e = { 0 };
 	char path[4096], *buf;
 	int dfd, r;
@@ -169,10 +184,11 @@ hg_bpfcache_put(const char *dir, const void *key, size_t klen, const struct hg_b
 		return r;
 	if ((buf = malloc(n)) == NULL)
 		return -ENOMEM;
-	h.sum = fnv1a(fnv1a(FNV_INIT, key, klen), b->insn, plen);
+	h.sum = fnv1a(key_hash(key, klen), b->insn, plen);
 	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + sizeof(h), key, klen);
-	memcpy(buf + sizeof(h) + klen, b->insn, plen);
+	memcpy(buf + sizeof(h), GEN, sizeof(GEN));
+	memcpy(buf + sizeof(h) + sizeof(GEN), key, klen);
+	memcpy(buf + sizeof(h) + sizeof(GEN) + klen, b->insn, plen);
 	if ((dfd = open_dir(dir)) >= 0) {
 		/* fsync'd and renamed: a torn entry would refuse the next start */
 		r = hg_replace_file(dfd, dir, strrchr(path, '/') + 1, buf, n, 0644, 0, "HG-015", &e);

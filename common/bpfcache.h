@@ -7,7 +7,8 @@
  *
  * The KEY is the canonical bytes of the resolved filter (libseccomp
  * version, kernel API level, architectures, action, syscall numbers):
- * everything the program depends on. The file's name is a hash of the
+ * everything the program depends on; hardgate's version is put in front
+ * of it, for what the code adds. The file's name is a hash of the
  * key; its header carries the key itself, compared in full, and a
  * checksum of key and program. The cache is trusted the way the policy
  * is: every directory from / root-owned and not group/world-writable,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -19,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpfcache.h"
 #include "run.h"
 #include "sysgroups.h"
 #include "testutil.h"
@@ -511,6 +513,54 @@ test_seccomp_cache_hit_loads_without_compiling(void)
 	free(c);
 }
 
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * An entry another hardgate wrote for the same key (format 1 as this
+ * code's first version laid it out: header, key, program, named by the
+ * key's hash) holds what that version compiled: after an upgrade it must
+ * be a miss, never loaded in place of what this version compiles.
+ */
+static void
+test_seccomp_cache_ignores_an_entry_of_another_hardgate(void)
+{
+	static const uint32_t key[] = { 1, 2, 3, 4 };
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct { char magic[8]; uint32_t klen, ninsn; uint64_t sum; } h = {
+		"HGBPF\0\0\1", sizeof(key), 1, 0 };
+	struct hg_bpf b = { 0 };
+	struct hg_error e = { 0 };
+	char *c, name[64], *path, got[4096];
+	FILE *f;
+
+	HGT_NEED_ROOT();
+	c = fresh_cache("cache-old");
+	h.sum = fnv(fnv(0xcbf29ce484222325ull, key, sizeof(key)), &allow, sizeof(allow));
+	snprintf(name, sizeof(name), "%016llx.bpf",
+		 (unsigned long long)fnv(0xcbf29ce484222325ull, key, sizeof(key)));
+	path = hgt_path(c, name);
+	CU_ASSERT_FATAL((f = fopen(path, "w")) != NULL);
+	fwrite(&h, sizeof(h), 1, f);
+	fwrite(key, sizeof(key), 1, f);
+	fwrite(&allow, sizeof(allow), 1, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(chmod(path, 0644), 0);
+	/* 0: a miss (compile); an allow-all program from elsewhere is never a hit */
+	CU_ASSERT_EQUAL(hg_bpfcache_get(c, key, sizeof(key), &b, got, sizeof(got), "HG-015", &e), 0);
+	CU_ASSERT_PTR_NULL(b.insn);
+	hg_bpf_free(&b);
+	free(path);
+	free(c);
+}
+
 static void
 patch(const char *path, off_t at, const void *bytes, size_t n)
 {
@@ -710,6 +760,7 @@ hgt_suite_seccomp(void)
 	HGT_ADD(s, test_seccomp_cache_dry_run_compiles_without_storing);
 	HGT_ADD(s, test_seccomp_cache_launcher_stores_a_root_owned_entry);
 	HGT_ADD(s, test_seccomp_cache_hit_loads_without_compiling);
+	HGT_ADD(s, test_seccomp_cache_ignores_an_entry_of_another_hardgate);
 	HGT_ADD(s, test_seccomp_cache_refuses_spoiled_entries);
 	HGT_ADD(s, test_seccomp_cache_refuses_a_world_writable_cache_dir);
 	HGT_ADD(s, test_seccomp_cache_keeps_one_entry_per_filter);

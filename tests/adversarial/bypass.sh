@@ -67,6 +67,15 @@ expect_status 0 "with no_new_privs (the default) the same program runs" \
 	"$tmp/bin/suid-cat" /proc/self/status
 expect_out "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" \
 	"... as nobody: the kernel ignored the set-uid bit"
+# the kernel takes a script's credentials from its interpreter, not from the script
+printf '#!%s\n' "$tmp/bin/suid-cat" >"$tmp/bin/via-suid-interp"
+chmod 0755 "$tmp/bin/via-suid-interp"
+expect_status 78 "exec refuses a script whose #! interpreter is set-uid root without no_new_privs" \
+	"$hg" exec --conf "$tmp/suid.conf" --service nnp-off --preload "$tmp/lib/public.so" -- \
+	"$tmp/bin/via-suid-interp" /proc/self/status
+expect_out "HG-008 FAIL .*suid-cat is set-uid, set-gid or has file capabilities" \
+	"the refusal names the set-uid interpreter"
+expect_no_out "^Uid:" "the script did not run"
 
 echo "# a program that clears its environment and execs again, without the preload"
 # shellcheck disable=SC2016
