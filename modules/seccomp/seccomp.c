@@ -224,7 +224,13 @@ add_archs(struct hg_ctx *ctx, const struct hg_args *a, struct filter *f)
 {
 	size_t n = hg_arg_list_len(ctx, a, "archs");
 
-	for (size_t i = 0; i < n && i < 8; i++) {
+	if (n > sizeof(f->archs) / sizeof(f->archs[0])) {
+		hg_finding(ctx, f->id, HG_SEV_FAIL, hg_arg_where(ctx, a, "archs"),
+			   "list each architecture once", "more than %zu architectures in archs",
+			   sizeof(f->archs) / sizeof(f->archs[0]));
+		return HG_FAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
 		const char *name = hg_arg_list_at(ctx, a, "archs", i);
 		uint32_t arch = seccomp_arch_resolve_name(name);
 

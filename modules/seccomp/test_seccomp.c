@@ -738,11 +738,24 @@ test_seccomp_cache_follows_an_edited_groups_file(void)
 	free(c);
 }
 
+static void
+test_seccomp_refuses_more_architectures_than_it_can_hold(void)
+{
+	struct hg_decision *d = run("allow = [ \"@system-service\" ]; archs = [ \"x86\", \"x32\", "
+				    "\"x86\", \"x32\", \"x86\", \"x32\", \"x86\", \"x32\", \"x86\" ];",
+				    HG_STAGE_CHECK);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-015", HG_SEV_FAIL, "more than 8 architectures"));
+	hg_decision_free(d);
+}
+
 void
 hgt_suite_seccomp(void)
 {
 	CU_pSuite s = CU_add_suite("seccomp", setup, teardown);
 
+	HGT_ADD(s, test_seccomp_refuses_more_architectures_than_it_can_hold);
 	HGT_ADD(s, test_seccomp_groups_parse_and_nest);
 	HGT_ADD(s, test_seccomp_groups_expand_a_group_named_twice_once);
 	HGT_ADD(s, test_seccomp_groups_refuse_bad_data);
