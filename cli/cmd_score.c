@@ -84,8 +84,9 @@ active(const struct control *k, const struct hg_service *s, const struct hg_deci
 {
 	if (module_fails(d, k->module))
 		return 0;
-	for (size_t i = 0; i < s->nstack; i++)
-		if (strcmp(s->stack[i].module, k->module) == 0 && k->provides(&s->stack[i]))
+	for (size_t i = 0; i < s->nstack; i++)	/* an entry whose check ran and passed */
+		if (strcmp(s->stack[i].module, k->module) == 0 && k->provides(&s->stack[i]) &&
+		    d->nresults == s->nstack && d->results[i] == HG_PASS)
 			return 1;
 	return 0;
 }
