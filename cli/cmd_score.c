@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "policy.h"
 #include "report.h"
 #include "run.h"
+#include "stack.h"
 #include "util.h"
 
 /* Does entry E (of the control's module) provide the control? */
@@ -82,10 +84,29 @@ active(const struct control *k, const struct hg_service *s, const struct hg_deci
 {
 	if (module_fails(d, k->module))
 		return 0;
-	for (size_t i = 0; i < s->nstack; i++)
-		if (strcmp(s->stack[i].module, k->module) == 0 && k->provides(&s->stack[i]))
+	for (size_t i = 0; i < s->nstack; i++)	/* an entry whose check ran and passed */
+		if (strcmp(s->stack[i].module, k->module) == 0 && k->provides(&s->stack[i]) &&
+		    d->nresults == s->nstack && d->results[i] == HG_PASS)
 			return 1;
 	return 0;
+}
+
+/*
+ * Entries that are faulty (a module that does not load, an argument it does
+ * not take, a phase it lacks) stop the stack before any check runs, so no
+ * module can report a FAIL: no control is active then. >0, 0 or -errno.
+ */
+static int
+stack_faulty(const struct hg_policy *p, const struct hg_service *s)
+{
+	struct hg_decision *d = hg_decision_new(s->name);
+	int bad;
+
+	if (d == NULL)
+		return -ENOMEM;
+	bad = hg_stack_lint(p, s, d);
+	hg_decision_free(d);
+	return bad;
 }
 
 /* --threshold N (0 to 10), or -1 without it. 0, or -1 on a bad value. */
@@ -145,7 +166,7 @@ cmd_score(struct cli *c)
 	struct hg_decision *d = NULL;
 	struct hg_policy *p;
 	double threshold, missing = 0, total = 0;
-	int on[sizeof(controls) / sizeof(controls[0])], st;
+	int on[sizeof(controls) / sizeof(controls[0])], st, faulty;
 
 	if (c->service == NULL || parse_threshold(c, &threshold) < 0) {
 		fprintf(stderr, "usage: hardgate score --service NAME [--conf FILE] [--json] "
@@ -154,12 +175,14 @@ cmd_score(struct cli *c)
 	}
 	if ((st = cli_load_service(c, &p, &s)) != 0)
 		return st;
-	if (hg_run(&o, &d) < 0) {
+	if ((faulty = stack_faulty(p, s)) < 0 || hg_run(&o, &d) < 0) {
 		hg_policy_free(p);
 		return HG_EXIT_INTERNAL;
 	}
+	if (faulty)	/* say why every control is missing */
+		hg_report_text(d, stderr);
 	for (size_t i = 0; i < n; i++) {
-		on[i] = active(&controls[i], s, d);
+		on[i] = !faulty && active(&controls[i], s, d);
 		total += controls[i].weight;
 		missing += on[i] ? 0 : controls[i].weight;
 	}

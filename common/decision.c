@@ -191,6 +191,7 @@ hg_decision_free(struct hg_decision *d)
 		free((char *)d->f[i].message);
 	}
 	free(d->f);
+	free(d->results);
 	free(d->service);
 	free(d);
 }

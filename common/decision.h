@@ -17,6 +17,8 @@ struct hg_decision {
 	char reason[512];
 	struct hg_finding *f;
 	size_t n, cap;
+	int *results;		/* per stack entry: HG_PASS... of its check, -1 if it did not run */
+	size_t nresults;	/* 0 until the stack ran its checks */
 };
 
 struct hg_decision *hg_decision_new(const char *service);

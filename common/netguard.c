@@ -84,6 +84,35 @@ describe(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 	}
 }
 
+/*
+ * S as one line into OUT (the escapes of hg_text_str): a unix socket path
+ * is the program's bytes and may hold a newline. No allocation: this runs
+ * inside the program's connect().
+ */
+static void
+one_line(char *out, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s && o + 5 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\t' || c == '\r') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
 static int
 allowed(const struct sockaddr *sa, socklen_t len, const char *dest)
 {
@@ -129,14 +158,16 @@ hg_netguard_allows(const struct sockaddr *sa, socklen_t len, const char *what)
 		return 1;
 	/* Say why, but a tight retry loop must not flood the log. */
 	if (++denials <= 100 || denials % 1000 == 0) {
-		char fix[256];
+		char fix[256], shown[160];	/* dest as one line, cut like dest */
+
+		one_line(shown, sizeof(shown), dest);
 
 		if (strncmp(dest, "a truncated", 11) == 0)
 			snprintf(fix, sizeof(fix), "pass the whole address to %s", what);
 		else
-			snprintf(fix, sizeof(fix), "add \"%s\" to allow if it is meant to be reached", dest);
+			snprintf(fix, sizeof(fix), "add \"%s\" to allow if it is meant to be reached", shown);
 		n = snprintf(line, sizeof(line), "hardgate[%s]: %s FAIL %s to %s denied: not in netout's "
-			     "allow list; fix: %s\n", guard_service, guard_id, what, dest, fix);
+			     "allow list; fix: %s\n", guard_service, guard_id, what, shown, fix);
 		if (n > 0)
 			(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		if (guard_log >= 0 && n > 1) {

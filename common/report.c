@@ -140,15 +140,16 @@ hg_report_json(const struct hg_decision *d, FILE *f)
 /*
  * Syslog by hand on /dev/log: openlog()/closelog() would change the
  * protected program's own syslog identity. Best effort, like syslog(3).
+ * MSG is "[SERVICE] ...", its values already made one line (hg_text_str).
  */
 static void
-send_log(int fd, int prio, const char *svc, const char *msg)
+send_log(int fd, int prio, const char *msg)
 {
 	char buf[1024];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "<%d>hardgate[%d]: [%s] %s", LOG_AUTHPRIV | prio,
-		     (int)getpid(), svc, msg);
+	n = snprintf(buf, sizeof(buf), "<%d>hardgate[%d]: %s", LOG_AUTHPRIV | prio,
+		     (int)getpid(), msg);
 	if (n > 0)
 		(void)send(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1,
 			   MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -273,22 +274,41 @@ finding_prio(const struct hg_finding *x)
 	return x->severity == HG_SEV_FAIL ? LOG_ERR : LOG_WARNING;
 }
 
+/* One syslog line for X, or the verdict if X is NULL; one line whatever the values hold. */
 static void
-syslog_finding(int fd, const char *svc, const struct hg_finding *x)
+syslog_entry(int fd, const struct hg_decision *d, const struct hg_finding *x)
 {
-	char msg[1024];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
 
-	snprintf(msg, sizeof(msg), "%s %s %s%s%s", x->id, hg_severity_name(x->severity),
-		 shows_where(x) ? x->where : "", shows_where(x) ? " " : "", x->message);
-	send_log(fd, finding_prio(x), svc, msg);
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return;
+	fputc('[', m);
+	hg_text_str(m, d->service[0] ? d->service : "-");
+	fputs("] ", m);
+	if (x) {
+		hg_text_str(m, x->id);
+		fprintf(m, " %s ", hg_severity_name(x->severity));
+		if (shows_where(x)) {
+			hg_text_str(m, x->where);
+			fputc(' ', m);
+		}
+		hg_text_str(m, x->message);
+	} else {
+		fprintf(m, "decision=%s status=%d ", verdict(d), d->status);
+		hg_text_str(m, d->reason);
+	}
+	if (fclose(m) == 0)
+		send_log(fd, x ? finding_prio(x) : d->status == HG_EXIT_ALLOWED ? LOG_INFO : LOG_ERR,
+			 buf);
+	free(buf);
 }
 
 void
 hg_report_log(const struct hg_decision *d, const struct hg_logsink *s)
 {
-	const char *svc = d->service[0] ? d->service : "-";
 	int vprio = d->status == HG_EXIT_ALLOWED ? LOG_INFO : LOG_ERR;
-	char msg[1024];
 
 	if (s->fd < 0)
 		return;
@@ -300,14 +320,12 @@ hg_report_log(const struct hg_decision *d, const struct hg_logsink *s)
 		if (s->journal)
 			journal_entry(s->fd, finding_prio(x), d, x);
 		else
-			syslog_finding(s->fd, svc, x);
+			syslog_entry(s->fd, d, x);
 	}
-	if (s->journal) {
+	if (s->journal)
 		journal_entry(s->fd, vprio, d, NULL);
-		return;
-	}
-	snprintf(msg, sizeof(msg), "decision=%s status=%d %s", verdict(d), d->status, d->reason);
-	send_log(s->fd, vprio, svc, msg);
+	else
+		syslog_entry(s->fd, d, NULL);
 }
 
 int

@@ -398,6 +398,13 @@ hg_stack_run(const struct hg_policy *p, const struct hg_service *s,
 	}
 	if ((r = run_checks(s, sl, &c, &v)) < 0)
 		goto out;
+	free(d->results);
+	d->nresults = 0;
+	if ((d->results = calloc(s->nstack, sizeof(*d->results))) != NULL) {
+		d->nresults = s->nstack;	/* what ran: hardgate score credits only that */
+		for (size_t i = 0; i < s->nstack; i++)
+			d->results[i] = sl[i].result;
+	}
 	allowed = !bad && hg_verdict_allowed(&v);
 	if (!bad && !v.denied && !v.positive)
 		hg_decision_add(d, "HG-006", HG_SEV_FAIL, "core", s->where,

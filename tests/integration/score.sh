@@ -18,6 +18,15 @@ services: {
     { module = "seccomp"; control = "required"; args: { allow = [ "@system-service" ]; groups_file = "$groups"; }; },
     { module = "netout"; control = "required"; args: { allow = [ "127.0.0.1:5432" ]; landlock = "off"; }; },
     { module = "keyfile"; control = "required"; args: { path = "$tmp/k"; mode = "0600"; }; } ); };
+  typo: { stack = (
+    { module = "privs"; control = "required"; args: { user = "nobody"; }; },
+    { module = "coredump"; control = "required"; args: { kernel = "off"; }; },
+    { module = "seccomp"; control = "required"; args: { alow = [ "@system-service" ]; groups_file = "$groups"; }; },
+    { module = "netout"; control = "required"; args: { allow = [ "127.0.0.1:5432" ]; landlock = "off"; }; },
+    { module = "keyfile"; control = "required"; args: { path = "$tmp/k"; mode = "0600"; }; } ); };
+  suff: { stack = (
+    { module = "coredump"; control = "sufficient"; args: { kernel = "off"; }; },
+    { module = "seccomp"; control = "required"; args: { allow = [ "@system-service" ]; groups_file = "$groups"; }; } ); };
   caps: { stack = (
     { module = "privs"; control = "required"; args: { user = "nobody"; caps = [ "cap_net_bind_service" ]; no_new_privs = false; }; } ); };
 };
@@ -50,6 +59,23 @@ check "the JSON names keyfile's control inactive" pycheck "$tmp/stdout" '
 import json, sys
 d = json.load(sys.stdin)
 k = [c for c in d["controls"] if c["module"] == "keyfile"]
+assert k and not k[0]["active"], d'
+
+echo "# a faulty entry stops the stack before any check: no control is active"
+chmod 600 "$tmp/k"
+expect_status 78 "a seccomp entry with an unknown arg fails --threshold 0" \
+	"$hg" score --conf "$conf" --service typo --threshold 0
+expect_out "^hardgate\[typo\]: exposure 10\.0/10 \(threshold 0\.0: FAIL\)$" "every control missing: exposure 10.0"
+expect_out "HG-004 FAIL .*module seccomp does not take arg 'alow'" "the faulty entry is named"
+
+echo "# an entry after a passing sufficient one never runs: its control is missing"
+expect_status 0 "score a stack whose seccomp entry follows a sufficient coredump" \
+	"$hg" score --conf "$conf" --service suff --json
+check "only coredump counts: exposure 9.0" test "$(exposure "$tmp/stdout")" = 9.0
+check "the JSON names the seccomp control inactive" pycheck "$tmp/stdout" '
+import json, sys
+d = json.load(sys.stdin)
+k = [c for c in d["controls"] if c["module"] == "seccomp"]
 assert k and not k[0]["active"], d'
 
 echo "# the weights are documented"

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "allowlist.h"
 #include "netguard.h"
@@ -196,6 +198,44 @@ test_netguard_denies_a_truncated_address_without_reading_past_it(void)
 	CU_ASSERT_EQUAL(hgt_fork(truncated_v6_denied, NULL), 0);
 }
 
+/* A denied unix path with a newline: stderr gets one line, the newline as \\n. */
+static int
+unix_path_denied_on_one_line(void *arg)
+{
+	static const char *const list[] = { "unix:/run/allowed.sock" };
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	char err[256], out[1024];
+	FILE *f = tmpfile();
+	size_t n;
+
+	(void)arg;
+	snprintf(un.sun_path, sizeof(un.sun_path), "/x\nhardgate[svc]: HG-000 PASS forged");
+	if (f == NULL)
+		return 2;
+	if (dup2(fileno(f), STDERR_FILENO) < 0 ||
+	    hg_netguard_install(list, 1, "svc", "HG-000", err, sizeof(err)) < 0) {
+		fclose(f);
+		return 2;
+	}
+	if (hg_netguard_allows((struct sockaddr *)&un, (socklen_t)sizeof(un), "connect")) {
+		fclose(f);
+		return 3;	/* not in the list: must be denied */
+	}
+	rewind(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	fclose(f);
+	out[n] = '\0';
+	if (n == 0 || memchr(out, '\n', n) != out + n - 1)
+		return 4;	/* more than one line */
+	return strstr(out, "unix:/x\\nhardgate[svc]: HG-000 PASS forged denied") ? 0 : 5;
+}
+
+static void
+test_netguard_writes_a_denied_unix_path_on_one_line(void)
+{
+	CU_ASSERT_EQUAL(hgt_fork(unix_path_denied_on_one_line, NULL), 0);
+}
+
 void
 hgt_suite_allowlist(void)
 {
@@ -208,4 +248,5 @@ hgt_suite_allowlist(void)
 	HGT_ADD(s, test_allowlist_leaves_names_to_the_caller);
 	HGT_ADD(s, test_allowlist_stays_correct_at_100000_entries);
 	HGT_ADD(s, test_netguard_denies_a_truncated_address_without_reading_past_it);
+	HGT_ADD(s, test_netguard_writes_a_denied_unix_path_on_one_line);
 }

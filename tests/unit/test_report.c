@@ -225,6 +225,42 @@ test_report_falls_back_to_syslog_without_journal_socket(void)
 }
 
 static void
+test_report_syslog_line_stays_one_line(void)
+{
+	char *sp, *absent = hgt_path(hgt_dir, "no-journal.sock"), e[2048];
+	int sfd = bound("syslog.sock", &sp);
+	struct hg_decision *d = hg_decision_new("red\nis");
+	struct hg_logsink s;
+	ssize_t n;
+
+	CU_ASSERT_FATAL(sfd >= 0 && d != NULL);
+	d->matched = 1;
+	hg_decision_add(d, "DBW-PRE-05", HG_SEV_FAIL, "keyfile", "/k/a\nb.key", "chmod 0600 /k",
+			"is mode 0644\n<83>hardgate[1]: [redis] decision=allowed");
+	hg_decision_set(d, HG_EXIT_REFUSED, "stack\rdenied\n<86>forged");
+	hg_report_log_open(&s, absent, sp);
+	CU_ASSERT_EQUAL(s.journal, 0);
+	hg_report_log(d, &s);
+	hg_report_log_close(&s);
+	n = next_dgram(sfd, e, sizeof(e) - 1);	/* the finding */
+	CU_ASSERT_FATAL(n > 0);
+	e[n] = '\0';
+	CU_ASSERT_PTR_NULL(memchr(e, '\n', (size_t)n));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "[red\\nis] DBW-PRE-05 FAIL /k/a\\nb.key is mode 0644\\n"
+					 "<83>hardgate[1]: [redis] decision=allowed"));
+	n = next_dgram(sfd, e, sizeof(e) - 1);	/* the verdict */
+	CU_ASSERT_FATAL(n > 0);
+	e[n] = '\0';
+	CU_ASSERT_PTR_NULL(memchr(e, '\n', (size_t)n));
+	CU_ASSERT_PTR_NULL(memchr(e, '\r', (size_t)n));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e, "[red\\nis] decision=refused status=78 stack\\rdenied\\n<86>forged"));
+	hg_decision_free(d);
+	close(sfd);
+	free(sp);
+	free(absent);
+}
+
+static void
 test_report_log_without_any_socket_is_silent(void)
 {
 	struct hg_decision *d = refused_decision("x");
@@ -245,5 +281,6 @@ hgt_suite_report(void)
 	HGT_ADD(s, test_report_journal_entries_carry_structured_fields);
 	HGT_ADD(s, test_report_journal_value_with_newline_uses_binary_field);
 	HGT_ADD(s, test_report_falls_back_to_syslog_without_journal_socket);
+	HGT_ADD(s, test_report_syslog_line_stays_one_line);
 	HGT_ADD(s, test_report_log_without_any_socket_is_silent);
 }
