@@ -337,8 +337,13 @@ rmdir /etc/hardgate/services.d /etc/hardgate 2>/dev/null
 # shellcheck disable=SC2046
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(debs "$new_v") >"$tmp/install2.log" 2>&1 &&
 	ok "apt-get install of $new_v on a clean host" || { not_ok "reinstall"; show "$tmp/install2.log"; }
-purge_all && ok "apt-get purge" || { not_ok "apt-get purge"; show "$tmp/purge.log"; }
-installed=0
+if purge_all; then
+	ok "apt-get purge"
+	installed=0	# only now: a failed purge leaves the cleanup trap to purge
+else
+	not_ok "apt-get purge"
+	show "$tmp/purge.log"
+fi
 check "/etc/hardgate is gone" test ! -e /etc/hardgate
 check "$libdir/hardgate is gone" test ! -e "$libdir/hardgate"
 check "/usr/share/doc/hardgate is gone" test ! -e /usr/share/doc/hardgate
