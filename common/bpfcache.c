@@ -82,10 +82,9 @@ malformed(struct hg_error *e, const char *id, const char *path, const char *why)
 			    "seccomp filter cache entry %s %s", path, why);
 }
 
-/* Check BUF (LEN bytes, the whole file) against KEY; fill OUT. */
-static int
-parse_entry(const char *buf, size_t len, const void *key, size_t klen, struct hg_bpf *out,
-	    const char *path, const char *id, struct hg_error *e)
+int
+hg_bpfcache_parse(const char *buf, size_t len, const void *key, size_t klen, struct hg_bpf *out,
+		  const char *path, const char *id, struct hg_error *e)
 {
 	struct hdr h;
 	size_t plen;
@@ -148,7 +147,7 @@ hg_bpfcache_get(const char *dir, const void *key, size_t klen, struct hg_bpf *ou
 	if (r < 0)
 		return hg_error_set(e, -r, id, path, NULL, "cannot read seccomp filter cache entry "
 				    "%s: %s", path, strerror(-r));
-	r = parse_entry(buf, len, key, klen, out, path, id, e);
+	r = hg_bpfcache_parse(buf, len, key, klen, out, path, id, e);
 	free(buf);
 	return r < 0 ? r : 1;
 }

@@ -44,6 +44,15 @@ int hg_bpfcache_get(const char *dir, const void *key, size_t klen, struct hg_bpf
 		    char *path, size_t pathlen, const char *id, struct hg_error *e);
 
 /*
+ * Check BUF (LEN bytes: a whole entry file, named PATH in messages)
+ * against KEY and fill OUT: what hg_bpfcache_get() does with what it
+ * read. 0, or a negative errno with E (-EBADMSG: malformed, another
+ * filter's, or damaged).
+ */
+int hg_bpfcache_parse(const char *buf, size_t len, const void *key, size_t klen,
+		      struct hg_bpf *out, const char *path, const char *id, struct hg_error *e);
+
+/*
  * Store B under KEY in DIR (root only; written to a temporary file and
  * renamed into place). 0 or a negative errno; a failure only costs the
  * next start a compile.
