@@ -71,18 +71,13 @@ static struct hg_decision *
 run_text(const char *name, const char *text, const char *role, const char *args,
 	 enum hg_stage stage, char **cfgp)
 {
-	char *cfg = hgt_write(dir, name, text, 0640), *a;
-	struct hg_run_opts o = { .stage = stage };
+	char *a;
 	struct hg_decision *d;
 
-	if (asprintf(&a, "config = \"%s\"; role = \"%s\"; %s", cfg, role, args ? args : "") < 0)
+	if (asprintf(&a, "role = \"%s\"; %s", role, args ? args : "") < 0)
 		abort();
-	d = hgt_run_module(dir, "dbward", a, &o);
+	d = hgt_run_config(dir, "dbward", name, text, a, stage, cfgp);
 	free(a);
-	if (cfgp)
-		*cfgp = cfg;
-	else
-		free(cfg);
 	return d;
 }
 

@@ -48,19 +48,7 @@ teardown(void)
 static struct hg_decision *
 run(const char *text, const char *args, enum hg_stage stage, char **cfgp)
 {
-	char *cfg = hgt_write(dir, "server.toml", text, 0640), *a;
-	struct hg_run_opts o = { .stage = stage };
-	struct hg_decision *d;
-
-	if (asprintf(&a, "config = \"%s\"; %s", cfg, args ? args : "") < 0)
-		abort();
-	d = hgt_run_module(dir, "kalamdb", a, &o);
-	free(a);
-	if (cfgp)
-		*cfgp = cfg;
-	else
-		free(cfg);
-	return d;
+	return hgt_run_config(dir, "kalamdb", "server.toml", text, args, stage, cfgp);
 }
 
 #define SECRET "q3Jv8xN2pL5tR9wZ1cF6hK0mB4yD7gS2"

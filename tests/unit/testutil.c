@@ -350,3 +350,22 @@ hgt_never_shows(const struct hg_decision *d, const char *s)
 			return 0;
 	return 1;
 }
+
+struct hg_decision *
+hgt_run_config(const char *dir, const char *module, const char *name, const char *text,
+	       const char *args, enum hg_stage stage, char **cfgp)
+{
+	char *cfg = hgt_write(dir, name, text, 0640), *a;
+	struct hg_run_opts o = { .stage = stage };
+	struct hg_decision *d;
+
+	if (asprintf(&a, "config = \"%s\"; %s", cfg, args ? args : "") < 0)
+		abort();
+	d = hgt_run_module(dir, module, a, &o);
+	free(a);
+	if (cfgp)
+		*cfgp = cfg;
+	else
+		free(cfg);
+	return d;
+}

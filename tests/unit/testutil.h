@@ -64,6 +64,15 @@ struct hg_decision *hgt_run(const char *conf, const char *service, enum hg_stage
 int hgt_has(const struct hg_decision *d, const char *id, int sev, const char *sub);
 
 /*
+ * An application module's run on its config: write TEXT as DIR/NAME
+ * (0640), run MODULE (required) with `config = "DIR/NAME"; ARGS` at
+ * STAGE. *CFGP (if given) gets the malloc'd path. Never NULL.
+ */
+struct hg_decision *hgt_run_config(const char *dir, const char *module, const char *name,
+				   const char *text, const char *args, enum hg_stage stage,
+				   char **cfgp);
+
+/*
  * The source tree's file REL (HG_SRCDIR/REL) with every PLACEHOLDER
  * replaced by VALUE (PLACEHOLDER may be NULL); malloc'd. Aborts if it
  * cannot be read.
