@@ -20,23 +20,6 @@
 /* Fixture NAME of this module with @STATE_DIR@ replaced by V; malloc'd. */
 #define fixture(name, v) hgt_fixture("modules/dbward/fixtures/" name, "@STATE_DIR@", (v))
 
-static char *dir;
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	dir = NULL;
-	return 0;
-}
-
 /* "FILE:LINE" of the first line of TEXT containing NEEDLE; malloc'd. */
 static char *
 at_line(const char *file, const char *text, const char *needle)
@@ -57,7 +40,7 @@ at_line(const char *file, const char *text, const char *needle)
 static char *
 state_dir(void)
 {
-	char *sd = hgt_path(dir, "state"), *k;
+	char *sd = hgt_path(hgt_dir, "state"), *k;
 
 	mkdir(sd, 0700);
 	chmod(sd, 0700);
@@ -76,7 +59,7 @@ run_text(const char *name, const char *text, const char *role, const char *args,
 
 	if (asprintf(&a, "role = \"%s\"; %s", role, args ? args : "") < 0)
 		abort();
-	d = hgt_run_config(dir, "dbward", name, text, a, stage, cfgp);
+	d = hgt_run_config(hgt_dir, "dbward", name, text, a, stage, cfgp);
 	free(a);
 	return d;
 }
@@ -496,7 +479,7 @@ test_dbward_refuses_a_world_writable_config(void)
 	char *sd = state_dir(), *text = fixture("server-hardened.toml", sd), *cfg;
 	struct hg_decision *d;
 
-	cfg = hgt_write(dir, "ww.toml", text, 0666);
+	cfg = hgt_write(hgt_dir, "ww.toml", text, 0666);
 	chmod(cfg, 0666);
 	free(cfg);
 	cfg = NULL;
@@ -510,7 +493,7 @@ test_dbward_refuses_a_world_writable_config(void)
 
 		if (asprintf(&a, "config = \"%s\"; role = \"server\"; " PROXY, cfg) < 0)
 			abort();
-		d = hgt_run_module(dir, "dbward", a, &o);
+		d = hgt_run_module(hgt_dir, "dbward", a, &o);
 		free(a);
 	}
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
@@ -762,7 +745,7 @@ test_dbward_allow_insecure_follows_the_environment_override(void)
 void
 hgt_suite_dbward(void)
 {
-	CU_pSuite s = CU_add_suite("dbward", setup, teardown);
+	CU_pSuite s = CU_add_suite("dbward", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_dbward_passes_a_hardened_server);
 	HGT_ADD(s, test_dbward_break_glass_only_for_designated_roles);

@@ -25,28 +25,11 @@ static const unsigned char empty_sha256[32] = {
 #define FP_EMPTY "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
 #define FP_OTHER "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
-static char *dir;
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	dir = NULL;
-	return 0;
-}
-
 /* A fresh revocation directory (0755) for one test, returned malloc'd. */
 static char *
 revdir(void)
 {
-	char *r = hgt_path(dir, "revoked.XXXXXX");
+	char *r = hgt_path(hgt_dir, "revoked.XXXXXX");
 
 	if (mkdtemp(r) == NULL)
 		abort();
@@ -84,7 +67,7 @@ test_revlist_missing_dir_is_empty(void)
 {
 	struct hg_revlist *l = NULL;
 	struct hg_error e = { 0 };
-	char *r = hgt_path(dir, "nothing-here");
+	char *r = hgt_path(hgt_dir, "nothing-here");
 
 	CU_ASSERT_EQUAL(hg_revlist_load(r, &l, &e), 0);
 	CU_ASSERT_PTR_NOT_NULL(l);
@@ -437,7 +420,7 @@ static void
 test_revoke_add_creates_nothing_in_a_world_writable_dir(void)
 {
 	struct hg_error e = { 0 };
-	char *open = hgt_path(dir, "open"), *r = hgt_path(open, "revoked.d");
+	char *open = hgt_path(hgt_dir, "open"), *r = hgt_path(open, "revoked.d");
 	struct stat st;
 
 	HGT_NEED_ROOT();
@@ -480,7 +463,7 @@ run_fake_n(const char *rev, const char *fp, int entries)
 				   "args: { fingerprint = \"" : "",
 		     entries > 1 ? fp : "", entries > 1 ? "\"; }; }" : "") < 0)
 		abort();
-	conf = hgt_write(dir, "hardgate.conf", text, 0644);
+	conf = hgt_write(hgt_dir, "hardgate.conf", text, 0644);
 	d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
 	free(text);
 	free(conf);
@@ -550,7 +533,7 @@ test_engine_blames_a_malformed_list_for_every_module_that_asks(void)
 void
 hgt_suite_revoke(void)
 {
-	CU_pSuite s = CU_add_suite("revoke", setup, teardown);
+	CU_pSuite s = CU_add_suite("revoke", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_fingerprint_formats_sha256_as_openssh_does);
 	HGT_ADD(s, test_fingerprint_rejects_malformed_strings);
