@@ -6,20 +6,24 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
 #include <hardgate/hardgate.h>
+#include <hardgate/module.h>
 
 #include "cli.h"
 #include "decision.h"
 #include "prom.h"
 #include "report.h"
 
-/* The families hardgate audit writes; modules' metrics join as families here. */
+/* The families hardgate audit writes. */
 struct audit {
 	struct prom pm;
 	int findings, allowed, services, failed, oom;
+	int cert_ts, cert_days, att_ts, att_age, att_max;	/* modules' metrics */
+	time_t now;		/* one clock for every age and days left */
 	size_t nsvc, nrefused;
 };
 
@@ -34,7 +38,60 @@ audit_families(struct audit *a)
 				  "Services the last audit checked.");
 	a->failed = prom_family(&a->pm, "hardgate_audit_failed", "gauge",
 				"1 if the last audit found any FAIL (its exit status was not 0), else 0.");
-	return a->findings < 0 || a->allowed < 0 || a->services < 0 || a->failed < 0 ? -1 : 0;
+	a->cert_ts = prom_family(&a->pm, "hardgate_certificate_expiry_timestamp_seconds", "gauge",
+				 "Unix time each certificate the tls module checked expires.");
+	a->cert_days = prom_family(&a->pm, "hardgate_certificate_days_left", "gauge",
+				   "Whole days until each certificate expires (negative: expired).");
+	a->att_ts = prom_family(&a->pm, "hardgate_attestation_timestamp_seconds", "gauge",
+				"Unix time each item was last attested, 0 if never.");
+	a->att_age = prom_family(&a->pm, "hardgate_attestation_age_days", "gauge",
+				 "Whole days since each item was last attested, +Inf if never.");
+	a->att_max = prom_family(&a->pm, "hardgate_attestation_max_age_days", "gauge",
+				 "The policy's max age of each item's attestation, in days.");
+	return a->findings < 0 || a->allowed < 0 || a->services < 0 || a->failed < 0 ||
+	       a->cert_ts < 0 || a->cert_days < 0 || a->att_ts < 0 || a->att_age < 0 ||
+	       a->att_max < 0 ? -1 : 0;
+}
+
+static void
+sample(struct audit *a, int fam, double v, const char *const l[])
+{
+	if (prom_sample(&a->pm, fam, v, l) < 0)
+		a->oom = 1;
+}
+
+/* Whole days in SECS, rounded down (-0.5 days is -1): days left go negative on expiry. */
+static double
+whole_days(double secs)
+{
+	long long s = (long long)secs;
+
+	return (double)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
+}
+
+/* A module's metric as its gauges: the fact and what audit derives from it. */
+static void
+collect_metric(struct audit *a, const char *svc, const struct hg_metric_sample *m)
+{
+	const char *cert[] = { "service", svc, "id", m->id, "path", m->where,
+			       "fingerprint", m->key, NULL };
+	const char *item[] = { "service", svc, "id", m->id, NULL };
+	double now = (double)a->now;
+
+	switch (m->kind) {
+	case HG_METRIC_CERT_NOT_AFTER:
+		sample(a, a->cert_ts, m->value, cert);
+		sample(a, a->cert_days, whole_days(m->value - now), cert);
+		break;
+	case HG_METRIC_ATTEST_TIME:
+		sample(a, a->att_ts, m->value, item);
+		sample(a, a->att_age, m->value > 0 ? whole_days(now - m->value) : INFINITY,
+		       item);
+		break;
+	case HG_METRIC_ATTEST_MAX_AGE:
+		sample(a, a->att_max, m->value / 86400, item);
+		break;
+	}
 }
 
 static void
@@ -56,6 +113,8 @@ collect(struct audit *a, const struct hg_decision *d)
 		if (prom_sample(&a->pm, a->allowed, d->status == HG_EXIT_ALLOWED, l) < 0)
 			a->oom = 1;
 	}
+	for (size_t i = 0; i < d->nm; i++)
+		collect_metric(a, svc, &d->m[i]);
 }
 
 /* One decision: printed as check prints it, counted, and 78 on any FAIL. */
@@ -112,6 +171,7 @@ cmd_audit(struct cli *c)
 				"[--prometheus FILE]\n");
 		return EXIT_USAGE;
 	}
+	a.now = time(NULL);
 	if (audit_families(&a) < 0) {
 		prom_free(&a.pm);
 		return HG_EXIT_INTERNAL;

@@ -2,13 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "prom.h"
+#include "safefile.h"
 
 int
 prom_family(struct prom *pm, const char *name, const char *type, const char *help)
@@ -78,6 +79,12 @@ prom_sample(struct prom *pm, int fam, double value, const char *const labels[])
 	}
 	if ((l = format_labels(labels)) == NULL)
 		return -ENOMEM;
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->s[i].labels, l) == 0) {	/* one series once: the first stays */
+			free(l);
+			return 0;
+		}
+	}
 	f->s[f->n++] = (struct prom_sample){ .labels = l, .value = value };
 	return 0;
 }
@@ -91,90 +98,29 @@ prom_write(const struct prom *pm, FILE *f)
 		if (x->n == 0)
 			continue;
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", x->name, x->help, x->name, x->type);
-		for (size_t j = 0; j < x->n; j++)
-			fprintf(f, "%s%s%s%s %.17g\n", x->name, x->s[j].labels[0] ? "{" : "",
-				x->s[j].labels, x->s[j].labels[0] ? "}" : "", x->s[j].value);
+		for (size_t j = 0; j < x->n; j++) {
+			const struct prom_sample *s = &x->s[j];
+
+			fprintf(f, "%s%s%s%s ", x->name, s->labels[0] ? "{" : "", s->labels,
+				s->labels[0] ? "}" : "");
+			if (isfinite(s->value))
+				fprintf(f, "%.17g\n", s->value);
+			else	/* the exposition format's spellings, not printf's */
+				fputs(isnan(s->value) ? "NaN\n" : s->value > 0 ? "+Inf\n" : "-Inf\n", f);
+		}
 	}
 	return ferror(f) ? -EIO : 0;
-}
-
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* fsync the directory DIR so the rename itself is durable. */
-static int
-sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-/* BUF to a fresh temporary file beside PATH, then renamed over it. */
-static int
-replace_file(const char *path, const char *buf, size_t len, char *tmp, size_t ntmp)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[4096];
-	int fd, r;
-
-	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) ? (int)(slash - path) : 1,
-			 path);
-	else
-		snprintf(dir, sizeof(dir), ".");
-	if ((size_t)snprintf(tmp, ntmp, "%s/.%s.XXXXXX", dir, slash ? slash + 1 : path) >= ntmp)
-		return -ENAMETOOLONG;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		return -errno;
-	if (fchmod(fd, 0644) < 0 || (r = write_all(fd, buf, len)) < 0 || fsync(fd) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = -errno;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	return sync_dir(dir);
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return r ? r : -EIO;
 }
 
 int
 prom_write_file(const struct prom *pm, const char *path, struct hg_error *e)
 {
-	char *buf = NULL, tmp[4200];
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	char *buf = NULL, dir[4096];
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
-	int r;
+	struct hg_error why = { 0 };
+	int dfd, r;
 
 	if (m == NULL)
 		return hg_error_set(e, ENOMEM, "HG-026", path, "", "out of memory");
@@ -183,7 +129,15 @@ prom_write_file(const struct prom *pm, const char *path, struct hg_error *e)
 		free(buf);
 		return hg_error_set(e, ENOMEM, "HG-026", path, "", "out of memory");
 	}
-	r = replace_file(path, buf, len, tmp, sizeof(tmp));
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
+		 slash ? path : ".");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		r = -errno;
+	} else {
+		/* A dot name not ending in .prom: node_exporter never reads it half-written. */
+		r = hg_replace_file(dfd, dir, name, buf, len, 0644, 0, "HG-026", &why);
+		close(dfd);
+	}
 	free(buf);
 	if (r < 0)
 		return hg_error_set(e, -r, "HG-026", path,

@@ -2,8 +2,7 @@
  * prom.h - metrics in Prometheus' text exposition format, written as a
  * node_exporter textfile. Families are declared first (name, type, help),
  * samples added with their labels; a family without samples is not
- * written. New metrics (certificate days left, attestation age) are a new
- * family and their samples: the writer needs no change.
+ * written.
  */
 #ifndef HG_CLI_PROM_H
 #define HG_CLI_PROM_H
@@ -32,7 +31,11 @@ struct prom {
 /* Declare a family; its index (>= 0) or -ENOMEM. */
 int prom_family(struct prom *pm, const char *name, const char *type, const char *help);
 
-/* Add a sample to family FAM; LABELS is name, value, ..., NULL. 0 or -ENOMEM. */
+/*
+ * Add a sample to family FAM; LABELS is name, value, ..., NULL. A second
+ * sample with the same labels is dropped (a series appears once). VALUE
+ * may be +Inf. 0 or -ENOMEM.
+ */
 int prom_sample(struct prom *pm, int fam, double value, const char *const labels[]);
 
 /* Every family with samples, in declaration order. 0 or -EIO. */

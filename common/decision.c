@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <hardgate/module.h>
 
 #include "decision.h"
 #include "report.h"
@@ -80,6 +83,69 @@ hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 		goto nomem;
 	}
 	d->n++;
+	return 0;
+nomem:
+	d->status = HG_EXIT_INTERNAL;
+	snprintf(d->reason, sizeof(d->reason), "out of memory");
+	return -ENOMEM;
+}
+
+const char *
+hg_metric_name(int kind)
+{
+	static const char *const names[] = {
+		[HG_METRIC_CERT_NOT_AFTER] = "certificate_not_after",
+		[HG_METRIC_ATTEST_TIME] = "attestation_time",
+		[HG_METRIC_ATTEST_MAX_AGE] = "attestation_max_age",
+	};
+
+	return kind >= 1 && kind <= HG_METRIC_LAST ? names[kind] : NULL;
+}
+
+static int
+same_metric(const struct hg_metric_sample *x, int kind, const char *id, const char *where,
+	    const char *key)
+{
+	return x->kind == kind && strcmp(x->id, id ? id : "") == 0 &&
+	       strcmp(x->where, where ? where : "") == 0 && strcmp(x->key, key ? key : "") == 0;
+}
+
+int
+hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const char *module,
+		       const char *where, const char *key, double value)
+{
+	struct hg_metric_sample *x;
+	int fail = 0;
+
+	if (hg_metric_name(kind) == NULL || !isfinite(value))
+		return -EINVAL;
+	for (size_t i = 0; i < d->nm; i++)
+		if (same_metric(&d->m[i], kind, id, where, key))
+			return 0;
+	if (d->nm == d->mcap) {
+		size_t cap = d->mcap ? d->mcap * 2 : 4;
+		struct hg_metric_sample *nm = realloc(d->m, cap * sizeof(*nm));
+
+		if (nm == NULL)
+			goto nomem;
+		d->m = nm;
+		d->mcap = cap;
+	}
+	x = &d->m[d->nm];
+	x->kind = kind;
+	x->value = value;
+	x->id = dup_or_empty(id, &fail);
+	x->module = dup_or_empty(module, &fail);
+	x->where = dup_or_empty(where, &fail);
+	x->key = dup_or_empty(key, &fail);
+	if (fail) {
+		free(x->id);
+		free(x->module);
+		free(x->where);
+		free(x->key);
+		goto nomem;
+	}
+	d->nm++;
 	return 0;
 nomem:
 	d->status = HG_EXIT_INTERNAL;
@@ -191,6 +257,13 @@ hg_decision_free(struct hg_decision *d)
 		free((char *)d->f[i].message);
 	}
 	free(d->f);
+	for (size_t i = 0; i < d->nm; i++) {
+		free(d->m[i].id);
+		free(d->m[i].module);
+		free(d->m[i].where);
+		free(d->m[i].key);
+	}
+	free(d->m);
 	free(d->results);
 	free(d->service);
 	free(d);

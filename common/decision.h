@@ -7,6 +7,13 @@
 
 #include "error.h"
 
+/* A figure a module reported (module.h, enum hg_metric). */
+struct hg_metric_sample {
+	int kind;		/* enum hg_metric */
+	char *id, *module, *where, *key;	/* "" when not given */
+	double value;
+};
+
 struct hg_decision {
 	char *service;		/* "" until known */
 	int status;		/* HG_EXIT_* */
@@ -19,6 +26,8 @@ struct hg_decision {
 	size_t n, cap;
 	int *results;		/* per stack entry: HG_PASS... of its check, -1 if it did not run */
 	size_t nresults;	/* 0 until the stack ran its checks */
+	struct hg_metric_sample *m;
+	size_t nm, mcap;
 };
 
 struct hg_decision *hg_decision_new(const char *service);
@@ -27,6 +36,17 @@ struct hg_decision *hg_decision_new(const char *service);
 int hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 		    const char *module, const char *where, const char *fix,
 		    const char *message);
+
+/*
+ * Add a figure (copies every string); one with the kind, ID, WHERE and
+ * KEY of an earlier one is dropped. 0, -EINVAL for an unknown kind, or
+ * -ENOMEM (then status is 70).
+ */
+int hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const char *module,
+			   const char *where, const char *key, double value);
+
+/* The name of metric KIND in JSON and, behind hardgate_, in Prometheus; NULL if unknown. */
+const char *hg_metric_name(int kind);
 
 /* Add E as a FAIL finding of the core. */
 int hg_decision_add_error(struct hg_decision *d, const struct hg_error *e);

@@ -126,6 +126,20 @@ json_body(const struct hg_decision *d, FILE *f)
 		hg_json_str(f, x->fix);
 		fputc('}', f);
 	}
+	fputs("],\"metrics\":[", f);
+	for (size_t i = 0; i < d->nm; i++) {
+		const struct hg_metric_sample *x = &d->m[i];
+
+		fprintf(f, "%s{\"name\":\"%s\",\"id\":", i ? "," : "", hg_metric_name(x->kind));
+		hg_json_str(f, x->id);
+		fputs(",\"module\":", f);
+		hg_json_str(f, x->module);
+		fputs(",\"where\":", f);
+		hg_json_str(f, x->where);
+		fputs(",\"key\":", f);
+		hg_json_str(f, x->key);
+		fprintf(f, ",\"value\":%.17g}", x->value);
+	}
 	fputs("]}", f);
 }
 

@@ -120,6 +120,24 @@ host_attest_dir(const struct hg_ctx *ctx)
 	return ((const struct core *)ctx->core)->attest_dir;
 }
 
+/* A figure for audit; an unknown kind is a module bug and fails its entry. */
+static void
+host_metric(struct hg_ctx *ctx, enum hg_metric m, const char *id, const char *where,
+	    const char *key, double value)
+{
+	struct core *c = ctx->core;
+	int r = hg_decision_add_metric(c->d, (int)m, id, c->module, where, key, value);
+
+	if (r == -ENOMEM) {
+		c->oom = 1;
+	} else if (r < 0) {
+		c->fails++;
+		if (hg_decision_add(c->d, "HG-007", HG_SEV_FAIL, c->module, where, NULL,
+				    "module reported an unknown metric") < 0)
+			c->oom = 1;
+	}
+}
+
 static const struct hg_host host = {
 	.abi = HG_MODULE_ABI,
 	.vfinding = host_vfinding,
@@ -138,6 +156,7 @@ static const struct hg_host host = {
 	.netout_install = host_netout_install,
 	.revoked = host_revoked,
 	.attest_dir = host_attest_dir,
+	.metric = host_metric,
 };
 
 void

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* Bump on any incompatible change of the structs below. */
-#define HG_MODULE_ABI 5u
+#define HG_MODULE_ABI 6u
 
 /* What check() and apply() return. Anything else counts as HG_ERROR. */
 enum hg_result {
@@ -83,6 +83,19 @@ struct hg_arg_spec {
 	const char *help;		/* one line, shown by hardgate list */
 };
 
+/*
+ * Figures a module reports for hardgate audit (the Prometheus textfile,
+ * the JSON "metrics" list). Each is a fact, not a judgement: audit derives
+ * days left and ages from them with one clock. The core owns the names
+ * (hg_metric_name) and the units below.
+ */
+enum hg_metric {
+	HG_METRIC_CERT_NOT_AFTER = 1,	/* Unix time a certificate expires */
+	HG_METRIC_ATTEST_TIME,		/* Unix time an item was last attested, 0: never */
+	HG_METRIC_ATTEST_MAX_AGE,	/* seconds an item's attestation stays valid */
+};
+#define HG_METRIC_LAST HG_METRIC_ATTEST_MAX_AGE
+
 struct hg_ctx;
 struct hg_args;
 
@@ -107,6 +120,8 @@ struct hg_host {
 			      const char *id, char *err, size_t errlen);
 	int (*revoked)(struct hg_ctx *ctx, const char *fp, char *reason, size_t n);
 	const char *(*attest_dir)(const struct hg_ctx *ctx);
+	void (*metric)(struct hg_ctx *ctx, enum hg_metric m, const char *id, const char *where,
+		       const char *key, double value);
 };
 
 /* The context a module receives. `core` is private to the core. */
@@ -215,6 +230,17 @@ static inline int hg_revoked(struct hg_ctx *c, const char *fp, char *reason, siz
  * policy's attest_dir, /var/lib/hardgate/attest; common/attest.h).
  */
 static inline const char *hg_attest_dir(const struct hg_ctx *c) { return c->host->attest_dir(c); }
+
+/*
+ * Report figure M under checklist ID for hardgate audit. WHERE is the
+ * file it is about ("file:line", a path or NULL), KEY tells apart several
+ * figures of one file (a certificate's fingerprint) or is NULL. Never a
+ * secret. Reporting the same ID, WHERE and KEY again replaces nothing:
+ * audit keeps the first.
+ */
+static inline void hg_metric(struct hg_ctx *c, enum hg_metric m, const char *id,
+			     const char *where, const char *key, double value)
+{ c->host->metric(c, m, id, where, key, value); }
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,9 @@
  * Each item is "ID:MAX_AGE" (max age 1..99999 of h, d or w). check()
  * verifies every record of the attestation list with hardgate's public
  * key, then fails an item whose newest valid record is older than its
- * max age or missing, and reports each attested item's age in days as an
- * INFO finding ("age N days", for hardgate audit).
+ * max age or missing. For hardgate audit it reports each item's last
+ * attestation time and max age as metrics, and its age in days as an
+ * INFO finding ("age N days").
  *
  * A bad record (changed, forged, signed by another key, truncated, from
  * the future) is an HG-030 FAIL naming file:line and fails the whole
@@ -178,6 +179,11 @@ judge(struct hg_ctx *ctx, const struct item *it, const char *where, time_t now)
 	long long age;
 
 	age_str(it, max, sizeof(max));
+	/* WHERE: the newest record, or the policy's line when there is none. */
+	hg_metric(ctx, HG_METRIC_ATTEST_MAX_AGE, it->id, it->found ? it->where : where, NULL,
+		  (double)it->max_age);
+	hg_metric(ctx, HG_METRIC_ATTEST_TIME, it->id, it->found ? it->where : where, NULL,
+		  it->found ? (double)it->last.when : 0);
 	snprintf(fix, sizeof(fix), "do what %.23s asks (hardgate explain %.23s), then run "
 		 "hardgate attest %.23s --by NAME", it->id, it->id, it->id);
 	if (!it->found) {

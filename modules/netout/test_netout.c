@@ -296,7 +296,8 @@ fresh_cache(const char *name, int store, char *entry, size_t n)
 	hg_decision_free(d);
 	for (dir = opendir(cache); dir && (de = readdir(dir)) != NULL;)
 		if (de->d_name[0] != '.') {
-			snprintf(entry, n, "%s/%s", cache, de->d_name);
+			if ((size_t)snprintf(entry, n, "%s/%s", cache, de->d_name) >= n)
+				found = -1000;	/* no room for its path */
 			found++;
 		}
 	if (dir)

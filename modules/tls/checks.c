@@ -45,6 +45,18 @@ not_before(struct tls_run *r, const struct tls_cert *c, const char *path)
 	return HG_FAIL;
 }
 
+/* notAfter as a Unix time, for hardgate audit's days-left gauge. */
+static void
+report_not_after(struct tls_run *r, const struct tls_cert *c, const ASN1_TIME *na,
+		 const char *path)
+{
+	struct tm tm;
+
+	if (ASN1_TIME_to_tm(na, &tm))
+		hg_metric(r->ctx, HG_METRIC_CERT_NOT_AFTER, r->expiry_id, path, c->fp,
+			  (double)timegm(&tm));
+}
+
 void
 tls_check_validity(struct tls_run *r, const struct tls_cert *c, const char *path)
 {
@@ -60,6 +72,7 @@ tls_check_validity(struct tls_run *r, const struct tls_cert *c, const char *path
 			 path, c->subject, c->fp);
 		return;
 	}
+	report_not_after(r, c, na, path);
 	if (days < 0 || secs < 0) {
 		tls_fail(r, r->expiry_id, path, RENEW_FIX,
 			 "certificate %s (%s, %s) expired %d days ago, on %s", path, c->subject,

@@ -287,6 +287,33 @@ test_tls_refuses_expired_certificate(void)
 	free(cert);
 }
 
+/* Its notAfter is a figure even when it fails: audit's days left go negative. */
+static void
+test_tls_reports_not_after_of_expired_certificate(void)
+{
+	struct tgen_cert o = node_opts;
+	struct hg_decision *d;
+	double want = (double)time(NULL) - 2 * 86400;
+	char *cert;
+
+	o.from_days = -30;
+	o.to_days = -2;
+	o.to_secs = 0;
+	cert = issue("expired-metric.pem", T.key[1], &o);
+	d = run_node(cert, T.keyp[1], "");
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_EQUAL_FATAL(d->nm, 2);	/* the leaf, then the CA */
+	CU_ASSERT_EQUAL(d->m[0].kind, HG_METRIC_CERT_NOT_AFTER);
+	CU_ASSERT_STRING_EQUAL(d->m[0].id, "HG-021");
+	CU_ASSERT_STRING_EQUAL(d->m[0].module, "tls");
+	CU_ASSERT_STRING_EQUAL(d->m[0].where, cert);
+	CU_ASSERT_EQUAL(strncmp(d->m[0].key, "SHA256:", 7), 0);
+	CU_ASSERT(d->m[0].value > want - 10 && d->m[0].value < want + 10);
+	CU_ASSERT_STRING_EQUAL(d->m[1].where, T.ca_pem);
+	hg_decision_free(d);
+	free(cert);
+}
+
 static void
 test_tls_refuses_not_yet_valid_certificate(void)
 {
@@ -1012,6 +1039,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_allows_rsa2048_and_ed25519_keys);
 	HGT_ADD(s, test_tls_allows_chain_through_intermediate_in_cert_file);
 	HGT_ADD(s, test_tls_refuses_expired_certificate);
+	HGT_ADD(s, test_tls_reports_not_after_of_expired_certificate);
 	HGT_ADD(s, test_tls_refuses_not_yet_valid_certificate);
 	HGT_ADD(s, test_tls_refuses_certificate_inside_min_days_left);
 	HGT_ADD(s, test_tls_warns_inside_warn_days_left_and_allows);

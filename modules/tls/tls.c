@@ -5,7 +5,7 @@
  * bundle parse (an encrypted key is refused, never prompted for); the key
  * is the certificate's; the chain verifies against ca now, for purpose;
  * every certificate of the chain is valid now and outside the renewal
- * window (days left reported as INFO for hardgate audit); the key is
+ * window (days left an INFO finding, notAfter a metric for audit); the key is
  * strong enough; server_name is in the subjectAltName (RFC 6125, no CN
  * fallback); no two of {this node, peers} share a public key; no
  * fingerprint is revoked (HG-018). The key file is judged by the keyfile

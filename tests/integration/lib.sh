@@ -150,6 +150,32 @@ policy_head() {
 		"log: { $log }; };"
 }
 
+# --- node_exporter textfiles ---
+
+# prom_value FILE METRIC-WITH-LABELS: the sample's value
+prom_value() { awk -v m="$2" '$1 == m { print $2 }' "$1"; }
+
+# prom_valid FILE: every line is a comment or `name{labels} value`, each
+# family has HELP and TYPE before its samples, no series twice
+prom_valid() {
+	pycheck "$1" '
+import re, sys
+seen = set()
+series = set()
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    m = re.match(r"# (HELP|TYPE) ([a-z_]+) .+$", line)
+    if m:
+        seen.add((m.group(1), m.group(2)))
+        continue
+    m = re.match(r"([a-z_]+(\{([a-z_]+=\"([^\"\\\\]|\\\\.)*\",?)*\})?) (-?[0-9.e+]+|[+-]Inf|NaN)$", line)
+    assert m, "bad line: " + line
+    name = m.group(1).split("{")[0]
+    assert ("HELP", name) in seen and ("TYPE", name) in seen, "no HELP/TYPE: " + line
+    assert m.group(1) not in series, "series twice: " + line
+    series.add(m.group(1))'
+}
+
 # --- processes and ports ---
 
 # spawn BASE CMD...: CMD in the background, stdout to BASE.out, stderr

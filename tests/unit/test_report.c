@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <hardgate/module.h>
 
 #include "decision.h"
 #include "report.h"
@@ -273,6 +277,45 @@ test_report_log_without_any_socket_is_silent(void)
 	hg_decision_free(d);
 }
 
+static void
+test_report_json_lists_metrics(void)
+{
+	struct hg_decision *d = hg_decision_new("web");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	CU_ASSERT_FATAL(d != NULL && m != NULL);
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_CERT_NOT_AFTER, "HG-021", "tls",
+					       "/k/\"a\".pem", "SHA256:x", 1700000000), 0);
+	/* the same kind, ID, where and key again: kept once */
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_CERT_NOT_AFTER, "HG-021", "tls",
+					       "/k/\"a\".pem", "SHA256:x", 1), 0);
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_ATTEST_TIME, "DBW-OPS-06", "attest",
+					       NULL, NULL, 0), 0);
+	/* no kind 0 or past the last, no value JSON cannot carry */
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, 0, "HG-021", "tls", NULL, NULL, 1), -EINVAL);
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_LAST + 1, "HG-021", "tls", NULL, NULL,
+					       1), -EINVAL);
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_ATTEST_TIME, "X", "attest", NULL, NULL,
+					       NAN), -EINVAL);
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_ATTEST_TIME, "X", "attest", NULL, NULL,
+					       INFINITY), -EINVAL);
+	CU_ASSERT_EQUAL(d->nm, 2);
+	hg_decision_set(d, HG_EXIT_ALLOWED, "allowed");
+	CU_ASSERT_EQUAL(hg_report_json(d, m), 0);
+	fclose(m);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, ",\"findings\":[],\"metrics\":["
+				      "{\"name\":\"certificate_not_after\",\"id\":\"HG-021\","
+				      "\"module\":\"tls\",\"where\":\"/k/\\\"a\\\".pem\","
+				      "\"key\":\"SHA256:x\",\"value\":1700000000},"
+				      "{\"name\":\"attestation_time\",\"id\":\"DBW-OPS-06\","
+				      "\"module\":\"attest\",\"where\":\"\",\"key\":\"\","
+				      "\"value\":0}]}\n"));
+	free(buf);
+	hg_decision_free(d);
+}
+
 void
 hgt_suite_report(void)
 {
@@ -283,4 +326,5 @@ hgt_suite_report(void)
 	HGT_ADD(s, test_report_falls_back_to_syslog_without_journal_socket);
 	HGT_ADD(s, test_report_syslog_line_stays_one_line);
 	HGT_ADD(s, test_report_log_without_any_socket_is_silent);
+	HGT_ADD(s, test_report_json_lists_metrics);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -401,6 +402,33 @@ test_stack_refuses_failed_verify(void)
 }
 
 static void
+test_stack_keeps_module_metrics(void)
+{
+	struct hg_decision *d = run("enforce", FAKE("required", "metric = 1;") ",\n"
+				    FAKE("required", "metric = 1;"), HG_STAGE_CHECK);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	CU_ASSERT_EQUAL_FATAL(d->nm, 1);	/* the same figure twice is kept once */
+	CU_ASSERT_EQUAL(d->m[0].kind, HG_METRIC_CERT_NOT_AFTER);
+	CU_ASSERT_STRING_EQUAL(d->m[0].module, "fake");
+	CU_ASSERT_STRING_EQUAL(d->m[0].where, "fake");
+	CU_ASSERT_STRING_EQUAL(d->m[0].key, "");
+	CU_ASSERT_EQUAL(d->m[0].value, 1);
+	hg_decision_free(d);
+}
+
+static void
+test_stack_refuses_unknown_metric(void)
+{
+	struct hg_decision *d = run("enforce", FAKE("optional", "metric = 99;"), HG_STAGE_CHECK);
+
+	/* A module bug, not a figure: its entry fails, even an optional one's check. */
+	CU_ASSERT_TRUE(hgt_has(d, "HG-007", HG_SEV_FAIL, "unknown metric"));
+	CU_ASSERT_EQUAL(d->nm, 0);
+	hg_decision_free(d);
+}
+
+static void
 test_stack_warn_mode_reports_and_allows(void)
 {
 	struct hg_decision *d = run("warn", FAKE("required", "result = \"fail\";"),
@@ -557,4 +585,6 @@ hgt_suite_stack(void)
 	HGT_ADD(s, test_stack_refuses_when_policy_unusable);
 	HGT_ADD(s, test_stack_matches_on_exe_and_argv);
 	HGT_ADD(s, test_stack_refuses_ambiguous_match);
+	HGT_ADD(s, test_stack_keeps_module_metrics);
+	HGT_ADD(s, test_stack_refuses_unknown_metric);
 }

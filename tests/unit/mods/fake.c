@@ -22,6 +22,7 @@ static const struct hg_arg_spec args[] = {
 	{ "mode", HG_ARG_MODE, 0, NULL, "a mode arg" },
 	{ "id", HG_ARG_ID, 0, NULL, "an ID arg" },
 	{ "fingerprint", HG_ARG_STRING, 0, NULL, "check() fails when it is revoked" },
+	{ "metric", HG_ARG_INT, 0, NULL, "check() reports this enum hg_metric, value 1" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -74,6 +75,9 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 {
 	int r = not_revoked(ctx, a);
 
+	if (hg_arg_isset(ctx, a, "metric"))
+		hg_metric(ctx, (enum hg_metric)hg_arg_int(ctx, a, "metric", 0), "HG-007", "fake",
+			  NULL, 1);
 	return r != HG_PASS ? r : outcome(ctx, a, "result");
 }
 
