@@ -92,17 +92,16 @@ child_env(const char *preload, const char *service, const char *conf)
 	return env;
 }
 
-/* Load the preload here once: a file ld.so cannot load fails here, not open. */
+/* Load the preload here once: a file ld.so cannot load, or not ours, fails here, not open. */
 static int
 probe_preload(const char *preload, struct hg_error *e)
 {
 	char pid[32];
-	void *h = NULL;
 	int r;
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	setenv(HG_ENV_PROBE, pid, 1);	/* its constructor stands down */
-	r = hg_dlopen_trusted(preload, "HG-008", &h, e);
+	r = hg_preload_verify(preload, "HG-008", 1, e);
 	unsetenv(HG_ENV_PROBE);
 	return r;
 }

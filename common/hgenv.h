@@ -9,6 +9,13 @@
 #define HG_ENV_SERVICE "HARDGATE_SERVICE"	/* service to run, instead of match */
 #define HG_ENV_PROBE "HARDGATE_PRELOAD_PROBE"	/* exec's own dlopen test of the preload */
 /*
+ * The preload exports HG_PRELOAD_MARK, a string equal to
+ * HG_PRELOAD_MARK_VALUE (preload.map): an LD_PRELOAD object without it is
+ * not hardgate's preload, and hardgate refuses to start a program on it.
+ */
+#define HG_PRELOAD_MARK "hg_preload_mark"
+#define HG_PRELOAD_MARK_VALUE "hardgate-preload-1"
+/*
  * Set by hardgate exec to the service it checked: the child's preload
  * then only applies and verifies (the checks ran before any privilege
  * drop, which the child could no longer repeat). Whoever can set this

@@ -7,8 +7,8 @@
  * stack in the process itself (checks, then every apply step, then the
  * read-back), and on refusal prints the findings and _exit()s 78 before
  * the program's own code runs. A process that matches no service passes
- * untouched. Exports only the interposers of interpose.c (preload.map,
- * -fvisibility=hidden).
+ * untouched. Exports only the interposers of interpose.c and its mark
+ * (preload.map, -fvisibility=hidden).
  *
  * In set-uid programs (AT_SECURE) secure_getenv() hides HARDGATE_*, so
  * only the default policy and its match rules apply there.
@@ -28,6 +28,10 @@
 #include "report.h"
 #include "run.h"
 #include "safefile.h"
+
+/* Proves to hardgate that this file is its preload (hgenv.h). */
+extern const char hg_preload_mark[];
+__attribute__((visibility("default"))) const char hg_preload_mark[] = HG_PRELOAD_MARK_VALUE;
 
 /* hardgate exec loads us once to prove we load; then we do nothing. */
 static int

@@ -43,6 +43,15 @@ expect_status 0 "the same preload at 0644 runs the program" \
 	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/public"
 check "the program ran" test -e "$tmp/w/public"
 
+echo "# a root-owned library that is not hardgate's preload (ld.so would load it, protecting nothing)"
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$tmp/lib/other.so"
+# shellcheck disable=SC2016
+expect_status 78 "exec refuses a loadable .so without the preload's mark" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/other.so" -- \
+	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/other"
+expect_out "HG-008 FAIL $(re "$tmp/lib/other.so") is not hardgate's preload" "the refusal names HG-008 and the file"
+check "the program did not run" test ! -e "$tmp/w/other"
+
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
 install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
