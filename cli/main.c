@@ -16,6 +16,10 @@
 #include "report.h"
 #include "run.h"
 
+/* Exported (cli.dyn): the preload stands down in this program (hgenv.h). */
+extern const char hg_cli_mark[];
+const char hg_cli_mark[] = "hardgate";
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli *);

@@ -52,6 +52,20 @@ expect_status 78 "exec refuses a loadable .so without the preload's mark" \
 expect_out "HG-008 FAIL $(re "$tmp/lib/other.so") is not hardgate's preload" "the refusal names HG-008 and the file"
 check "the program did not run" test ! -e "$tmp/w/other"
 
+echo "# the preload inside hardgate itself (a light drop-in's ExecStartPre= inherits LD_PRELOAD)"
+{
+	policy_head
+	cat <<CONF
+services: { deny: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/no-such.key"; }; } ); }; };
+CONF
+} | write_policy "$tmp/deny.conf"
+expect_status 78 "control: the preload refuses a program for a service whose stack denies" \
+	env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/deny.conf" HARDGATE_SERVICE=deny /bin/true
+expect_status 0 "the same environment does not run the stack inside hardgate" \
+	env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/deny.conf" HARDGATE_SERVICE=deny \
+	"$hg" explain HG-008
+expect_no_out "HG-011" "... and nothing of the service's stack ran"
+
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
 install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
