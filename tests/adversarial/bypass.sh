@@ -209,6 +209,25 @@ start_light 0 "the real preload and a good key: the probe passes and the main co
 check "... with the preload mapped in it" test "$(sed -n 3p "$tmp/w/main" 2>/dev/null)" -ge 1
 check "... and its controls applied (core limit 0)" test "$(sed -n 2p "$tmp/w/main" 2>/dev/null)" = 0
 
+# the probe on its own: what systemd cannot get wrong, the operator can
+expect_status 64 "check --preload-from-env without --service is a usage error" "$hg" check --preload-from-env
+expect_status 78 "an empty LD_PRELOAD is refused" \
+	env LD_PRELOAD=" : " HARDGATE_CONF="$ld/light.conf" "$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL LD_PRELOAD names no object" "... naming LD_PRELOAD"
+expect_status 78 "a preload named without a path (ld.so searches for it) is refused" \
+	env LD_PRELOAD="libhardgate-preload.so" HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL libhardgate-preload.so in LD_PRELOAD is not an absolute path" "... naming the object"
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
+expect_status 0 "the preload beside another trusted library passes" \
+	env LD_PRELOAD="$pre:$ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+install -m 0664 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
+expect_status 78 "... but not beside a group-writable one" \
+	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL $(re "$ld/plib/other.so") is mode 0664" "... naming it"
+
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
 install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
