@@ -13,6 +13,7 @@ struct cli {
 	int print;		/* --print (seccomp) */
 	int init;		/* --init (attest) */
 	int coverage;		/* --coverage (list) */
+	int preload_env;	/* --preload-from-env (check) */
 	const char *by;		/* --by (attest) */
 	const char *note;	/* --note (attest) */
 	const char *env;	/* --env VAR (fingerprint) */

@@ -1,12 +1,16 @@
 /* cmd_check.c - hardgate check and lint, and the service loop audit shares: dry runs. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <hardgate/hardgate.h>
 
 #include "cli.h"
 #include "decision.h"
+#include "loader.h"
 #include "policy.h"
 #include "report.h"
 #include "run.h"
@@ -85,9 +89,101 @@ print_decision(const struct cli *c, const struct hg_decision *d, void *arg)
 	return cli_report(c, d, 0);
 }
 
+/* Say that E is about an LD_PRELOAD object, and what follows from it. */
+static void
+in_ld_preload(int r, struct hg_error *e)
+{
+	char msg[sizeof(e->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	snprintf(e->msg, sizeof(e->msg), "%.400s (in LD_PRELOAD: %s)", msg,
+		 r == -EPERM ? "whoever can replace it runs code in the service"
+			     : "ld.so would start the service without it");
+	if (r == -ENOENT)
+		snprintf(e->fix, sizeof(e->fix), "reinstall hardgate, or correct LD_PRELOAD in the "
+			 "unit's Environment=");
+}
+
+/*
+ * Every object of LD_PRELOAD loads as ld.so will load it into the service
+ * (this runs with the unit's credentials), from a trusted path, and one of
+ * them is hardgate's preload. 0, -ENOMEM, or another negative errno with E.
+ */
+static int
+preload_env_ok(struct hg_error *e)
+{
+	const char *env = getenv("LD_PRELOAD");
+	char *list, *p, *obj;
+	int r = 0, mine = 0;
+
+	if (env == NULL || env[strspn(env, " :")] == '\0')
+		return hg_error_set(e, ENOENT, "HG-008", "LD_PRELOAD",
+				    "set Environment=LD_PRELOAD=" HG_PRELOAD_PATH " in the unit",
+				    "LD_PRELOAD names no object: the service would start without "
+				    "hardgate's preload");
+	if ((list = strdup(env)) == NULL)
+		return -ENOMEM;
+	for (p = list; r >= 0 && (obj = strsep(&p, " :")) != NULL;) {	/* ld.so's separators */
+		if (*obj == '\0')
+			continue;
+		if (obj[0] != '/' || strchr(obj, '$') != NULL)
+			r = hg_error_set(e, EINVAL, "HG-008", obj,
+					 "name it by its absolute path in LD_PRELOAD",
+					 "%s in LD_PRELOAD is not an absolute path: ld.so searches "
+					 "for it, hardgate cannot judge what it finds", obj);
+		else if ((r = hg_preload_verify(obj, "HG-008", 0, e)) > 0)
+			mine = 1;
+		else if (r < 0)
+			in_ld_preload(r, e);
+	}
+	if (r >= 0 && !mine)
+		r = hg_error_set(e, ENOEXEC, "HG-008", "LD_PRELOAD",
+				 "put " HG_PRELOAD_PATH " in LD_PRELOAD",
+				 "LD_PRELOAD=%s names no hardgate preload: the service would start "
+				 "unprotected", env);
+	free(list);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * check --preload-from-env, the ExecStartPre= of a light drop-in: ld.so
+ * only warns about an LD_PRELOAD object it cannot load and starts the
+ * program without it, so this refuses first, and refuses what the stack
+ * will refuse, before the unit's main process exists. The stack is judged
+ * as the preload will judge it (the policy's mode) and the decision is
+ * recorded. The unit's LD_PRELOAD loads into this process too; the
+ * preload does nothing in hardgate (hgenv.h).
+ */
+static int
+check_preload_env(const struct cli *c)
+{
+	struct hg_run_opts o = {
+		.conf = c->conf, .service = c->service, .stage = HG_STAGE_CHECK, .record = 1,
+	};
+	struct hg_error e = { 0 };
+	struct hg_decision *d = NULL;
+	int r;
+
+	if (c->service == NULL) {
+		fprintf(stderr, "usage: hardgate check --service NAME --preload-from-env\n");
+		return EXIT_USAGE;
+	}
+	if ((r = preload_env_ok(&e)) < 0)
+		o.fail = &e;
+	if (r == -ENOMEM || hg_run(&o, &d) < 0) {
+		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
+		return HG_EXIT_INTERNAL;
+	}
+	r = cli_report(c, d, 0);
+	hg_decision_free(d);
+	return r;
+}
+
 int
 cmd_check(struct cli *c)
 {
+	if (c->preload_env)
+		return check_preload_env(c);
 	return cli_check_services(c, print_decision, NULL);
 }
 

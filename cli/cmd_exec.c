@@ -58,8 +58,7 @@ static int
 ours(const char *kv)
 {
 	static const char *const names[] = {
-		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_LAUNCHED "=",
-		HG_ENV_PROBE "=", NULL,
+		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_LAUNCHED "=", NULL,
 	};
 
 	for (const char *const *n = names; *n; n++)
@@ -92,19 +91,14 @@ child_env(const char *preload, const char *service, const char *conf)
 	return env;
 }
 
-/* Load the preload here once: a file ld.so cannot load fails here, not open. */
+/*
+ * Load the preload here once: a file ld.so cannot load, or not ours,
+ * fails here, not open. Its constructor does nothing in hardgate (hgenv.h).
+ */
 static int
 probe_preload(const char *preload, struct hg_error *e)
 {
-	char pid[32];
-	void *h = NULL;
-	int r;
-
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	setenv(HG_ENV_PROBE, pid, 1);	/* its constructor stands down */
-	r = hg_dlopen_trusted(preload, "HG-008", &h, e);
-	unsetenv(HG_ENV_PROBE);
-	return r;
+	return hg_preload_verify(preload, "HG-008", 1, e);
 }
 
 /*

@@ -16,6 +16,10 @@
 #include "report.h"
 #include "run.h"
 
+/* Exported (cli.dyn): the preload stands down in this program (hgenv.h). */
+extern const char hg_cli_mark[];
+const char hg_cli_mark[] = "hardgate";
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli *);
@@ -39,7 +43,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: hardgate COMMAND [--conf FILE] [--service NAME] [--json] [ARGS]\n"
-		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n\n");
+		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n"
+		   "       hardgate check --service NAME --preload-from-env (a light drop-in's ExecStartPre=)\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nexit status: 0 allowed, 78 refused by policy, 70 internal error, 64 usage\n");
@@ -111,6 +116,7 @@ main(int argc, char **argv)
 		{ "reason", required_argument, NULL, 'r' },
 		{ "prometheus", required_argument, NULL, 'm' },
 		{ "threshold", required_argument, NULL, 't' },
+		{ "preload-from-env", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,6 +186,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			c.threshold = optarg;
+			break;
+		case 'E':
+			c.preload_env = 1;
 			break;
 		case 'h':
 			usage(stdout);

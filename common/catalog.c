@@ -381,7 +381,7 @@ static const struct hg_catalog_entry catalog[] = {
 	E("HG-008", "hardgate", "HG",
 	  "program cannot be protected by the preload",
 	  CORE, "core",
-	  "hardgate exec refuses static binaries, a foreign ELF class or machine, and a preload that does not load",
+	  "hardgate exec refuses static binaries, a foreign ELF class or machine, a preload that does not load or is not hardgate's",
 	  "run a dynamically linked program of the host's architecture, or fix the preload install"),
 	E("HG-009", "hardgate", "HG",
 	  "preload file is not the trusted one",

@@ -21,6 +21,8 @@ struct hg_run_opts {
 	int ignore_mode;	/* decide as enforce, whatever the policy's mode (check) */
 	int launched;		/* child of hardgate exec: checks done, apply and verify */
 	int interposed;		/* called from the preload: its interposers are live */
+	/* the caller's own check failed (check --preload-from-env): refused, recorded */
+	const struct hg_error *fail;
 };
 
 /* The policy path to use when none is given: HARDGATE_CONF or the default. */

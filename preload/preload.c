@@ -7,7 +7,8 @@
  * stack in the process itself (checks, then every apply step, then the
  * read-back), and on refusal prints the findings and _exit()s 78 before
  * the program's own code runs. A process that matches no service passes
- * untouched. Exports only the interposers of interpose.c (preload.map,
+ * untouched, and so does the hardgate program itself. Exports only the
+ * interposers of interpose.c and its mark (preload.map,
  * -fvisibility=hidden).
  *
  * In set-uid programs (AT_SECURE) secure_getenv() hides HARDGATE_*, so
@@ -29,17 +30,21 @@
 #include "run.h"
 #include "safefile.h"
 
-/* hardgate exec loads us once to prove we load; then we do nothing. */
-static int
-is_probe(void)
-{
-	const char *p = secure_getenv(HG_ENV_PROBE);
-	char pid[32];
+/* Proves to hardgate that this file is its preload (hgenv.h). */
+extern const char hg_preload_mark[];
+__attribute__((visibility("default"))) const char hg_preload_mark[] = HG_PRELOAD_MARK_VALUE;
 
-	if (p == NULL)
-		return 0;
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	return strcmp(p, pid) == 0;
+/*
+ * Inside the hardgate program (it exports HG_CLI_MARK): exec's proof load,
+ * or a light drop-in's ExecStartPre= probe, which inherits the unit's
+ * LD_PRELOAD and HARDGATE_SERVICE. Running the stack there would apply
+ * the service's controls to its judge. A program that exports the mark
+ * to dodge us gains nothing it lacks by unsetting LD_PRELOAD.
+ */
+static int
+in_hardgate(void)
+{
+	return dlsym(RTLD_DEFAULT, HG_CLI_MARK) != NULL;
 }
 
 /* The preload must itself be root-owned and not group/world-writable. */
@@ -100,7 +105,7 @@ hg_preload_init(int argc, char **argv, char **envp)
 	int saved = errno;
 
 	(void)envp;
-	if (is_probe())
+	if (in_hardgate())
 		return;
 	if (o.service && o.service[0] == '\0')
 		o.service = NULL;
