@@ -19,6 +19,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +40,40 @@ __attribute__((visibility("default"))) const char hg_preload_mark[] = HG_PRELOAD
  * Inside the hardgate program (it exports HG_CLI_MARK): exec's proof load,
  * or a light drop-in's ExecStartPre= probe, which inherits the unit's
  * LD_PRELOAD and HARDGATE_SERVICE. Running the stack there would apply
- * the service's controls to its judge. A program that exports the mark
- * to dodge us gains nothing it lacks by unsetting LD_PRELOAD.
+ * the service's controls to its judge. Only the program's own export
+ * counts: a library the service loads cannot switch the preload off.
  */
+struct mark_in_main {
+	const char *mark;
+	int found;
+};
+
+/* dl_iterate_phdr walks the program first: is the mark inside one of its segments? */
+static int
+main_holds(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct mark_in_main *m = arg;
+	uintptr_t a = (uintptr_t)m->mark;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && a >= lo && a - lo < ph->p_memsz)
+			m->found = 1;
+	}
+	return 1;	/* the program only, never a library it loaded */
+}
+
 static int
 in_hardgate(void)
 {
-	return dlsym(RTLD_DEFAULT, HG_CLI_MARK) != NULL;
+	struct mark_in_main m = { dlsym(RTLD_DEFAULT, HG_CLI_MARK), 0 };
+
+	if (m.mark != NULL)
+		dl_iterate_phdr(main_holds, &m);
+	return m.found;
 }
 
 /* The preload must itself be root-owned and not group/world-writable. */

@@ -65,6 +65,18 @@ expect_status 0 "the same environment does not run the stack inside hardgate" \
 	env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/deny.conf" HARDGATE_SERVICE=deny \
 	"$hg" explain HG-008
 expect_no_out "HG-011" "... and nothing of the service's stack ran"
+# A library exporting hardgate's mark must not switch the preload off: only
+# the program's own export counts.
+if printf 'const char hg_cli_mark[] = "x";\n' >"$tmp/mark.c" &&
+	${CC:-cc} -shared -fPIC -o "$tmp/lib/mark.so" "$tmp/mark.c" 2>"$tmp/cc.err"; then
+	chmod 644 "$tmp/lib/mark.so"
+	expect_status 78 "a library exporting hg_cli_mark beside the preload does not disarm it" \
+		env LD_PRELOAD="$tmp/lib/public.so $tmp/lib/mark.so" HARDGATE_CONF="$tmp/deny.conf" \
+		HARDGATE_SERVICE=deny /bin/true
+	expect_out "HG-011" "... the service's stack ran and refused"
+else
+	not_ok "cannot build the test library: $(head -1 "$tmp/cc.err")"
+fi
 
 echo "# the light systemd drop-in (Environment=LD_PRELOAD=) with a bad preload: its ExecStartPre= refuses"
 # unit_start DIR UNIT HARDGATE PRELOAD [--no-pre]: start UNIT as systemd
