@@ -194,7 +194,7 @@ cmd_lint(struct cli *c)
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
 	size_t entries = 0;
-	int bad = 0, r;
+	int bad = 0, warned = 0, r;
 
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
 		if ((d = policy_failed(c, &e)) == NULL)
@@ -214,6 +214,11 @@ cmd_lint(struct cli *c)
 			break;
 		}
 		bad += r;
+		if ((r = hg_stack_warn(&p->svc[i], d)) < 0) {
+			bad = -1;
+			break;
+		}
+		warned += r;
 		entries += p->svc[i].nstack;
 	}
 	if (bad < 0)
@@ -222,8 +227,9 @@ cmd_lint(struct cli *c)
 		hg_decision_set(d, HG_EXIT_REFUSED, "%s: %d faulty stack %s", cli_conf(c), bad,
 				bad == 1 ? "entry" : "entries");
 	else
-		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack entries)",
-				cli_conf(c), p->nsvc, entries);
+		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack "
+				"entries)%s", cli_conf(c), p->nsvc, entries,
+				warned ? ", with warnings above" : "");
 	r = cli_report(c, d, 0);
 	hg_decision_free(d);
 	hg_policy_free(p);

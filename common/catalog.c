@@ -351,7 +351,7 @@ static const struct hg_catalog_entry catalog[] = {
 	E("HG-002", "hardgate", "HG",
 	  "policy does not parse or has an unknown key, wrong type or bad value",
 	  CORE, "core",
-	  "libconfig parse plus a strict schema; no @include (use services.d/)",
+	  "libconfig parse plus a strict schema; no @include (use services.d/). hardgate lint also warns under this ID about valid entries that do not do what they seem to: after a sufficient entry, duplicated, or a Must item under optional or sufficient",
 	  "correct the policy at the file:line given"),
 	E("HG-003", "hardgate", "HG",
 	  "module cannot be loaded",

@@ -70,6 +70,30 @@ lint_tests() {
 	expect_out "HG-003 FAIL .*hardgate_nosuch\.so.*fix: install module nosuch" "HG-003 names the file and the fix"
 	expect_status 78 "check refuses it too" "$hg" check --conf "$tmp/nomod.conf" --service s
 	expect_out "HG-003" "with HG-003"
+
+	# entries that are valid but do not do what they seem to: warnings, exit 0
+	policy order.conf <<CONF
+services: { s: { stack = (
+  { module = "coredump"; control = "sufficient"; },
+  { module = "keyfile"; control = "required"; args: { path = "$tmp/good.key"; id = "DBW-PRE-05"; }; },
+  { module = "keyfile"; control = "optional"; args: { id = "DBW-PRE-05"; path = "$tmp/good.key"; }; }
+); }; };
+CONF
+	local o
+	o=$(re "$tmp/order.conf")
+	expect_status 0 "lint passes a stack with an entry after a sufficient one" "$hg" lint --conf "$tmp/order.conf"
+	expect_out "HG-002 WARN $o:4 entry keyfile of service s follows the sufficient entry coredump at $o:3: when that one passes .* the stack ends there allowed, and this entry neither checks nor applies anything; fix: move the sufficient entry" \
+		"it warns with the lines of both entries and what happens"
+	expect_out "HG-002 WARN $o:5 entry keyfile of service s follows the sufficient entry coredump at $o:3" \
+		"for every entry after it"
+	expect_out "HG-002 WARN $o:5 entry keyfile of service s has the same module and args as the entry at $o:4" \
+		"it warns about a duplicate entry, args in any order"
+	expect_out "HG-002 WARN $o:5 entry keyfile of service s is optional but reports DBW-PRE-05, a Must item .*its failure does not stop the start; fix: make the entry required" \
+		"it warns about a Must item under optional"
+	expect_no_out "HG-002 WARN $o:4 .*(same module|Must item)" "a required entry's Must item and a first entry are not warned about"
+	expect_out "policy valid .*with warnings above" "and says the policy is valid with warnings"
+	expect_status 0 "lint of the good policy" "$hg" lint --conf "$good"
+	expect_no_out "WARN" "warns about nothing in the good policy"
 }
 
 policy_file_tests() {
