@@ -158,7 +158,13 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 			.interposed = o->interposed,
 		};
 
-		r = hg_stack_run(p, s, &so, d);
+		if (o->gate && o->gate(o->gate_arg, HG_GATE_BEFORE, d, &e) < 0) {
+			r = refuse(d, &e, "program cannot be protected");
+			goto done;
+		}
+		if ((r = hg_stack_run(p, s, &so, d)) == 0 && d->status == HG_EXIT_ALLOWED &&
+		    o->gate && o->gate(o->gate_arg, HG_GATE_AFTER, d, &e) < 0)
+			r = refuse(d, &e, "program cannot be protected");
 	}
 	if (r == 0 && o->fail) {
 		if (hg_decision_add_error(d, o->fail) < 0) {
@@ -172,6 +178,12 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 done:
 	if (r == 0)
 		record(o, p, d, &rc);
+	if (r == 0 && d->matched && d->status == HG_EXIT_ALLOWED && o->gate &&
+	    o->gate(o->gate_arg, HG_GATE_START, d, &e) < 0 &&
+	    (r = refuse(d, &e, "program did not start")) == 0) {
+		hg_decision_set(d, HG_EXIT_INTERNAL, "program did not start");
+		record(o, p, d, &rc);	/* supersedes the allowed decision just recorded */
+	}
 	close_record(&rc);
 	hg_policy_free(p);
 	if (r < 0) {

@@ -229,6 +229,58 @@ list_tests() {
 	check "is JSON" pycheck "$tmp/stdout" 'import json, sys; json.load(sys.stdin)'
 }
 
+# records FILE SERVICE: the decisions logged for SERVICE, one "decision status ids" a line
+records() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)["record"]
+    if r["service"] == sys.argv[2]:
+        print(r["decision"], r["status"], " ".join(sorted({f["id"] for f in r["findings"]})))' "$1" "$2" \
+		>"$tmp/records" 2>&1
+}
+
+exec_log_tests() {
+	local log=$tmp/exec.jsonl
+	echo "# exec: the decision logged is the final one"
+	getent passwd nobody >/dev/null || { echo "# no nobody account: skipped"; return; }
+	mkdir -m 755 "$tmp/lib" "$tmp/bin"
+	install -m 0600 "$HG_PRELOAD_TEST" "$tmp/lib/private.so"
+	install -m 0644 "$HG_PRELOAD_TEST" "$tmp/lib/public.so"
+	install -m 0700 /bin/true "$tmp/bin/root-only"
+	{
+		policy_head "$log"
+		cat <<CONF
+services: {
+  late: { stack = ( { module = "privs"; control = "required"; args: { user = "nobody"; }; },
+                    { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); };
+};
+CONF
+	} | write_policy "$tmp/exec.conf"
+	expect_status 78 "exec refuses a preload nobody cannot read, after the stack ran" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/private.so" -- /bin/true
+	records "$log" late
+	expect_grep "^refused 78 HG-008\$" "$tmp/records" "the log has the refusal with HG-008"
+	expect_no_grep "^allowed" "$tmp/records" "and no allowed decision for it"
+	rm -f "$log"
+	expect_status 78 "exec refuses a missing program" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- "$tmp/bin/none"
+	records "$log" late
+	expect_grep "^refused 78 HG-008\$" "$tmp/records" "the log has that refusal too"
+	rm -f "$log"
+	expect_status 70 "exec of a program nobody may not execute fails" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- "$tmp/bin/root-only"
+	expect_out "HG-008 FAIL .*root-only cannot execute: Permission denied" "it names the program and why"
+	records "$log" late
+	check "the log's last decision is the failure (status 70), superseding the allowed one" \
+		test "$(tail -n 1 "$tmp/records")" = "refused 70 HG-008"
+	rm -f "$log"
+	expect_status 0 "exec starts an allowed program" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- /bin/true
+	records "$log" late
+	check "the log has one decision, allowed" test "$(cat "$tmp/records")" = "allowed 0 "
+}
+
 usage_tests() {
 	echo "# usage"
 	expect_status 64 "an unknown command" "$hg" frobnicate
@@ -245,5 +297,6 @@ check_tests
 json_tests
 explain_tests
 list_tests
+exec_log_tests
 usage_tests
 finish
