@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
@@ -15,6 +17,7 @@
 
 #include "policy.h"
 #include "report.h"
+#include "safefile.h"
 #include "util.h"
 
 static const char *
@@ -342,14 +345,64 @@ hg_report_log(const struct hg_decision *d, const struct hg_logsink *s)
 		syslog_entry(s->fd, d, NULL);
 }
 
-int
-hg_report_jsonl_open(const char *path)
+/* E's message about the log's directory, said as about the decision log. */
+static int
+log_error(struct hg_error *e, int r, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+	char msg[PATH_MAX + sizeof(e->msg) + 16];
+	size_t n;
 
+	snprintf(msg, sizeof(msg), "decision log %s: %s", path, e->msg);
+	n = strnlen(msg, sizeof(e->msg) - 1);
+	memcpy(e->msg, msg, n);
+	e->msg[n] = '\0';
+	return r;
+}
+
+int
+hg_report_jsonl_open(const char *path, struct hg_error *e)
+{
+	const struct hg_trust t = { "HG-010", HG_UID_NONE, 0, HG_WANT_DIR };
+	const char *name = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+	int dfd, fd, err, sticky = 0;
+
+	if (path[0] != '/' || name[1] == '\0' || strcmp(name, "/.") == 0 ||
+	    strcmp(name, "/..") == 0)
+		return hg_error_set(e, EINVAL, "HG-010", path, "name a file by its absolute path",
+				    "decision log %s is not an absolute file path", path);
+	snprintf(dir, sizeof(dir), "%.*s", name == path ? 1 : (int)(name - path), path);
+	name++;
+	if ((dfd = hg_safe_opendir(dir, &t, &sticky, e)) < 0)
+		return log_error(e, dfd, path);
+	if (sticky) {
+		close(dfd);
+		return hg_error_set(e, EPERM, "HG-010", dir,
+				    "put the log in a directory only root can write "
+				    "(install -d -m 0755 /var/log/hardgate)",
+				    "decision log %s: directory %s is writable by others (sticky): "
+				    "they could put their own file in its place", path, dir);
+	}
+	fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK, 0640);
+	err = errno;
+	close(dfd);
+	if (fd < 0)
+		return hg_error_set(e, err, "HG-010", path,
+				    err == EACCES ? "create it for the user that runs the service "
+				    "(root: install -m 0640 /dev/null PATH), or change hardgate.log.json" :
+				    "create its directory for root, or change hardgate.log.json",
+				    "cannot open decision log %s as uid %u: %s", path,
+				    (unsigned)geteuid(), strerror(err));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return hg_error_set(e, EINVAL, "HG-010", path, "point hardgate.log.json at a file",
+				    "decision log %s is not a regular file", path);
+	}
 	/* the caller owns the fd (cppcheck misses that a returned fd is not lost) */
 	/* cppcheck-suppress resourceLeak */
-	return fd < 0 ? -errno : fd;
+	return fd;
 }
 
 int

@@ -47,11 +47,14 @@ void hg_report_log_close(struct hg_logsink *s);
 void hg_report_log(const struct hg_decision *d, const struct hg_logsink *s);
 
 /*
- * Open the JSON lines decision log PATH for appending (O_APPEND, no
- * symlinks). Done before the stack runs: a privilege drop may follow.
- * Returns the fd or -errno.
+ * Open the JSON lines decision log PATH for appending (O_APPEND,
+ * O_NOFOLLOW, O_CLOEXEC; a regular file). Its directory must be reached
+ * through root-owned directories nobody else can write (hg_safe_opendir)
+ * and be one itself: no sticky /tmp, where another user could put a file
+ * of their own in its place. Done before the stack runs: a privilege drop
+ * may follow. Returns the fd, or -errno with E filled (HG-010).
  */
-int hg_report_jsonl_open(const char *path);
+int hg_report_jsonl_open(const char *path, struct hg_error *e);
 
 /* Append D as one line to FD with one write(2). 0 or -errno. */
 int hg_report_jsonl(const struct hg_decision *d, int fd);

@@ -57,6 +57,7 @@ select_service(const struct hg_run_opts *o, const struct hg_policy *p,
 struct rec {
 	int json;	/* JSONL decision log, -errno if it would not open, -1 if none */
 	struct hg_logsink log;	/* the journal or /dev/log; fd -1 if off or absent */
+	struct hg_error jerr;	/* why json would not open */
 };
 
 static void
@@ -69,7 +70,7 @@ open_record(const struct hg_run_opts *o, const struct hg_policy *p, struct rec *
 		hg_report_log_open(&rc->log, p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET,
 				   HG_SYSLOG_SOCKET);
 	if (p && p->log_json)
-		rc->json = hg_report_jsonl_open(p->log_json);
+		rc->json = hg_report_jsonl_open(p->log_json, &rc->jerr);
 }
 
 static void
@@ -95,8 +96,11 @@ record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decisio
 
 		snprintf(msg, sizeof(msg), "cannot write decision log %s: %s", p->log_json,
 			 strerror(-r));
-		hg_decision_add(d, "HG-010", HG_SEV_FAIL, "core", p->log_json,
-				"create its directory for root, or change hardgate.log.json", msg);
+		if (rc->json < 0)	/* it did not open: the reason, named */
+			hg_decision_add_error(d, &rc->jerr);
+		else
+			hg_decision_add(d, "HG-010", HG_SEV_FAIL, "core", p->log_json,
+					"check the disk and the log's file system", msg);
 		if (p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
 			hg_decision_set(d, HG_EXIT_REFUSED, "decision log not written");
 	}
@@ -111,7 +115,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	struct hg_policy *p = NULL;
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
-	struct rec rc = { -1, { -1, 0 } };
+	struct rec rc = { -1, { -1, 0 }, { 0 } };
 	int r;
 
 	*out = NULL;

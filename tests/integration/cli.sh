@@ -279,6 +279,16 @@ CONF
 		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- /bin/true
 	records "$log" late
 	check "the log has one decision, allowed" test "$(cat "$tmp/records")" = "allowed 0 "
+
+	echo "# exec: a decision log the service's user could replace is refused"
+	mkdir -m 755 "$tmp/nlog"
+	chown nobody "$tmp/nlog"
+	sed "s|$(re "$log")|$tmp/nlog/exec.jsonl|" "$tmp/exec.conf" | write_policy "$tmp/nlog.conf"
+	expect_status 78 "exec refuses a log in a directory owned by the service's user" \
+		"$hg" exec --conf "$tmp/nlog.conf" --service late --preload "$tmp/lib/public.so" -- /bin/true
+	expect_out "HG-010 FAIL $(re "$tmp/nlog") decision log $(re "$tmp/nlog/exec.jsonl"): directory $(re "$tmp/nlog") is owned by uid [0-9]+, must be owned by root; fix: chown root" \
+		"HG-010 names the log, the directory and the fix"
+	check "nothing was written there" test ! -e "$tmp/nlog/exec.jsonl"
 }
 
 usage_tests() {
