@@ -201,7 +201,7 @@ void
 hg_report_log_open(struct hg_logsink *s, const char *journal, const char *syslog_path)
 {
 	s->journal = 1;
-	if ((s->fd = dgram_connect(journal)) >= 0)
+	if (journal && (s->fd = dgram_connect(journal)) >= 0)
 		return;
 	s->journal = 0;
 	s->fd = dgram_connect(syslog_path);
@@ -345,45 +345,71 @@ hg_report_log(const struct hg_decision *d, const struct hg_logsink *s)
 		syslog_entry(s->fd, d, NULL);
 }
 
-/* E's message about the log's directory, said as about the decision log. */
+/* E's message about the log's directory, said as about WHAT PATH. */
 static int
-log_error(struct hg_error *e, int r, const char *path)
+log_error(struct hg_error *e, int r, const char *what, const char *path)
 {
-	char msg[PATH_MAX + sizeof(e->msg) + 16];
+	char msg[PATH_MAX + sizeof(e->msg) + 32];
 	size_t n;
 
-	snprintf(msg, sizeof(msg), "decision log %s: %s", path, e->msg);
+	snprintf(msg, sizeof(msg), "%s %s: %s", what, path, e->msg);
 	n = strnlen(msg, sizeof(e->msg) - 1);
 	memcpy(e->msg, msg, n);
 	e->msg[n] = '\0';
 	return r;
 }
 
-int
-hg_report_jsonl_open(const char *path, struct hg_error *e)
+/*
+ * The directory of the log PATH (WHAT names it in messages), judged as
+ * only root's: an O_PATH fd, *NAME set to PATH's last component; or
+ * -errno with E (HG-010).
+ */
+static int
+log_dir(const char *path, const char *what, const char **name, struct hg_error *e)
 {
 	const struct hg_trust t = { "HG-010", HG_UID_NONE, 0, HG_WANT_DIR };
-	const char *name = strrchr(path, '/');
+	const char *n = strrchr(path, '/');
 	char dir[PATH_MAX];
-	struct stat st;
-	int dfd, fd, err, sticky = 0;
+	int dfd, sticky = 0;
 
-	if (path[0] != '/' || name[1] == '\0' || strcmp(name, "/.") == 0 ||
-	    strcmp(name, "/..") == 0)
+	if (path[0] != '/' || n[1] == '\0' || strcmp(n, "/.") == 0 || strcmp(n, "/..") == 0)
 		return hg_error_set(e, EINVAL, "HG-010", path, "name a file by its absolute path",
-				    "decision log %s is not an absolute file path", path);
-	snprintf(dir, sizeof(dir), "%.*s", name == path ? 1 : (int)(name - path), path);
-	name++;
+				    "%s %s is not an absolute file path", what, path);
+	snprintf(dir, sizeof(dir), "%.*s", n == path ? 1 : (int)(n - path), path);
+	*name = n + 1;
 	if ((dfd = hg_safe_opendir(dir, &t, &sticky, e)) < 0)
-		return log_error(e, dfd, path);
+		return log_error(e, dfd, what, path);
 	if (sticky) {
 		close(dfd);
 		return hg_error_set(e, EPERM, "HG-010", dir,
-				    "put the log in a directory only root can write "
-				    "(install -d -m 0755 /var/log/hardgate)",
-				    "decision log %s: directory %s is writable by others (sticky): "
-				    "they could put their own file in its place", path, dir);
+				    "put it in a directory only root can write",
+				    "%s %s: directory %s is writable by others (sticky): they could "
+				    "put their own in its place", what, path, dir);
 	}
+	return dfd;
+}
+
+int
+hg_report_journal_trusted(const char *path, struct hg_error *e)
+{
+	const char *name;
+	int dfd = log_dir(path, "journal socket", &name, e);
+
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	return 0;
+}
+
+int
+hg_report_jsonl_open(const char *path, struct hg_error *e)
+{
+	const char *name;
+	struct stat st;
+	int dfd, fd, err;
+
+	if ((dfd = log_dir(path, "decision log", &name, e)) < 0)
+		return dfd;
 	fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
 		    O_NONBLOCK, 0640);
 	err = errno;

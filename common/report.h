@@ -29,11 +29,20 @@ struct hg_logsink {
 };
 
 /*
- * Connect S to JOURNAL (journald's native socket), or when that is absent
- * to SYSLOG; S->fd is -1 if neither answers (the log is best effort, like
- * syslog(3)). Opened before the stack runs: afterwards only send() runs.
+ * Connect S to JOURNAL (journald's native socket; NULL: none), or when
+ * that is absent to SYSLOG; S->fd is -1 if neither answers (the log is
+ * best effort, like syslog(3)). Opened before the stack runs: afterwards
+ * only send() runs.
  */
 void hg_report_log_open(struct hg_logsink *s, const char *journal, const char *syslog_path);
+
+/*
+ * 0 if the directory of the journal socket PATH is reached through
+ * root-owned directories nobody else can write and is one itself (not
+ * sticky), so nobody else can put a socket of theirs in its place and
+ * take the record; else -errno with E (HG-010; -ENOENT: no journal there).
+ */
+int hg_report_journal_trusted(const char *path, struct hg_error *e);
 void hg_report_log_close(struct hg_logsink *s);
 
 /*

@@ -58,6 +58,7 @@ struct rec {
 	int json;	/* JSONL decision log, -errno if it would not open, -1 if none */
 	struct hg_logsink log;	/* the journal or /dev/log; fd -1 if off or absent */
 	struct hg_error jerr;	/* why json would not open */
+	struct hg_error lerr;	/* why the journal socket is not trusted, if lerr.id */
 };
 
 static void
@@ -66,9 +67,14 @@ open_record(const struct hg_run_opts *o, const struct hg_policy *p, struct rec *
 	rc->json = rc->log.fd = -1;
 	if (!o->record)
 		return;
-	if (p == NULL || p->log_syslog)
-		hg_report_log_open(&rc->log, p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET,
-				   HG_SYSLOG_SOCKET);
+	if (p == NULL || p->log_syslog) {
+		const char *j = p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET;
+		int r = hg_report_journal_trusted(j, &rc->lerr);
+
+		if (r != -EPERM)	/* trusted, or absent (syslog): no finding */
+			hg_error_clear(&rc->lerr);
+		hg_report_log_open(&rc->log, r == 0 ? j : NULL, HG_SYSLOG_SOCKET);
+	}
 	if (p && p->log_json)
 		rc->json = hg_report_jsonl_open(p->log_json, &rc->jerr);
 }
@@ -91,6 +97,11 @@ record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decisio
 		return;
 	if (o->launched && d->status == HG_EXIT_ALLOWED)
 		return;	/* hardgate exec recorded this start already */
+	if (rc->lerr.id) {	/* to syslog and the JSONL log instead */
+		hg_decision_add_error(d, &rc->lerr);
+		if (p && p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
+			hg_decision_set(d, HG_EXIT_REFUSED, "journal socket not trusted");
+	}
 	if (p && p->log_json && (r < 0 || (r = hg_report_jsonl(d, rc->json)) < 0)) {
 		char msg[600];
 
@@ -115,7 +126,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	struct hg_policy *p = NULL;
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
-	struct rec rc = { -1, { -1, 0 }, { 0 } };
+	struct rec rc = { -1, { -1, 0 }, { 0 }, { 0 } };
 	int r;
 
 	*out = NULL;

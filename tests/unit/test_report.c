@@ -444,6 +444,35 @@ test_report_jsonl_refuses_a_symlink_and_a_fifo(void)
 	free(dir);
 }
 
+/* A socket the service's user could replace is not the journal; an absent one is absent. */
+static void
+test_report_journal_socket_directory_must_be_roots(void)
+{
+	struct hg_error e = { 0 };
+	char *ok, *svc, *sticky, *p;
+
+	HGT_NEED_ROOT();
+	ok = logdir("journal-ok", 0, 0755);
+	svc = logdir("journal-svc", 65534, 0755);
+	sticky = logdir("journal-sticky", 0, 01777);
+	p = hgt_path(ok, "socket");
+	CU_ASSERT_EQUAL(hg_report_journal_trusted(p, &e), 0);
+	free(p);
+	p = hgt_path(svc, "socket");
+	CU_ASSERT_EQUAL(hg_report_journal_trusted(p, &e), -EPERM);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-010");
+	CU_ASSERT_STRING_EQUAL(e.where, svc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "journal socket "));
+	free(p);
+	p = hgt_path(sticky, "socket");
+	CU_ASSERT_EQUAL(hg_report_journal_trusted(p, &e), -EPERM);
+	free(p);
+	CU_ASSERT_EQUAL(hg_report_journal_trusted("/nonexistent/hg/socket", &e), -ENOENT);
+	free(ok);
+	free(svc);
+	free(sticky);
+}
+
 void
 hgt_suite_report(void)
 {
@@ -458,4 +487,5 @@ hgt_suite_report(void)
 	HGT_ADD(s, test_report_jsonl_opens_append_only_in_a_root_directory);
 	HGT_ADD(s, test_report_jsonl_refuses_a_directory_others_can_replace);
 	HGT_ADD(s, test_report_jsonl_refuses_a_symlink_and_a_fifo);
+	HGT_ADD(s, test_report_journal_socket_directory_must_be_roots);
 }
