@@ -402,6 +402,18 @@ hg_report_journal_trusted(const char *path, struct hg_error *e)
 }
 
 int
+hg_report_jsonl_trusted(const char *path, struct hg_error *e)
+{
+	const char *name;
+	int dfd = log_dir(path, "decision log", &name, e);
+
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	return 0;
+}
+
+int
 hg_report_jsonl_open(const char *path, struct hg_error *e)
 {
 	const char *name;

@@ -65,6 +65,12 @@ void hg_report_log(const struct hg_decision *d, const struct hg_logsink *s);
  */
 int hg_report_jsonl_open(const char *path, struct hg_error *e);
 
+/*
+ * What hg_report_jsonl_open() judges of PATH's directory, opening
+ * nothing (hardgate lint): 0, or -errno with E (-ENOENT: it is missing).
+ */
+int hg_report_jsonl_trusted(const char *path, struct hg_error *e);
+
 /* Append D as one line to FD with one write(2). 0 or -errno. */
 int hg_report_jsonl(const struct hg_decision *d, int fd);
 

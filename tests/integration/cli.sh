@@ -94,6 +94,30 @@ CONF
 	expect_out "policy valid .*with warnings above" "and says the policy is valid with warnings"
 	expect_status 0 "lint of the good policy" "$hg" lint --conf "$good"
 	expect_no_out "WARN" "warns about nothing in the good policy"
+
+	# the log places: judged as every start will judge them
+	mkdir -m 755 "$tmp/svcdir"
+	chown 65534 "$tmp/svcdir"
+	{
+		echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { syslog = false; json = \"$tmp/svcdir/d.jsonl\"; }; };"
+		echo "services: { };"
+	} | write_policy "$tmp/svclog.conf"
+	expect_status 78 "lint refuses a decision log in a directory the service's user owns" \
+		"$hg" lint --conf "$tmp/svclog.conf"
+	expect_out "HG-010 FAIL $(re "$tmp/svcdir") decision log .*owned by uid 65534, must be owned by root; fix: chown root" \
+		"HG-010 names the directory and the fix"
+	{
+		echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { syslog = true; journal = \"$tmp/svcdir/socket\"; }; };"
+		echo "services: { };"
+	} | write_policy "$tmp/svcjournal.conf"
+	expect_status 78 "lint refuses a journal socket there too" "$hg" lint --conf "$tmp/svcjournal.conf"
+	expect_out "HG-010 FAIL $(re "$tmp/svcdir") journal socket " "naming it the journal socket"
+	{
+		echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { syslog = false; json = \"$tmp/nodir/d.jsonl\"; }; };"
+		echo "services: { };"
+	} | write_policy "$tmp/nodir.conf"
+	expect_status 0 "lint passes a decision log whose directory is missing" "$hg" lint --conf "$tmp/nodir.conf"
+	expect_out "HG-010 WARN .*$(re "$tmp/nodir").*fix: create it" "but warns that every start needs it"
 }
 
 policy_file_tests() {
