@@ -187,6 +187,40 @@ cmd_check(struct cli *c)
 	return cli_check_services(c, print_decision, NULL);
 }
 
+/*
+ * The log places the policy names, judged as a start will judge them: a
+ * directory others could replace refuses every start (counted in the
+ * return), a missing one for the decision log is a warning (it may be
+ * made when the service is installed). -ENOMEM or the number of faults.
+ */
+static int
+lint_logs(const struct hg_policy *p, struct hg_decision *d)
+{
+	struct hg_error e = { 0 };
+	int r, bad = 0;
+
+	if (p->log_json && (r = hg_report_jsonl_trusted(p->log_json, &e)) < 0) {
+		if (r == -ENOENT) {
+			r = hg_decision_add(d, "HG-010", HG_SEV_WARN, "core", e.where,
+					    "create it (install -d -m 0755) before the service "
+					    "starts: every start is refused without it", e.msg);
+		} else {
+			r = hg_decision_add_error(d, &e);
+			bad++;
+		}
+		if (r < 0)
+			return -ENOMEM;
+	}
+	hg_error_clear(&e);
+	if (p->log_syslog && p->log_journal &&
+	    hg_report_journal_trusted(p->log_journal, &e) == -EPERM) {
+		if (hg_decision_add_error(d, &e) < 0)
+			return -ENOMEM;
+		bad++;
+	}
+	return bad;
+}
+
 int
 cmd_lint(struct cli *c)
 {
@@ -194,7 +228,7 @@ cmd_lint(struct cli *c)
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
 	size_t entries = 0;
-	int bad = 0, r;
+	int bad = 0, logs, r;
 
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
 		if ((d = policy_failed(c, &e)) == NULL)
@@ -208,8 +242,10 @@ cmd_lint(struct cli *c)
 		return HG_EXIT_INTERNAL;
 	}
 	d->matched = 1;
-	for (size_t i = 0; i < p->nsvc; i++) {
-		if ((r = hg_stack_lint(p, &p->svc[i], d)) < 0) {
+	if ((logs = lint_logs(p, d)) < 0)
+		bad = -1;
+	for (size_t i = 0; bad >= 0 && i < p->nsvc; i++) {
+		if ((r = hg_stack_lint(p, &p->svc[i], d)) < 0 || hg_stack_warn(&p->svc[i], d) < 0) {
 			bad = -1;
 			break;
 		}
@@ -218,12 +254,14 @@ cmd_lint(struct cli *c)
 	}
 	if (bad < 0)
 		hg_decision_set(d, HG_EXIT_INTERNAL, "out of memory");
-	else if (bad > 0)
-		hg_decision_set(d, HG_EXIT_REFUSED, "%s: %d faulty stack %s", cli_conf(c), bad,
-				bad == 1 ? "entry" : "entries");
+	else if (bad > 0 || logs > 0)
+		hg_decision_set(d, HG_EXIT_REFUSED, "%s: %d faulty stack %s%s", cli_conf(c), bad,
+				bad == 1 ? "entry" : "entries",
+				logs ? ", and a log in a place others could replace" : "");
 	else
-		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack entries)",
-				cli_conf(c), p->nsvc, entries);
+		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack "
+				"entries)%s", cli_conf(c), p->nsvc, entries,
+				hg_decision_count_sev(d, HG_SEV_WARN) ? ", with warnings above" : "");
 	r = cli_report(c, d, 0);
 	hg_decision_free(d);
 	hg_policy_free(p);
