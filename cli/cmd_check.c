@@ -107,7 +107,7 @@ in_ld_preload(int r, struct hg_error *e)
 /*
  * Every object of LD_PRELOAD loads as ld.so will load it into the service
  * (this runs with the unit's credentials), from a trusted path, and one of
- * them is hardgate's preload. 0, -ENOMEM, or another negative errno with E.
+ * them is hardgate's preload. 0, or a negative errno with E filled.
  */
 static int
 preload_env_ok(struct hg_error *e)
@@ -122,7 +122,7 @@ preload_env_ok(struct hg_error *e)
 				    "LD_PRELOAD names no object: the service would start without "
 				    "hardgate's preload");
 	if ((list = strdup(env)) == NULL)
-		return -ENOMEM;
+		return hg_error_set(e, ENOMEM, "HG-007", NULL, NULL, "out of memory");
 	for (p = list; r >= 0 && (obj = strsep(&p, " :")) != NULL;) {	/* ld.so's separators */
 		if (*obj == '\0')
 			continue;
@@ -154,13 +154,22 @@ preload_env_ok(struct hg_error *e)
  * recorded. The unit's LD_PRELOAD loads into this process too; the
  * preload does nothing in hardgate (hgenv.h).
  */
+/* hg_run's gate: a bad LD_PRELOAD refuses before the stack runs, and is recorded. */
+static int
+preload_gate(void *arg, enum hg_gate when, const struct hg_decision *d, struct hg_error *e)
+{
+	(void)arg;
+	(void)d;
+	return when == HG_GATE_BEFORE ? preload_env_ok(e) : 0;
+}
+
 static int
 check_preload_env(const struct cli *c)
 {
 	struct hg_run_opts o = {
 		.conf = c->conf, .service = c->service, .stage = HG_STAGE_CHECK, .record = 1,
+		.gate = preload_gate,
 	};
-	struct hg_error e = { 0 };
 	struct hg_decision *d = NULL;
 	int r;
 
@@ -168,9 +177,7 @@ check_preload_env(const struct cli *c)
 		fprintf(stderr, "usage: hardgate check --service NAME --preload-from-env\n");
 		return EXIT_USAGE;
 	}
-	if ((r = preload_env_ok(&e)) < 0)
-		o.fail = &e;
-	if (r == -ENOMEM || hg_run(&o, &d) < 0) {
+	if (hg_run(&o, &d) < 0) {
 		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
 		return HG_EXIT_INTERNAL;
 	}

@@ -181,15 +181,6 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 		    o->gate && o->gate(o->gate_arg, HG_GATE_AFTER, d, &e) < 0)
 			r = refuse(d, &e, "program cannot be protected");
 	}
-	if (r == 0 && o->fail) {
-		if (hg_decision_add_error(d, o->fail) < 0) {
-			r = -ENOMEM;
-			goto done;
-		}
-		d->would_refuse = 1;
-		if (d->status != HG_EXIT_INTERNAL)
-			hg_decision_set(d, HG_EXIT_REFUSED, "program cannot be protected");
-	}
 done:
 	if (r == 0)
 		record(o, p, d, &rc);

@@ -16,7 +16,7 @@ enum hg_gate {
 
 /*
  * The caller's own refusal points (hardgate exec: the program and the
- * preload), so that the decision recorded is the final one. At BEFORE
+ * preload; check --preload-from-env: the unit's LD_PRELOAD), so that the decision recorded is the final one. At BEFORE
  * and AFTER a negative return with E filled refuses the start (status 78,
  * "program cannot be protected"), and that refusal is what is recorded.
  * At START the gate does not return on success (execve); when it
@@ -40,8 +40,6 @@ struct hg_run_opts {
 	int ignore_mode;	/* decide as enforce, whatever the policy's mode (check) */
 	int launched;		/* child of hardgate exec: checks done, apply and verify */
 	int interposed;		/* called from the preload: its interposers are live */
-	/* the caller's own check failed (check --preload-from-env): refused, recorded */
-	const struct hg_error *fail;
 	hg_gate_fn gate;	/* NULL: none */
 	void *gate_arg;
 };
