@@ -20,22 +20,6 @@
 /* Fixture NAME of this module with @STATE_DIR@ replaced by V; malloc'd. */
 #define fixture(name, v) hgt_fixture("modules/dbward/fixtures/" name, "@STATE_DIR@", (v))
 
-/* "FILE:LINE" of the first line of TEXT containing NEEDLE; malloc'd. */
-static char *
-at_line(const char *file, const char *text, const char *needle)
-{
-	const char *p = strstr(text, needle);
-	unsigned line = 1;
-	char *w;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	for (const char *q = text; q < p; q++)
-		line += *q == '\n';
-	if (asprintf(&w, "%s:%u", file, line) < 0)
-		abort();
-	return w;
-}
-
 /* A 0700 state dir with a 0600 signing.key, under the suite's dir. */
 static char *
 state_dir(void)
@@ -554,23 +538,24 @@ test_dbward_reports_every_item_of_an_insecure_agent(void)
 	free(text);
 }
 
+#define TOKEN_TOML "operations = [\"execute_select\"]\n" \
+	"[server]\nurl = \"https://d.example.com\"\nagent_token = \"%s\"\n" \
+	"[databases.a.production]\n" \
+	"url = \"postgres://reader@db.example.com/a\"\n"
+
 static void
 test_dbward_token_default_and_unset_variable(void)
 {
-	const char *fmt = "operations = [\"execute_select\"]\n"
-			  "[server]\nurl = \"https://d.example.com\"\nagent_token = \"%s\"\n"
-			  "[databases.a.production]\n"
-			  "url = \"postgres://reader@db.example.com/a\"\n";
 	char *text;
 	struct hg_decision *d;
 
-	if (asprintf(&text, fmt, "${DBWARD_AGENT_TOKEN:-dbw_0123456789abcdef0123456789abcdef}") < 0)
+	if (asprintf(&text, TOKEN_TOML, "${DBWARD_AGENT_TOKEN:-dbw_0123456789abcdef0123456789abcdef}") < 0)
 		abort();
 	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
 	CU_ASSERT_TRUE(hgt_has(d, "DBW-PRE-04", HG_SEV_FAIL, "falls back to a default"));
 	hg_decision_free(d);
 	free(text);
-	if (asprintf(&text, fmt, "${HGT_UNSET_TOKEN}") < 0)
+	if (asprintf(&text, TOKEN_TOML, "${HGT_UNSET_TOKEN}") < 0)
 		abort();
 	unsetenv("HGT_UNSET_TOKEN");
 	d = run_text("agent.toml", text, "agent", NULL, HG_STAGE_CHECK, NULL);
