@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer.h"
 #include "decision.h"
 #include "report.h"
 
@@ -48,6 +49,7 @@ dup_or_empty(const char *s, int *fail)
 	return r;
 }
 
+HG_LEAK_FP_BEGIN	/* analyzer.h: the array may have grown by realloc */
 int
 hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 		const char *module, const char *where, const char *fix, const char *message)
@@ -86,6 +88,7 @@ nomem:
 	snprintf(d->reason, sizeof(d->reason), "out of memory");
 	return -ENOMEM;
 }
+HG_LEAK_FP_END
 
 int
 hg_decision_add_error(struct hg_decision *d, const struct hg_error *e)
