@@ -21,6 +21,7 @@
 
 #include <hardgate/hardgate.h>
 
+#include "analyzer.h"
 #include "cli.h"
 #include "decision.h"
 #include "elfcheck.h"
@@ -69,6 +70,7 @@ ours(const char *kv)
 }
 
 /* The child's environment: ours replaced, the preload first in LD_PRELOAD. */
+HG_LEAK_AT_EXIT_BEGIN	/* analyzer.h: NULL ends hardgate exec */
 static char **
 child_env(const char *preload, const char *service, const char *conf)
 {
@@ -91,6 +93,7 @@ child_env(const char *preload, const char *service, const char *conf)
 		return NULL;	/* exiting right after: nothing to free */
 	return env;
 }
+HG_LEAK_AT_EXIT_END
 
 /* Load the preload here once: a file ld.so cannot load fails here, not open. */
 static int
