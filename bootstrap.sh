@@ -9,6 +9,7 @@
 #                              adversarial tests, a smoke run of the
 #                              benchmarks, make distcheck, the suite under
 #                              ASan+UBSan, the units under valgrind, cppcheck,
+#                              gcc -fanalyzer,
 #                              a bounded libFuzzer run of every parser, and
 #                              the Debian packages built, installed, upgraded
 #                              and purged, and the RPMs built)
@@ -128,6 +129,8 @@ test_all() {
 	(cd "$b" && make -s valgrind-unit)
 	echo "== cppcheck"
 	(cd "$b" && make -s cppcheck)
+	echo "== gcc -fanalyzer"
+	(cd "$b" && make -s analyze HG_ANALYZE_JOBS="$jobs")
 	echo "== fuzz-smoke: every parser under libFuzzer (clang, ASan+UBSan), bounded"
 	mkdir -p "$top/build-fuzz"
 	(cd "$top/build-fuzz" && { [ -f Makefile ] || "$top/configure" -q --enable-fuzzing; } &&

@@ -23,6 +23,7 @@
 
 #include <hardgate/hardgate.h>
 
+#include "analyzer.h"
 #include "cli.h"
 #include "decision.h"
 #include "elfcheck.h"
@@ -93,6 +94,7 @@ env_free(char **env)
 }
 
 /* The child's environment: ours replaced, the preload first in LD_PRELOAD. */
+HG_LEAK_AT_EXIT_BEGIN	/* analyzer.h: NULL ends hardgate exec */
 static char **
 child_env(const char *preload, const char *service, const char *conf)
 {
@@ -117,6 +119,7 @@ child_env(const char *preload, const char *service, const char *conf)
 			env[k++] = environ[i];
 	return env;
 }
+HG_LEAK_AT_EXIT_END
 
 /*
  * Load the preload here once: a file ld.so cannot load, or not ours,

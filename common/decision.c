@@ -10,6 +10,7 @@
 
 #include <hardgate/module.h>
 
+#include "analyzer.h"
 #include "decision.h"
 #include "report.h"
 
@@ -51,6 +52,7 @@ dup_or_empty(const char *s, int *fail)
 	return r;
 }
 
+HG_LEAK_FP_BEGIN	/* analyzer.h: the array may have grown by realloc */
 int
 hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 		const char *module, const char *where, const char *fix, const char *message)
@@ -89,6 +91,7 @@ nomem:
 	snprintf(d->reason, sizeof(d->reason), "out of memory");
 	return -ENOMEM;
 }
+HG_LEAK_FP_END
 
 const char *
 hg_metric_name(int kind)
