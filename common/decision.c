@@ -113,6 +113,7 @@ same_metric(const struct hg_metric_sample *x, int kind, const char *id, const ch
 	       strcmp(x->where, where ? where : "") == 0 && strcmp(x->key, key ? key : "") == 0;
 }
 
+HG_LEAK_FP_BEGIN
 int
 hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const char *module,
 		       const char *where, const char *key, double value)
@@ -155,6 +156,7 @@ nomem:
 	snprintf(d->reason, sizeof(d->reason), "out of memory");
 	return -ENOMEM;
 }
+HG_LEAK_FP_END
 
 int
 hg_decision_add_error(struct hg_decision *d, const struct hg_error *e)

@@ -93,11 +93,11 @@ int
 hg_preload_verify(const char *path, const char *id, int mine, struct hg_error *e)
 {
 	const char *mark;
-	void *h;
+	void *h = NULL;
 	int r;
 
-	if ((r = dlopen_trusted(path, id, &h, e)) < 0)
-		return r;
+	if ((r = dlopen_trusted(path, id, &h, e)) < 0 || h == NULL)
+		return r < 0 ? r : -ENOEXEC;
 	mark = dlsym(h, HG_PRELOAD_MARK);
 	if (mark != NULL && strcmp(mark, HG_PRELOAD_MARK_VALUE) == 0)
 		return 1;
