@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "report.h"
 #include "run.h"
+#include "util.h"
 
 /* Exported (cli.dyn): the preload stands down in this program (hgenv.h). */
 extern const char hg_cli_mark[];
@@ -67,22 +68,61 @@ cli_conf(const struct cli *c)
 	return c->conf ? c->conf : hg_default_conf();
 }
 
+void
+cli_fail(const struct cli *c, struct hg_decision **d, const char *service, const struct hg_error *e)
+{
+	if (c->json && (*d != NULL || (*d = hg_decision_new(service)) != NULL) &&
+	    hg_decision_add_error(*d, e) == 0)
+		return;
+	hg_report_error(stderr, service, e);	/* text, or JSON without memory */
+}
+
+int
+cli_refused(const struct cli *c, struct hg_decision **d, int status, const char *reason)
+{
+	if (*d == NULL)
+		return status;
+	(*d)->matched = 1;
+	(*d)->would_refuse = 1;
+	hg_decision_set(*d, status, "%s", reason);
+	if (c->json)
+		hg_report_json(*d, stdout);
+	hg_decision_free(*d);
+	*d = NULL;
+	return status;
+}
+
+int
+cli_refuse(const struct cli *c, const char *service, const struct hg_error *e, const char *reason)
+{
+	struct hg_decision *d = NULL;
+
+	cli_fail(c, &d, service, e);
+	return cli_refused(c, &d, HG_EXIT_REFUSED, reason);
+}
+
 int
 cli_load_service(const struct cli *c, struct hg_policy **p, const struct hg_service **s)
 {
 	struct hg_error e = { 0 };
 
-	if (hg_policy_load(cli_conf(c), p, &e) < 0) {
-		hg_report_error(stderr, c->service, &e);
-		return HG_EXIT_REFUSED;
-	}
+	if (hg_policy_load(cli_conf(c), p, &e) < 0)
+		return cli_refuse(c, c->service, &e, "policy cannot be used");
 	if ((*s = hg_policy_require(*p, c->service, &e)) == NULL) {
-		hg_report_error(stderr, c->service, &e);
 		hg_policy_free(*p);
 		*p = NULL;
-		return HG_EXIT_REFUSED;
+		return cli_refuse(c, c->service, &e, "no service to run");
 	}
 	return 0;
+}
+
+void
+cli_json_str(const char *s)
+{
+	if (s)
+		hg_json_str(stdout, s);
+	else
+		fputs("null", stdout);
 }
 
 int
