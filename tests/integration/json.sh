@@ -78,7 +78,7 @@ def shaped(o, kind, path):
         typed(o[k], t, "%s.%s" % (path, k))
 '
 
-# json_lines FILE PATTERN...: FILE holds only JSON objects, one per line,
+# json_lines FILE PATTERN...: FILE holds only JSON objects in UTF-8, one per line,
 # one per PATTERN in order: KIND (a SCHEMA key), KIND+ for one or more
 # lines, KIND:ID for a decision whose findings name ID
 json_lines() {
@@ -86,7 +86,10 @@ json_lines() {
 	shift
 	pycheck "$f" "$SCHEMA"'
 import json, sys
-lines = sys.stdin.read().split("\n")
+try:
+    lines = sys.stdin.buffer.read().decode("utf-8").split("\n")
+except UnicodeDecodeError as e:
+    raise AssertionError("the output is not UTF-8 (RFC 8259): %s" % e)
 assert lines[-1] == "", "the output does not end with a newline"
 lines = lines[:-1]
 objs = []
@@ -271,6 +274,14 @@ import json, sys
 o = json.load(sys.stdin)
 assert o["fingerprint"] == open(sys.argv[1]).read().split()[0], o
 assert (o["path"], o["env"], o["module"]) == (sys.argv[2], None, "sigkey"), o' "$tmp/fp.txt" "$tmp/seed.key"
+odd=$tmp/$'seed-\xff.key'	# a path that is not UTF-8
+cp "$tmp/seed.key" "$odd"
+expect_json 0 "fingerprint --json of a path that is not UTF-8" fingerprint -- \
+	"$hg" fingerprint --json --conf "$conf" "$odd"
+check "... the stray byte is U+FFFD, the rest kept" pycheck "$tmp/stdout" '
+import json, sys
+o = json.load(sys.stdin)
+assert o["path"] == sys.argv[1] + "/seed-\ufffd.key", o' "$tmp"
 expect_json 0 "fingerprint --json --env VAR" fingerprint -- env HG_JSON_TOKEN=s3cr3t-t0ken-value \
 	"$hg" fingerprint --json --conf "$conf" --env HG_JSON_TOKEN
 check "... names the variable, not its value" pycheck "$tmp/out" '
