@@ -214,6 +214,10 @@ expect_json 78 "check --json of a failing service" decision:HG-011 -- "$hg" chec
 expect_json 78 "check --json of every service" decision decision:HG-011 -- "$hg" check --json --conf "$conf"
 expect_json 78 "check --json of an unknown service" decision:HG-005 -- "$hg" check --json --conf "$conf" --service nope
 expect_json 78 "check --json of a policy that does not parse" decision:HG-002 -- "$hg" check --json --conf "$broken"
+expect_json 78 "check --json --preload-from-env with an empty LD_PRELOAD" decision:HG-008 -- \
+	env LD_PRELOAD=" : " "$hg" check --json --preload-from-env --conf "$conf" --service web
+expect_quiet 64 "check --json --preload-from-env without --service is a usage error" \
+	"$hg" check --json --preload-from-env --conf "$conf"
 
 echo "# audit"
 expect_json 0 "audit --json of a passing service" decision -- "$hg" audit --json --conf "$conf" --service web
