@@ -145,30 +145,35 @@ preload_env_ok(struct hg_error *e)
 	return r < 0 ? r : 0;
 }
 
-/*
- * check --preload-from-env, the ExecStartPre= of a light drop-in: ld.so
- * only warns about an LD_PRELOAD object it cannot load and starts the
- * program without it, so this refuses first, and refuses what the stack
- * will refuse, before the unit's main process exists. The stack is judged
- * as the preload will judge it (the policy's mode) and the decision is
- * recorded. The unit's LD_PRELOAD loads into this process too; the
- * preload does nothing in hardgate (hgenv.h).
- */
-/* hg_run's gate: a bad LD_PRELOAD refuses before the stack runs, and is recorded. */
+/* hg_run's gate: the LD_PRELOAD error found before, refusing ahead of the stack. */
 static int
 preload_gate(void *arg, enum hg_gate when, const struct hg_decision *d, struct hg_error *e)
 {
-	(void)arg;
 	(void)d;
-	return when == HG_GATE_BEFORE ? preload_env_ok(e) : 0;
+	if (when != HG_GATE_BEFORE)
+		return 0;
+	*e = *(const struct hg_error *)arg;
+	return -EPERM;
 }
 
+/*
+ * check --preload-from-env, the ExecStartPre= of a light drop-in: ld.so
+ * only warns about an LD_PRELOAD object it cannot load and starts the
+ * program without it, so this refuses first (78, recorded), before the
+ * unit's main process exists. It judges the preload only: the service's
+ * stack runs in the service's process, where a refusal is the main
+ * process' exit 78 that RestartPreventExitStatus= stops restarting
+ * (systemd restarts after a failed ExecStartPre= whatever its status).
+ * The unit's LD_PRELOAD loads into this process too; the preload does
+ * nothing in hardgate (hgenv.h).
+ */
 static int
 check_preload_env(const struct cli *c)
 {
+	struct hg_error bad = { 0 };
 	struct hg_run_opts o = {
 		.conf = c->conf, .service = c->service, .stage = HG_STAGE_CHECK, .record = 1,
-		.gate = preload_gate,
+		.gate = preload_gate, .gate_arg = &bad,
 	};
 	struct hg_decision *d = NULL;
 	int r;
@@ -177,13 +182,22 @@ check_preload_env(const struct cli *c)
 		fprintf(stderr, "usage: hardgate check --service NAME --preload-from-env\n");
 		return EXIT_USAGE;
 	}
-	if (hg_run(&o, &d) < 0) {
-		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
-		return HG_EXIT_INTERNAL;
+	if (preload_env_ok(&bad) == 0) {
+		/* Nothing to record: the preload records the start's decision. */
+		if ((d = hg_decision_new(c->service)) == NULL)
+			goto nomem;
+		d->matched = 1;
+		hg_decision_set(d, HG_EXIT_ALLOWED, "preload verified; the stack runs in the "
+				"service's process");
+	} else if (hg_run(&o, &d) < 0) {
+		goto nomem;
 	}
 	r = cli_report(c, d, 0);
 	hg_decision_free(d);
 	return r;
+nomem:
+	fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
+	return HG_EXIT_INTERNAL;
 }
 
 int

@@ -212,7 +212,9 @@ check "... and the main command did not run" test ! -e "$tmp/w/main"
 
 install -m 0644 "$HG_PRELOAD_TEST" "$pre"
 chmod 0644 "$ld/redis.key"
-start_light 78 "the real preload, a key the policy refuses (0644): ExecStartPre= refuses before main"
+start_light 78 "the real preload, a key the policy refuses (0644): the main process exits 78 before main"
+expect_out "^# ExecStartPre=.*: exit 0$" "... the probe judged the preload only, and passed"
+expect_out "^# ExecStart=.*: exit 78$" "... the refusal is the main process' (RestartPreventExitStatus=78 applies)"
 expect_out "HG-011 FAIL $(re "$ld/redis.key") is mode 0644" "... with the stack's finding"
 check "... and the main command did not run" test ! -e "$tmp/w/main"
 

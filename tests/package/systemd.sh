@@ -10,7 +10,10 @@
 #    field (HARDGATE_SERVICE, HARDGATE_ID, HARDGATE_DECISION...); after
 #    chmod 0600 it starts, answers PING and runs with a core limit of 0
 #    and the preload mapped;
-#  - the same with the light form drop-in (LD_PRELOAD);
+#  - the same with the light form drop-in (LD_PRELOAD): its probe
+#    (ExecStartPre=) passes, the refusal is the main process' 78; and a
+#    preload user redis cannot read, refused by the probe (HG-008), redis
+#    never started, systemd's retries stopped by the start limit;
 #  - hardgate-audit.service passes, and fails (78) on a 0644 key, with
 #    and without the documented --prometheus drop-in (its textfile says
 #    so); hardgate-audit.timer is enabled by the package and, started,
@@ -269,19 +272,54 @@ ready_count() {
 	echo "${n:-0}"
 }
 
+# probe_status N: the last ExecStartPre= (the probe) exited N
+probe_status() {
+	in_ct systemctl show -p ExecStartPre --value redis-server | grep -q " status=$1 " && return 0
+	echo "    | the probe's last exit: $(in_ct systemctl show -p ExecStartPre --value redis-server)"
+	return 1
+}
+
 # probe_refused RESTARTS BURST: the light form's probe refused the start
 # (exit 78), no main process ran, the retries stopped at the start limit.
 probe_refused() {
 	unit_is redis-server ActiveState=failed ExecMainPID=0 || return 1
-	in_ct systemctl show -p ExecStartPre --value redis-server | grep -q ' status=78 ' ||
-		{ echo "    | the probe's last exit: $(in_ct systemctl show -p ExecStartPre --value redis-server)"; return 1; }
-	[ "$1" -le "$2" ]
+	probe_status 78 && [ "$1" -le "$2" ]
+}
+
+# light_bad_preload: the light form with a preload the unit's user cannot
+# read: the probe refuses (HG-008) and redis never starts. systemd retries
+# a failed ExecStartPre= (RestartPreventExitStatus= is the main process')
+# until the start limit, so the operator clears it after the fix.
+light_bad_preload() {
+	local so cur ready burst restarts pid st=0
+	so=$(in_ct sh -c 'ls /usr/lib/*/hardgate/libhardgate-preload.so')
+	in_ct chmod 0600 "$so"
+	cur=$(journal_cursor)
+	ready=$(ready_count)
+	in_ct timeout 60 systemctl start redis-server >"$tmp/start.out" 2>&1 || st=$?
+	check "preload form, preload unreadable by user redis (0600): systemctl start fails (exit $st)" \
+		test "$st" -ne 0
+	for _ in $(seq 150); do
+		[ "$(in_ct systemctl show -p ActiveState --value redis-server)" = activating ] || break
+		sleep 0.1
+	done
+	burst=$(in_ct systemctl show -p StartLimitBurst --value redis-server)
+	restarts=$(in_ct systemctl show -p NRestarts --value redis-server)
+	check "... the probe exited 78, redis never started: retried $restarts times (StartLimitBurst=$burst)" \
+		probe_refused "$restarts" "$burst"
+	pid=$(in_ct systemctl show -p ExecStartPre --value redis-server | sed -n 's/.* pid=\([0-9]*\) .*/\1/p')
+	check "... the journal has HG-008 naming the preload" \
+		journal_has "$cur" SYSLOG_IDENTIFIER=hardgate _PID="$pid" HARDGATE_SERVICE=redis \
+		HARDGATE_ID=HG-008 HARDGATE_DECISION=refused "HARDGATE_WHERE=$so"
+	check "... redis' own code never ran (still $ready 'Ready to accept')" test "$(ready_count)" -eq "$ready"
+	in_ct chmod 0644 "$so"
+	in_ct systemctl reset-failed redis-server
 }
 
 # redis_form FORM (exec or preload): the example drop-in of that form as
 # the operator installs it; refused with a 0644 key, started with 0600.
 redis_form() {
-	local form=$1 cur st pid pong probe burst restarts
+	local form=$1 cur st pid pong probe
 	echo "# redis-server.service with the $form form drop-in"
 	in_ct systemctl stop redis-server 2>/dev/null || true
 	in_ct systemctl reset-failed redis-server 2>/dev/null || true
@@ -300,27 +338,14 @@ redis_form() {
 	st=0
 	in_ct timeout 60 systemctl start redis-server >"$tmp/start.out" 2>&1 || st=$?
 	check "$form form, key 0644: systemctl start redis-server fails (exit $st)" test "$st" -ne 0
-	if [ -z "$probe" ]; then
-		sleep 1	# a restart would come RestartSec=100ms after the exit
-		check "... the main process exited 78 and the unit is failed, not restarted" \
-			unit_is redis-server ActiveState=failed Result=exit-code ExecMainCode=1 ExecMainStatus=78 NRestarts=0
-		pid=$(in_ct systemctl show -p ExecMainPID --value redis-server)
-	else
-		# RestartPreventExitStatus= is judged on the main process only:
-		# systemd restarts after a failed ExecStartPre= (Restart=always
-		# in Debian's unit) until the start limit stops it.
-		for _ in $(seq 150); do
-			[ "$(in_ct systemctl show -p ActiveState --value redis-server)" = activating ] || break
-			sleep 0.1
-		done
-		burst=$(in_ct systemctl show -p StartLimitBurst --value redis-server)
-		restarts=$(in_ct systemctl show -p NRestarts --value redis-server)
-		check "... the probe (ExecStartPre=) exited 78, redis never started: retried $restarts times (StartLimitBurst=$burst), then failed ($(in_ct systemctl show -p Result --value redis-server))" \
-			probe_refused "$restarts" "$burst"
-		pid=$(in_ct systemctl show -p ExecStartPre --value redis-server | sed -n 's/.* pid=\([0-9]*\) .*/\1/p')
-		# the operator's fix is not judged by the start limit of the refusals
-		in_ct systemctl reset-failed redis-server
-	fi
+	# Both forms: the refusal is the main process' exit 78 (the light form's
+	# probe judges the preload only), which RestartPreventExitStatus= stops.
+	sleep 1	# a restart would come RestartSec=100ms after the exit
+	check "... the main process exited 78 and the unit is failed, not restarted" \
+		unit_is redis-server ActiveState=failed Result=exit-code ExecMainCode=1 ExecMainStatus=78 NRestarts=0
+	pid=$(in_ct systemctl show -p ExecMainPID --value redis-server)
+	[ -z "$probe" ] || check "... the probe (ExecStartPre=) passed: the preload is sound" \
+		probe_status 0
 	# The entries are the refusing process' (_PID): journald adds
 	# _SYSTEMD_UNIT only if the sender still lives when it reads the
 	# entry, and a refused process exits at once.
@@ -369,6 +394,7 @@ redis_form() {
 tr0=$SECONDS
 redis_form exec
 redis_form preload
+light_bad_preload
 echo "# redis: $((SECONDS - tr0)) s"
 
 # --- hardgate-audit.service and .timer ---
