@@ -43,6 +43,18 @@ expect_status 0 "the same preload at 0644 runs the program" \
 	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/public"
 check "the program ran" test -e "$tmp/w/public"
 
+echo "# a preload path with a space or colon (ld.so splits LD_PRELOAD there and skips the pieces)"
+for d in "sp ace" "co:lon"; do
+	mkdir -m 755 "$tmp/lib/$d"
+	install -m 0644 "$HG_PRELOAD_TEST" "$tmp/lib/$d/p.so"
+	# shellcheck disable=SC2016
+	expect_status 78 "exec refuses the preload at '$d/p.so' (dlopen loads it, ld.so would not)" \
+		"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/$d/p.so" -- \
+		/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/split"
+	expect_out "HG-008 FAIL .*has a space or colon" "the refusal names HG-008 and the split"
+	check "the program did not run" test ! -e "$tmp/w/split"
+done
+
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
 install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
