@@ -108,6 +108,26 @@ check "RLIMIT_CORE 0 holds (kernel, inherited)" test "$(cat "$tmp/w/core")" = 0
 check "dumpable is NOT held after an exec without the preload (/proc/PID is uid $nobody's again)" \
 	test "$(cat "$tmp/w/owner")" = "$nobody"
 
+echo "# code that runs before hardgate's constructor: a library's constructor forks a child"
+# ld.so runs the constructor of a library listed after hardgate's preload
+# (or linked by the program) first; what exec applied before execve is
+# held, what the preload applies later is not, in the child forked then.
+mkdir -m 777 "$tmp/early"
+install -m 0644 "$HG_EARLY_LIB" "$tmp/lib/early.so"
+# shellcheck disable=SC2016
+HGT_EARLY_DIR=$tmp/early LD_PRELOAD=$tmp/lib/early.so expect_status 0 \
+	"the service starts with an early library (the constructor forks before hardgate's runs)" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
+	/bin/sh -c 'cat /proc/self/status >"$1/parent"' sh "$tmp/early"
+wait_until 10 test -e "$tmp/early/early-child"
+st=$tmp/early/early-child
+expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/early/parent" "the service itself has the seccomp filter"
+expect_grep "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" "$st" \
+	"the early child: the uid drop holds (exec, before execve)"
+expect_grep '^NoNewPrivs:[[:space:]]+1$' "$st" "the early child: no_new_privs holds (exec, before execve)"
+expect_grep '^Seccomp:[[:space:]]+0$' "$st" \
+	"the early child has NO seccomp filter (the preload loads it later; NOT stopped, README)"
+
 echo "# a same-uid process reading the protected one (ptrace, process_vm_readv, /proc/PID/mem)"
 yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
 echo "# Yama ptrace_scope: $yama"
