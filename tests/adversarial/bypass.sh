@@ -168,4 +168,39 @@ fi
 # -9: the control attach left the bare sleep stopped, deaf to SIGTERM
 kill -9 "$prot" "$bare" 2>/dev/null
 wait "$prot" "$bare" 2>/dev/null
+
+echo "# a uid change after start (the service drops root itself, after the preload ran)"
+# The kernel resets dumpable to fs.suid_dumpable on a uid change: 0 and 2
+# keep a same-uid reader out, 1 lets it in, and coredump refuses 1 (HG-013).
+{
+	policy_head
+	echo 'services: { uidchg: { stack = ( { module = "coredump"; control = "required"; } ); }; };'
+} | write_policy "$tmp/uidchg.conf"
+suid=$(cat /proc/sys/fs/suid_dumpable)
+echo "# fs.suid_dumpable: $suid"
+# shellcheck disable=SC2016
+drop='import os, sys, ctypes, time
+pr = ctypes.CDLL(None).prctl
+before = pr(3, 0, 0, 0, 0)
+os.setgroups([]); os.setresgid(NOBODY, NOBODY, NOBODY); os.setresuid(NOBODY, NOBODY, NOBODY)
+open(sys.argv[1] + ".tmp", "w").write("%d %d\n" % (before, pr(3, 0, 0, 0, 0)))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)'
+spawn "$tmp/uidchg" "$hg" exec --conf "$tmp/uidchg.conf" --service uidchg --preload "$tmp/lib/public.so" -- \
+	/usr/bin/python3 -c "${drop//NOBODY/$nobody}" "$tmp/w/uidchg"
+uidchg=$pid
+if [ "$suid" = 1 ]; then
+	wait_exit "$uidchg" 10
+	expect_grep "HG-013 FAIL .*fs.suid_dumpable = 1" "$tmp/uidchg.err" "fs.suid_dumpable 1 is refused before start (HG-013)"
+else
+	wait_until 10 test -e "$tmp/w/uidchg"
+	check "dumpable is 0 before the uid change and $suid after it (fs.suid_dumpable)" \
+		test "$(cat "$tmp/w/uidchg" 2>/dev/null)" = "0 $suid"
+	got=$(peek "$uidchg" 2>&1)
+	echo "# after the uid change: $got"
+	check "a reader of the new uid is still denied (vmread, mem, attach)" \
+		grep -Eq 'vmread=EPERM mem=EACCES attach=EPERM' <<<"$got"
+fi
+kill -9 "$uidchg" 2>/dev/null
+wait "$uidchg" 2>/dev/null
 finish
