@@ -121,6 +121,23 @@ check "RLIMIT_CORE 0 soft and hard holds (kernel, inherited; unlimited where the
 check "dumpable is NOT held after an exec without the preload (/proc/PID is uid $nobody's again)" \
 	test "$(cat "$tmp/w/owner")" = "$nobody"
 
+echo "# a service's child that sets HARDGATE_* for itself: the preload loads but stands down"
+# HARDGATE_PRELOAD_PROBE is hardgate exec's own dlopen test; a process that
+# names its own pid in it (kept across exec) is left alone by the preload,
+# as it could be by HARDGATE_CONF or HARDGATE_SERVICE, or by no LD_PRELOAD
+rm -f "$tmp/w/probe."*
+# shellcheck disable=SC2016
+expect_status 0 "the service execs a child with HARDGATE_PRELOAD_PROBE set to its pid" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
+	/bin/sh -c 'HARDGATE_PRELOAD_PROBE=$$ exec /bin/sh -c "cat /proc/self/status >\"\$1/probe.status\"
+		grep -c public.so /proc/\$\$/maps >\"\$1/probe.maps\"; stat -c %u /proc/\$\$/status >\"\$1/probe.owner\"" sh "$1"' \
+	sh "$tmp/w"
+check "the preload is loaded in the child" test "$(cat "$tmp/w/probe.maps" 2>/dev/null || echo 0)" -gt 0
+check "dumpable is NOT held: the preload stood down (/proc/PID is uid $nobody's)" \
+	test "$(cat "$tmp/w/probe.owner")" = "$nobody"
+expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/w/probe.status" "the seccomp filter holds (kernel, inherited)"
+expect_grep '^NoNewPrivs:[[:space:]]+1$' "$tmp/w/probe.status" "no_new_privs holds (kernel, inherited)"
+
 echo "# code that runs before hardgate's constructor: a library's constructor forks a child"
 # ld.so runs the constructor of a library listed after hardgate's preload
 # (or linked by the program) first; what exec applied before execve is
