@@ -182,6 +182,25 @@ if [ "$yama" = none ] || [ "$yama" = 0 ]; then
 else
 	echo "# control skipped: Yama ptrace_scope $yama denies it too"
 fi
+# the window between execve and the preload's constructor: dumpable is 1
+# again after execve, so a same-uid process can attach (and stay attached)
+# before dumpable 0 is set. early.so holds the window open.
+rm -f "$tmp/w/window"
+HGT_EARLY_WINDOW=$tmp/w/window LD_PRELOAD=$tmp/lib/early.so \
+	spawn "$tmp/win" "$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- /bin/sleep 60
+win=$pid
+wait_until 10 test -e "$tmp/w/window"
+got=$(peek "$win" 2>&1)
+echo "# in the window before hardgate's constructor: $got"
+if [ "$yama" = none ] || [ "$yama" = 0 ]; then
+	check "NOT stopped without Yama: a same-uid process reads and attaches in the window" \
+		grep -q 'vmread=ok mem=ok attach=ok' <<<"$got"
+else
+	check "stopped by Yama ptrace_scope $yama: attach in the window is denied" grep -q 'attach=EPERM' <<<"$got"
+fi
+rm -f "$tmp/w/window"
+kill -9 "$win" 2>/dev/null
+wait "$win" 2>/dev/null
 # -9: the control attach left the bare sleep stopped, deaf to SIGTERM
 kill -9 "$prot" "$bare" 2>/dev/null
 wait "$prot" "$bare" 2>/dev/null

@@ -7,11 +7,28 @@
  * hardgate exec), it forks a child, once, that waits until the program's own
  * process is gone and then copies its /proc/self/status to
  * HGT_EARLY_DIR/early-child: the controls that child holds.
+ * With HGT_EARLY_WINDOW set to a path (not root, once), it creates that
+ * file and waits up to 10 s for it to go: the window between execve and
+ * hardgate's constructor held open for a test to look into.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+static void
+hold_window(void)
+{
+	const char *w = getenv("HGT_EARLY_WINDOW");
+	int fd;
+
+	if (w == NULL || geteuid() == 0 || (fd = open(w, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0)
+		return;
+	close(fd);
+	unsetenv("HGT_EARLY_WINDOW");
+	for (int i = 0; i < 1000 && access(w, F_OK) == 0; i++)
+		usleep(10000);
+}
 
 __attribute__((constructor)) static void
 hgt_early(void)
@@ -22,6 +39,7 @@ hgt_early(void)
 	ssize_t n;
 	int in, out;
 
+	hold_window();
 	if (dir == NULL || geteuid() == 0)
 		return;
 	if (fork() != 0) {
