@@ -158,6 +158,34 @@ expect_grep '^NoNewPrivs:[[:space:]]+1$' "$st" "the early child: no_new_privs ho
 expect_grep '^Seccomp:[[:space:]]+0$' "$st" \
 	"the early child has NO seccomp filter (the preload loads it later; NOT stopped, README)"
 
+echo "# a socket of a family netout refuses, made through io_uring instead of socket(2)"
+{
+	policy_head
+	cat <<CONF
+services: {
+  net: { stack = (
+    { module = "privs";  control = "required"; args: { user = "nobody"; }; },
+    { module = "netout"; control = "required";
+      args: { allow = [ "127.0.0.1:9" ]; landlock = "best-effort"; cache_dir = "$tmp/cache"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/net.conf"
+mkdir -m 755 "$tmp/cache"
+install -m 0755 "$HG_URING_SOCKET" "$tmp/bin/uring-socket"
+vsock=40 stream=1	# AF_VSOCK, SOCK_STREAM: not in netout's default families
+if setpriv --reuid="$nobody" --regid="$nobody" --clear-groups "$tmp/bin/uring-socket" $vsock $stream \
+	>"$tmp/uring.out" 2>&1; then
+	ok "control: without hardgate nobody makes an AF_VSOCK socket through io_uring (the check can fail)"
+	run "$hg" exec --conf "$tmp/net.conf" --service net --preload "$tmp/lib/public.so" -- \
+		"$tmp/bin/uring-socket" $vsock $stream
+	echo "# under netout: $(cat "$tmp/out")"
+	expect_out 'socket=Address family not supported' "socket(2) of AF_VSOCK is refused (families filter)"
+	check "io_uring cannot make it either (exit $st: io_uring refused by the families filter)" test "$st" = 1
+	expect_out '^uring=setup: Operation not permitted' "... because io_uring_setup is refused (EPERM)"
+else
+	echo "# skipped: no io_uring or no AF_VSOCK here: $(cat "$tmp/uring.out")"
+fi
+
 echo "# a same-uid process reading the protected one (ptrace, process_vm_readv, /proc/PID/mem)"
 yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
 echo "# Yama ptrace_scope: $yama"
