@@ -122,9 +122,12 @@ one_reason() {
 # untouched KIND: the service's file is as made_case left it (content and
 # mtime) and nothing else was written beside it but the sentinel
 untouched() {
-	local o=$tmp/out-$1
-	[ "$(cat "$o/service.db")" = precious ] && [ "$(stat -c %Y "$o/service.db")" = 1000000000 ] &&
-		[ -z "$(cd "$o" && ls -A | grep -vx -e service.db -e sentinel)" ]
+	local o=$tmp/out-$1 f
+	[ "$(cat "$o/service.db")" = precious ] && [ "$(stat -c %Y "$o/service.db")" = 1000000000 ] ||
+		return 1
+	for f in "$o"/* "$o"/.[!.]*; do
+		case ${f##*/} in service.db | sentinel | '*' | '.[!.]*') ;; *) return 1 ;; esac
+	done
 }
 
 kinds=(empty junk truncated huge deep utf8 dupkey missing unreadable directory owner groupw symlink opendir)

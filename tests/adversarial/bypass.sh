@@ -152,7 +152,7 @@ HGT_EARLY_DIR=$tmp/early LD_PRELOAD=$tmp/lib/early.so expect_status 0 \
 wait_until 10 test -e "$tmp/early/early-child"
 st=$tmp/early/early-child
 expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/early/parent" "the service itself has the seccomp filter"
-expect_grep "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" "$st" \
+expect_grep "^Uid:[[:space:]]+${nobody}[[:space:]]+${nobody}[[:space:]]+${nobody}[[:space:]]+${nobody}\$" "$st" \
 	"the early child: the uid drop holds (exec, before execve)"
 expect_grep '^NoNewPrivs:[[:space:]]+1$' "$st" "the early child: no_new_privs holds (exec, before execve)"
 expect_grep '^Seccomp:[[:space:]]+0$' "$st" \
