@@ -186,6 +186,21 @@ else
 	echo "# skipped: no io_uring or no AF_VSOCK here: $(cat "$tmp/uring.out")"
 fi
 
+echo "# a raw connect(2) to a unix socket netout does not list"
+# shellcheck disable=SC2016
+spawn "$tmp/unixsrv" /usr/bin/python3 -c 'import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(8)
+time.sleep(60)' "$tmp/w/other.sock"
+unixsrv=$pid
+wait_until 10 test -S "$tmp/w/other.sock"
+run "$hg" exec --conf "$tmp/net.conf" --service net --preload "$tmp/lib/public.so" -- \
+	/usr/bin/python3 "$here/rawunix.py" "$tmp/w/other.sock"
+echo "# under netout: $(grep -v '^hardgate' "$tmp/out")"
+expect_out '^libc=EACCES ' "libc's connect() is refused by the preload (EACCES)"
+expect_out ' raw=ok$' "the raw connect(2) is NOT stopped: no kernel layer covers unix sockets (README)"
+kill -9 "$unixsrv" 2>/dev/null
+wait "$unixsrv" 2>/dev/null
+
 echo "# a same-uid process reading the protected one (ptrace, process_vm_readv, /proc/PID/mem)"
 yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
 echo "# Yama ptrace_scope: $yama"
