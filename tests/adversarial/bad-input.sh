@@ -18,6 +18,8 @@ nobody=65534
 # process shows it after a refusal (RLIMIT_CORE 0, dumpable 0 when applied)
 ulimit -S -c unlimited
 ulimit -H -c unlimited
+# ASan sets the soft core limit to 0 in every process it starts, unless told not to
+[ -z "${HG_SANITIZERS:-}" ] || export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0"
 unapplied='state core=-1/-1 dumpable=1 nnp=0 seccomp=0'	# api-client, nothing applied
 applied='state core=0/0 dumpable=0 nnp=0 seccomp=0'	# the good policy: coredump applied
 
