@@ -46,7 +46,8 @@ uring_socket(int domain, int type, char *why, size_t n)
 		    MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
 	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
 		snprintf(why, n, "mmap: %s", strerror(errno));
-		return -1;
+		res = -1;
+		goto out;
 	}
 	tail = (unsigned *)(sq + p.sq_off.tail);
 	mask = (unsigned *)(sq + p.sq_off.ring_mask);
@@ -61,13 +62,24 @@ uring_socket(int domain, int type, char *why, size_t n)
 	__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
 	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0) {
 		snprintf(why, n, "enter: %s", strerror(errno));
-		return -1;
+		res = -1;
+		goto out;
 	}
 	chead = (unsigned *)(cq + p.cq_off.head);
 	cmask = (unsigned *)(cq + p.cq_off.ring_mask);
 	cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
 	res = cqes[*chead & *cmask].res;
 	snprintf(why, n, "%s", res >= 0 ? "ok" : strerror(-res));
+	if (res >= 0)
+		close(res);
+out:
+	if (sqes != MAP_FAILED)
+		munmap(sqes, p.sq_entries * sizeof(*sqes));
+	if (cq != MAP_FAILED && cq != sq)
+		munmap(cq, cqsz);
+	if (sq != MAP_FAILED)
+		munmap(sq, sqsz);
+	close(fd);
 	return res;
 }
 
@@ -82,5 +94,7 @@ main(int argc, char **argv)
 	r = uring_socket(atoi(argv[1]), atoi(argv[2]), why, sizeof(why));
 	s = socket(atoi(argv[1]), atoi(argv[2]), 0);
 	printf("uring=%s socket=%s\n", why, s >= 0 ? "ok" : strerror(errno));
+	if (s >= 0)
+		close(s);
 	return r >= 0 ? 0 : 1;
 }
