@@ -138,6 +138,26 @@ check "dumpable is NOT held: the preload stood down (/proc/PID is uid $nobody's)
 expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/w/probe.status" "the seccomp filter holds (kernel, inherited)"
 expect_grep '^NoNewPrivs:[[:space:]]+1$' "$tmp/w/probe.status" "no_new_privs holds (kernel, inherited)"
 
+echo "# a match rule (no service named) evaded by another argv or another path to the program"
+# The preload picks a service by exe and argv prefix only when no service
+# is named; a process that matches nothing passes untouched, by design.
+{
+	policy_head
+	cat <<CONF
+services: {
+  m: { match: { exe = "/usr/bin/env"; argv = [ "true" ]; };
+       stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/absent.key"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/match.conf"
+ln /usr/bin/env "$tmp/bin/env" 2>/dev/null || install -m 0755 /usr/bin/env "$tmp/bin/env"
+matched() { env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/match.conf" "$@"; }
+expect_status 78 "the matching process is refused (its stack fails)" matched /usr/bin/env true
+expect_status 0 "NOT stopped: the same program with another argv (env -u X true) matches nothing and runs" \
+	matched /usr/bin/env -u X true
+expect_status 0 "NOT stopped: the same program by another path ($tmp/bin/env) matches nothing and runs" \
+	matched "$tmp/bin/env" true
+
 echo "# code that runs before hardgate's constructor: a library's constructor forks a child"
 # ld.so runs the constructor of a library listed after hardgate's preload
 # (or linked by the program) first; what exec applied before execve is
