@@ -9,9 +9,11 @@
 #                              adversarial tests, a smoke run of the
 #                              benchmarks, make distcheck, the suite under
 #                              ASan+UBSan, the units under valgrind, cppcheck,
+#                              gcc -fanalyzer,
 #                              a bounded libFuzzer run of every parser, and
 #                              the Debian packages built, installed, upgraded
-#                              and purged, and the RPMs built)
+#                              and purged, run under a live systemd in a
+#                              container, and the RPMs built)
 #
 # Builds out of tree in build/ (and build-asan/); nothing is installed
 # outside the build trees except the Debian packages below (and, during
@@ -22,7 +24,8 @@ top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # redis-tools brings redis-cli and redis-benchmark; postgresql brings
-# postgresql-15, which holds pgbench and provides postgresql-contrib-15.
+# postgresql-15, which holds pgbench and provides postgresql-contrib-15;
+# systemd-container brings systemd-nspawn (tests/package/systemd.sh).
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libconfig-dev libseccomp-dev libssl-dev libsodium-dev libcunit1-dev
@@ -31,6 +34,7 @@ packages=(
 	python3 python3-tomli openssl
 	clang libclang-rt-14-dev valgrind cppcheck time
 	debhelper dpkg-dev fakeroot lintian man-db bash-completion rpm cpio
+	systemd-container
 )
 
 as_root() {
@@ -128,6 +132,8 @@ test_all() {
 	(cd "$b" && make -s valgrind-unit)
 	echo "== cppcheck"
 	(cd "$b" && make -s cppcheck)
+	echo "== gcc -fanalyzer"
+	(cd "$b" && make -s analyze HG_ANALYZE_JOBS="$jobs")
 	echo "== fuzz-smoke: every parser under libFuzzer (clang, ASan+UBSan), bounded"
 	mkdir -p "$top/build-fuzz"
 	(cd "$top/build-fuzz" && { [ -f Makefile ] || "$top/configure" -q --enable-fuzzing; } &&
@@ -136,6 +142,12 @@ test_all() {
 	echo "== Debian packages: build, install, upgrade, run, purge"
 	local pst=0
 	bash "$top/tests/package/deb.sh" "$top" || pst=$?
+	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
+	# Boots systemd as PID 1 in a container on an overlay of this root:
+	# nothing of the machine changes. 77 = the container cannot start here.
+	echo "== systemd: the .deb's units and drop-ins under a live systemd (nspawn)"
+	pst=0
+	bash "$top/tests/package/systemd.sh" "$top" || pst=$?
 	[ "$pst" -eq 0 ] || [ "$pst" -eq 77 ] || exit 1
 	echo "== RPM: rpmbuild -ts and -tb --nodeps from make dist's tarball"
 	pst=0

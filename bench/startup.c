@@ -84,7 +84,8 @@ child(char **w)
 			break;
 		}
 	}
-	execve(w[0], w, environ);
+	if (*w)		/* not only setup words */
+		execve(w[0], w, environ);
 	_exit(127);
 }
 
@@ -117,20 +118,22 @@ main(int argc, char **argv)
 {
 	int runs, warm, n = argc - 3;
 	struct cmd *c;
-	double base;
+	double base, *times;
 
 	if (argc < 4 || (runs = atoi(argv[1])) < 1 || (warm = atoi(argv[2])) < 0) {
 		fprintf(stderr, "usage: startup RUNS WARMUP 'NAME|CMD ARGS' ...\n");
 		return 64;
 	}
-	if ((c = calloc((size_t)n, sizeof(*c))) == NULL)
+	if ((c = calloc((size_t)n, sizeof(*c))) == NULL ||
+	    (times = calloc((size_t)n * (size_t)runs, sizeof(double))) == NULL)
 		return 70;
-	for (int i = 0; i < n; i++)
-		if (parse(argv[i + 3], &c[i]) < 0 ||
-		    (c[i].t = calloc((size_t)runs, sizeof(double))) == NULL) {
+	for (int i = 0; i < n; i++) {
+		if (parse(argv[i + 3], &c[i]) < 0) {
 			fprintf(stderr, "startup: bad case \"%s\"\n", argv[i + 3]);
 			return 64;
 		}
+		c[i].t = times + (size_t)i * (size_t)runs;
+	}
 	for (int r = -warm; r < runs; r++)
 		for (int k = 0; k < n; k++) {
 			int i = (k + (r < 0 ? 0 : r)) % n;

@@ -13,6 +13,7 @@ struct cli {
 	int print;		/* --print (seccomp) */
 	int init;		/* --init (attest) */
 	int coverage;		/* --coverage (list) */
+	int preload_env;	/* --preload-from-env (check) */
 	const char *by;		/* --by (attest) */
 	const char *note;	/* --note (attest) */
 	const char *env;	/* --env VAR (fingerprint) */
@@ -42,6 +43,25 @@ struct hg_decision;
 int cli_report(const struct cli *c, const struct hg_decision *d, int to_stderr);
 
 /*
+ * A refusal's error E: its finding line on stderr, or under --json a FAIL
+ * finding added to *D (made on first use; NULL to start) for cli_refused.
+ */
+struct hg_error;
+void cli_fail(const struct cli *c, struct hg_decision **d, const char *service,
+	     const struct hg_error *e);
+
+/*
+ * Under --json, print *D (if any findings were collected) as a refused
+ * decision with STATUS and REASON, the object check prints, on stdout;
+ * free it. Returns STATUS.
+ */
+int cli_refused(const struct cli *c, struct hg_decision **d, int status, const char *reason);
+
+/* cli_fail and cli_refused for one error E: returns 78. */
+int cli_refuse(const struct cli *c, const char *service, const struct hg_error *e,
+	       const char *reason);
+
+/*
  * Load the policy and find --service in it. 0 with *P (free it) and *S,
  * or the exit status after reporting why (HG-001/002 policy, HG-005 service).
  */
@@ -56,6 +76,9 @@ int cli_load_service(const struct cli *c, struct hg_policy **p, const struct hg_
  */
 typedef int (*cli_decision_fn)(const struct cli *c, const struct hg_decision *d, void *arg);
 int cli_check_services(const struct cli *c, cli_decision_fn fn, void *arg);
+
+/* S as a JSON string on stdout, or null when S is NULL. */
+void cli_json_str(const char *s);
 
 /* Policy path in use: --conf, HARDGATE_CONF or the default. */
 const char *cli_conf(const struct cli *c);

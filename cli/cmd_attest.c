@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,7 @@
 #include "policy.h"
 #include "report.h"
 #include "revoke.h"
+#include "util.h"
 
 static int
 usage_error(const char *what, const char *arg)
@@ -41,6 +43,64 @@ status_of(int r)
 	return r == -ENOMEM ? HG_EXIT_INTERNAL : HG_EXIT_REFUSED;
 }
 
+static const struct cli *cli;	/* the command line, for --json */
+
+/* E refuses with status ST: its finding on stderr, or under --json a decision on stdout. */
+static int
+refusal(const struct hg_error *e, int st)
+{
+	struct hg_decision *d = NULL;
+
+	cli_fail(cli, &d, NULL, e);
+	return cli_refused(cli, &d, st, "attestation refused");
+}
+
+/*
+ * The key in DIR: text, or under --json one object (hardgate(8), OUTPUT):
+ * attest_dir, fingerprint (of the public key; the secret is never
+ * printed) and created (false: it was there already).
+ */
+static void
+print_key(const char *dir, const char *fp, int created)
+{
+	if (!cli->json) {
+		printf("attestation key %s in %s: %s (secret %s 0600, public %s 0644)\n",
+		       created ? "created" : "already", dir, fp, HG_ATTEST_SK, HG_ATTEST_PK);
+		return;
+	}
+	printf("{\"attest_dir\":");
+	hg_json_str(stdout, dir);
+	printf(",\"fingerprint\":\"%s\",\"created\":%s}\n", fp, created ? "true" : "false");
+}
+
+/*
+ * The record LINE written (attest.h): itself, or under --json one object
+ * of its fields: version (a number), id, time, by, note, key (the
+ * signing key's fingerprint) and signature.
+ */
+static void
+print_record(const char *line)
+{
+	static const char *const names[] = { "version", "id", "time", "by", "note", "key",
+					     "signature" };
+	const char *f = line, *end;
+
+	if (!cli->json) {
+		printf("%s", line);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++, f = *end ? end + 1 : end) {
+		end = i + 1 < sizeof(names) / sizeof(names[0]) ? strchrnul(f, '\t') :
+		    strchrnul(f, '\n');
+		printf("%s\"%s\":", i ? "," : "{", names[i]);
+		if (i == 0)
+			printf("%d", atoi(f));
+		else
+			hg_json_strn(stdout, f, (size_t)(end - f));
+	}
+	printf("}\n");
+}
+
 static int
 init_key(const char *dir)
 {
@@ -48,12 +108,9 @@ init_key(const char *dir)
 	char fp[HG_FP_LEN];
 	int r;
 
-	if ((r = hg_attest_init(dir, fp, &e)) < 0) {
-		hg_report_error(stderr, NULL, &e);
-		return status_of(r);
-	}
-	printf("attestation key created in %s: %s (secret %s 0600, public %s 0644)\n", dir, fp,
-	       HG_ATTEST_SK, HG_ATTEST_PK);
+	if ((r = hg_attest_init(dir, fp, &e)) < 0)
+		return refusal(&e, status_of(r));
+	print_key(dir, fp, 1);
 	return 0;
 }
 
@@ -68,18 +125,15 @@ refuse_revoked(const char *dir, const char *revdir)
 	const char *why;
 	int st = 0;
 
-	if (hg_attest_pubkey(dir, pk, fp, &e) < 0 || hg_revlist_load(revdir, &l, &e) < 0) {
-		hg_report_error(stderr, NULL, &e);
-		return HG_EXIT_REFUSED;
-	}
+	if (hg_attest_pubkey(dir, pk, fp, &e) < 0 || hg_revlist_load(revdir, &l, &e) < 0)
+		return refusal(&e, HG_EXIT_REFUSED);
 	if ((why = hg_revlist_find(l, fp)) != NULL) {
 		hg_error_set(&e, EKEYREVOKED, HG_REVOKED_ID, hg_revlist_where(l, fp),
 			     "move attest.key and attest.pub away, run hardgate attest --init, "
 			     "then re-attest every item",
 			     "the attestation key %s is revoked (%s)", fp,
 			     why[0] ? why : "no reason given");
-		hg_report_error(stderr, NULL, &e);
-		st = HG_EXIT_REFUSED;
+		st = refusal(&e, HG_EXIT_REFUSED);
 	}
 	hg_revlist_free(l);
 	return st;
@@ -104,15 +158,13 @@ record(const struct hg_policy *p, const char *id, const char *by, const char *no
 				   "characters", "");
 	if ((r = refuse_revoked(dir, p->revoked_dir)) != 0)
 		return r;
-	if ((r = hg_attest_add(dir, id, by, note, time(NULL), line, sizeof(line), &e)) < 0) {
-		hg_report_error(stderr, NULL, &e);
-		return status_of(r);
-	}
+	if ((r = hg_attest_add(dir, id, by, note, time(NULL), line, sizeof(line), &e)) < 0)
+		return refusal(&e, status_of(r));
 	if (ce->cls != HG_CLASS_ATTEST)
 		fprintf(stderr, "hardgate attest: note: %s is of class %s, checked by module %s; "
 			"the record is kept but only the attest module reads it\n", id,
 			hg_class_name(ce->cls), ce->module);
-	printf("%s", line);
+	print_record(line);
 	return 0;
 }
 
@@ -123,15 +175,14 @@ cmd_attest(struct cli *c)
 	struct hg_error e = { 0 };
 	int r;
 
+	cli = c;
 	if (c->init ? c->argc != 0 || c->by || c->note : c->argc != 1)
 		return usage_error(c->init ? "--init takes no ID, --by or --note" :
 				   "give one checklist ID", "");
 	if (!c->init && c->by == NULL)
 		return usage_error("--by NAME is required: who did it", "");
-	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
-		hg_report_error(stderr, NULL, &e);
-		return HG_EXIT_REFUSED;
-	}
+	if (hg_policy_load(cli_conf(c), &p, &e) < 0)
+		return cli_refuse(c, NULL, &e, "policy cannot be used");
 	r = c->init ? init_key(p->attest_dir) :
 	    record(p, c->argv[0], c->by, c->note ? c->note : "");
 	hg_policy_free(p);

@@ -1,12 +1,16 @@
 /* cmd_check.c - hardgate check and lint, and the service loop audit shares: dry runs. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <hardgate/hardgate.h>
 
 #include "cli.h"
 #include "decision.h"
+#include "loader.h"
 #include "policy.h"
 #include "report.h"
 #include "run.h"
@@ -85,10 +89,143 @@ print_decision(const struct cli *c, const struct hg_decision *d, void *arg)
 	return cli_report(c, d, 0);
 }
 
+/* Say that E is about an LD_PRELOAD object, and what follows from it. */
+static void
+in_ld_preload(int r, struct hg_error *e)
+{
+	char msg[sizeof(e->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	snprintf(e->msg, sizeof(e->msg), "%.400s (in LD_PRELOAD: %s)", msg,
+		 r == -EPERM ? "whoever can replace it runs code in the service"
+			     : "ld.so would start the service without it");
+	if (r == -ENOENT)
+		snprintf(e->fix, sizeof(e->fix), "reinstall hardgate, or correct LD_PRELOAD in the "
+			 "unit's Environment=");
+}
+
+/*
+ * Every object of LD_PRELOAD loads as ld.so will load it into the service
+ * (this runs with the unit's credentials), from a trusted path, and one of
+ * them is hardgate's preload. 0, or a negative errno with E filled.
+ */
+static int
+preload_env_ok(struct hg_error *e)
+{
+	const char *env = getenv("LD_PRELOAD");
+	char *list, *p, *obj;
+	int r = 0, mine = 0;
+
+	if (env == NULL || env[strspn(env, " :")] == '\0')
+		return hg_error_set(e, ENOENT, "HG-008", "LD_PRELOAD",
+				    "set Environment=LD_PRELOAD=" HG_PRELOAD_PATH " in the unit",
+				    "LD_PRELOAD names no object: the service would start without "
+				    "hardgate's preload");
+	if ((list = strdup(env)) == NULL)
+		return hg_error_set(e, ENOMEM, "HG-007", NULL, NULL, "out of memory");
+	for (p = list; r >= 0 && (obj = strsep(&p, " :")) != NULL;) {	/* ld.so's separators */
+		if (*obj == '\0')
+			continue;
+		if (obj[0] != '/' || strchr(obj, '$') != NULL)
+			r = hg_error_set(e, EINVAL, "HG-008", obj,
+					 "name it by its absolute path in LD_PRELOAD",
+					 "%s in LD_PRELOAD is not an absolute path: ld.so searches "
+					 "for it, hardgate cannot judge what it finds", obj);
+		else if ((r = hg_preload_verify(obj, "HG-008", 0, e)) > 0)
+			mine = 1;
+		else if (r < 0)
+			in_ld_preload(r, e);
+	}
+	if (r >= 0 && !mine)
+		r = hg_error_set(e, ENOEXEC, "HG-008", "LD_PRELOAD",
+				 "put " HG_PRELOAD_PATH " in LD_PRELOAD",
+				 "LD_PRELOAD=%s names no hardgate preload: the service would start "
+				 "unprotected", env);
+	free(list);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * check --preload-from-env, the ExecStartPre= of a light drop-in: ld.so
+ * only warns about an LD_PRELOAD object it cannot load and starts the
+ * program without it, so this refuses first, and refuses what the stack
+ * will refuse, before the unit's main process exists. The stack is judged
+ * as the preload will judge it (the policy's mode) and the decision is
+ * recorded. The unit's LD_PRELOAD loads into this process too; the
+ * preload does nothing in hardgate (hgenv.h).
+ */
+/* hg_run's gate: a bad LD_PRELOAD refuses before the stack runs, and is recorded. */
+static int
+preload_gate(void *arg, enum hg_gate when, const struct hg_decision *d, struct hg_error *e)
+{
+	(void)arg;
+	(void)d;
+	return when == HG_GATE_BEFORE ? preload_env_ok(e) : 0;
+}
+
+static int
+check_preload_env(const struct cli *c)
+{
+	struct hg_run_opts o = {
+		.conf = c->conf, .service = c->service, .stage = HG_STAGE_CHECK, .record = 1,
+		.gate = preload_gate,
+	};
+	struct hg_decision *d = NULL;
+	int r;
+
+	if (c->service == NULL) {
+		fprintf(stderr, "usage: hardgate check --service NAME --preload-from-env\n");
+		return EXIT_USAGE;
+	}
+	if (hg_run(&o, &d) < 0) {
+		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
+		return HG_EXIT_INTERNAL;
+	}
+	r = cli_report(c, d, 0);
+	hg_decision_free(d);
+	return r;
+}
+
 int
 cmd_check(struct cli *c)
 {
+	if (c->preload_env)
+		return check_preload_env(c);
 	return cli_check_services(c, print_decision, NULL);
+}
+
+/*
+ * The log places the policy names, judged as a start will judge them: a
+ * directory others could replace refuses every start (counted in the
+ * return), a missing one for the decision log is a warning (it may be
+ * made when the service is installed). -ENOMEM or the number of faults.
+ */
+static int
+lint_logs(const struct hg_policy *p, struct hg_decision *d)
+{
+	struct hg_error e = { 0 };
+	int r, bad = 0;
+
+	if (p->log_json && (r = hg_report_jsonl_trusted(p->log_json, &e)) < 0) {
+		if (r == -ENOENT) {
+			r = hg_decision_add(d, "HG-010", HG_SEV_WARN, "core", e.where,
+					    "create it (install -d -m 0755) before the service "
+					    "starts: every start is refused without it", e.msg);
+		} else {
+			r = hg_decision_add_error(d, &e);
+			bad++;
+		}
+		if (r < 0)
+			return -ENOMEM;
+	}
+	hg_error_clear(&e);
+	if (p->log_syslog && p->log_journal &&
+	    hg_report_journal_trusted(p->log_journal, &e) == -EPERM) {
+		if (hg_decision_add_error(d, &e) < 0)
+			return -ENOMEM;
+		bad++;
+	}
+	return bad;
 }
 
 int
@@ -98,7 +235,7 @@ cmd_lint(struct cli *c)
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
 	size_t entries = 0;
-	int bad = 0, r;
+	int bad = 0, logs, r;
 
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
 		if ((d = policy_failed(c, &e)) == NULL)
@@ -112,8 +249,10 @@ cmd_lint(struct cli *c)
 		return HG_EXIT_INTERNAL;
 	}
 	d->matched = 1;
-	for (size_t i = 0; i < p->nsvc; i++) {
-		if ((r = hg_stack_lint(p, &p->svc[i], d)) < 0) {
+	if ((logs = lint_logs(p, d)) < 0)
+		bad = -1;
+	for (size_t i = 0; bad >= 0 && i < p->nsvc; i++) {
+		if ((r = hg_stack_lint(p, &p->svc[i], d)) < 0 || hg_stack_warn(&p->svc[i], d) < 0) {
 			bad = -1;
 			break;
 		}
@@ -122,12 +261,14 @@ cmd_lint(struct cli *c)
 	}
 	if (bad < 0)
 		hg_decision_set(d, HG_EXIT_INTERNAL, "out of memory");
-	else if (bad > 0)
-		hg_decision_set(d, HG_EXIT_REFUSED, "%s: %d faulty stack %s", cli_conf(c), bad,
-				bad == 1 ? "entry" : "entries");
+	else if (bad > 0 || logs > 0)
+		hg_decision_set(d, HG_EXIT_REFUSED, "%s: %d faulty stack %s%s", cli_conf(c), bad,
+				bad == 1 ? "entry" : "entries",
+				logs ? ", and a log in a place others could replace" : "");
 	else
-		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack entries)",
-				cli_conf(c), p->nsvc, entries);
+		hg_decision_set(d, HG_EXIT_ALLOWED, "%s: policy valid (%zu services, %zu stack "
+				"entries)%s", cli_conf(c), p->nsvc, entries,
+				hg_decision_count_sev(d, HG_SEV_WARN) ? ", with warnings above" : "");
 	r = cli_report(c, d, 0);
 	hg_decision_free(d);
 	hg_policy_free(p);

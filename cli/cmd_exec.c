@@ -5,12 +5,14 @@
  * (ld.so warns and runs the program unprotected otherwise); run the stack
  * at the launcher stage, which applies the controls that survive execve;
  * then execve with the preload and the service named in the environment.
- * Nothing is applied before both proofs hold.
+ * Nothing is applied before both proofs hold. Every refusal point runs
+ * inside hg_run() (gate()), so the decision it records is the final one.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 
 #include <hardgate/hardgate.h>
 
+#include "analyzer.h"
 #include "cli.h"
 #include "decision.h"
 #include "elfcheck.h"
@@ -58,8 +61,7 @@ static int
 ours(const char *kv)
 {
 	static const char *const names[] = {
-		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_LAUNCHED "=",
-		HG_ENV_PROBE "=", NULL,
+		"LD_PRELOAD=", HG_ENV_SERVICE "=", HG_ENV_CONF "=", HG_ENV_LAUNCHED "=", NULL,
 	};
 
 	for (const char *const *n = names; *n; n++)
@@ -68,43 +70,65 @@ ours(const char *kv)
 	return 0;
 }
 
+#define OWN_ENV 4	/* the child's variables set here, first in its environment */
+
+static char *
+kv(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+static void
+env_free(char **env)
+{
+	for (size_t i = 0; i < OWN_ENV; i++)
+		free(env[i]);
+	free(env);
+}
+
 /* The child's environment: ours replaced, the preload first in LD_PRELOAD. */
+HG_LEAK_AT_EXIT_BEGIN	/* analyzer.h: NULL ends hardgate exec */
 static char **
 child_env(const char *preload, const char *service, const char *conf)
 {
 	const char *old = getenv("LD_PRELOAD");
-	size_t n = 0, k = 0;
+	size_t n = 0, k = OWN_ENV;
 	char **env;
 
 	while (environ[n])
 		n++;
-	if ((env = calloc(n + 5, sizeof(*env))) == NULL)
+	if ((env = calloc(n + OWN_ENV + 1, sizeof(*env))) == NULL)
 		return NULL;
+	env[0] = kv("LD_PRELOAD=%s%s%s", preload, old && *old ? ":" : "", old ? old : "");
+	env[1] = kv("%s=%s", HG_ENV_SERVICE, service);
+	env[2] = kv("%s=%s", HG_ENV_LAUNCHED, service);
+	env[3] = kv("%s=%s", HG_ENV_CONF, conf);
+	if (!env[0] || !env[1] || !env[2] || !env[3]) {
+		env_free(env);
+		return NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!ours(environ[i]))
 			env[k++] = environ[i];
-	if (asprintf(&env[k++], "LD_PRELOAD=%s%s%s", preload, old && *old ? ":" : "",
-		     old ? old : "") < 0 ||
-	    asprintf(&env[k++], "%s=%s", HG_ENV_SERVICE, service) < 0 ||
-	    asprintf(&env[k++], "%s=%s", HG_ENV_LAUNCHED, service) < 0 ||
-	    asprintf(&env[k++], "%s=%s", HG_ENV_CONF, conf) < 0)
-		return NULL;	/* exiting right after: nothing to free */
 	return env;
 }
+HG_LEAK_AT_EXIT_END
 
-/* Load the preload here once: a file ld.so cannot load fails here, not open. */
+/*
+ * Load the preload here once: a file ld.so cannot load, or not ours,
+ * fails here, not open. Its constructor does nothing in hardgate (hgenv.h).
+ */
 static int
 probe_preload(const char *preload, struct hg_error *e)
 {
-	char pid[32];
-	void *h = NULL;
-	int r;
-
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	setenv(HG_ENV_PROBE, pid, 1);	/* its constructor stands down */
-	r = hg_dlopen_trusted(preload, "HG-008", &h, e);
-	unsetenv(HG_ENV_PROBE);
-	return r;
+	return hg_preload_verify(preload, "HG-008", 1, e);
 }
 
 /*
@@ -170,62 +194,75 @@ preload_honoured(const char *prog, struct hg_error *e)
 	return strcmp(run, prog) == 0 ? 0 : setid_free(run, e);
 }
 
-static int
-refuse(const char *service, const struct hg_error *e)
-{
-	struct hg_decision *d = hg_decision_new(service);
+struct launch {
+	const struct cli *c;
+	const char *preload;
+	char prog[4096];
+};
 
-	if (d == NULL)
-		return HG_EXIT_INTERNAL;
-	d->matched = 1;
-	hg_decision_add_error(d, e);
-	hg_decision_set(d, HG_EXIT_REFUSED, "program cannot be protected");
-	hg_report_text(d, stderr);
-	hg_decision_free(d);
-	return HG_EXIT_REFUSED;
+/*
+ * hardgate exec's refusal points, run inside hg_run() so that the
+ * decision it records is the final one: never "allowed" for a program
+ * that was then refused.
+ */
+static int
+gate(void *arg, enum hg_gate when, const struct hg_decision *d, struct hg_error *e)
+{
+	struct launch *l = arg;
+	const struct cli *c = l->c;
+	char **env;
+	int r;
+
+	switch (when) {
+	case HG_GATE_BEFORE:	/* nothing is applied before both proofs hold */
+		if (find_program(c->argv[0], l->prog, sizeof(l->prog)) < 0)
+			return hg_error_set(e, ENOENT, "HG-008", c->argv[0],
+					    "give the full path of the program",
+					    "program %s not found or not executable", c->argv[0]);
+		if ((r = hg_elf_preloadable(l->prog, l->preload, e)) < 0)
+			return r;
+		return probe_preload(l->preload, e);
+	case HG_GATE_AFTER:	/* with the credentials the program starts with */
+		if ((r = preload_readable(l->preload, e)) < 0)
+			return r;
+		return preload_honoured(l->prog, e);
+	case HG_GATE_START:
+		if (hg_decision_noteworthy(d))
+			hg_report_text(d, stderr);
+		if ((env = child_env(l->preload, c->service, cli_conf(c))) == NULL)
+			return hg_error_set(e, ENOMEM, "HG-008", l->prog, "free memory, then retry",
+					    "out of memory before executing %s", l->prog);
+		execve(l->prog, c->argv, env);
+		r = errno;
+		env_free(env);
+		return hg_error_set(e, r, "HG-008", l->prog,
+				    "check that the service's user may execute the program",
+				    "%s cannot execute: %s", l->prog, strerror(r));
+	}
+	return hg_error_set(e, EINVAL, "HG-007", "", "report a bug", "unknown gate %d", (int)when);
 }
 
 int
 cmd_exec(struct cli *c)
 {
-	const char *preload = c->preload ? c->preload : HG_PRELOAD_PATH;
+	struct launch l = { .c = c, .preload = c->preload ? c->preload : HG_PRELOAD_PATH };
 	struct hg_run_opts o = {
 		.conf = c->conf, .service = c->service, .stage = HG_STAGE_LAUNCHER, .record = 1,
+		.gate = gate, .gate_arg = &l,
 	};
-	struct hg_error e = { 0 };
 	struct hg_decision *d = NULL;
-	char prog[4096], **env;
 	int st;
 
 	if (c->service == NULL || c->argc < 1) {
 		fprintf(stderr, "usage: hardgate exec --service NAME [--conf FILE] -- CMD [ARGS]\n");
 		return EXIT_USAGE;
 	}
-	if (find_program(c->argv[0], prog, sizeof(prog)) < 0) {
-		hg_error_set(&e, ENOENT, "HG-008", c->argv[0], "give the full path of the program",
-			     "program %s not found or not executable", c->argv[0]);
-		return refuse(c->service, &e);
-	}
-	if (hg_elf_preloadable(prog, preload, &e) < 0 || probe_preload(preload, &e) < 0)
-		return refuse(c->service, &e);
 	if (hg_run(&o, &d) < 0) {
 		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
 		return HG_EXIT_INTERNAL;
 	}
-	if (d->status != HG_EXIT_ALLOWED || hg_decision_noteworthy(d))
-		hg_report_text(d, stderr);
+	hg_report_text(d, stderr);	/* refused, or the program did not start */
 	st = d->status;
 	hg_decision_free(d);
-	if (st != HG_EXIT_ALLOWED)
-		return st;
-	if (preload_readable(preload, &e) < 0 || preload_honoured(prog, &e) < 0)
-		return refuse(c->service, &e);
-	if ((env = child_env(preload, c->service, cli_conf(c))) == NULL) {
-		fprintf(stderr, "hardgate[%s]: out of memory\n", c->service);
-		return HG_EXIT_INTERNAL;
-	}
-	execve(prog, c->argv, env);
-	fprintf(stderr, "hardgate[%s]: HG-008 FAIL %s cannot execute: %s\n", c->service, prog,
-		strerror(errno));
-	return HG_EXIT_INTERNAL;
+	return st == HG_EXIT_ALLOWED ? HG_EXIT_INTERNAL : st;
 }

@@ -40,12 +40,13 @@ explain_text(const struct hg_catalog_entry *e, const char *dir)
 	printf("  fix:       %s\n", e->fix);
 }
 
+/* One object, one line. */
 static void
-explain_json(const struct hg_catalog_entry *e, const char *dir, int comma)
+explain_json(const struct hg_catalog_entry *e, const char *dir)
 {
 	char buf[256];
 
-	printf("%s{\"id\":", comma ? "," : "");
+	printf("{\"id\":");
 	hg_json_str(stdout, e->id);
 	printf(",\"checklist\":");
 	hg_json_str(stdout, e->checklist);
@@ -59,7 +60,7 @@ explain_json(const struct hg_catalog_entry *e, const char *dir, int comma)
 	hg_json_str(stdout, e->how);
 	printf(",\"fix\":");
 	hg_json_str(stdout, e->fix);
-	printf("}");
+	printf("}\n");
 }
 
 int
@@ -82,24 +83,19 @@ cmd_explain(struct cli *c)
 	}
 	if (c->all) {
 		all = hg_catalog_all(&n);
-		if (c->json)
-			printf("[");
 		for (size_t i = 0; i < n; i++) {
 			if (c->json)
-				explain_json(&all[i], dir, i > 0);
+				explain_json(&all[i], dir);
 			else
 				printf("%-11s %-8s %s\n", all[i].id, hg_class_name(all[i].cls),
 				       all[i].item);
 		}
-		if (c->json)
-			printf("]\n");
 	} else if ((e = hg_catalog_find(c->argv[0])) == NULL) {
 		fprintf(stderr, "hardgate: unknown ID '%s' (hardgate explain --all lists them)\n",
 			c->argv[0]);
 		st = EXIT_USAGE;
 	} else if (c->json) {
-		explain_json(e, dir, 0);
-		printf("\n");
+		explain_json(e, dir);
 	} else {
 		explain_text(e, dir);
 	}

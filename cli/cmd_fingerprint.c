@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "policy.h"
 #include "report.h"
+#include "util.h"
 
 /* Modules asked about FILE, in this order, and what their fingerprint hashes. */
 static const struct {
@@ -46,9 +47,36 @@ usage_fp(void)
 	return EXIT_USAGE;
 }
 
+/*
+ * FP's line: text, or under --json one object (hardgate(8), OUTPUT):
+ * fingerprint, path and module (null for --env), env (null for a file),
+ * hashes (what the fingerprint is a hash of).
+ */
+static void
+print_fp(const struct cli *c, const char *fp, const char *path, const char *var,
+	 const char *module, const char *what)
+{
+	if (!c->json) {
+		if (var)
+			printf("%s $%s (%s)\n", fp, var, what);
+		else
+			printf("%s %s (%s: %s)\n", fp, path, module, what);
+		return;
+	}
+	printf("{\"fingerprint\":\"%s\",\"path\":", fp);
+	cli_json_str(path);
+	printf(",\"env\":");
+	cli_json_str(var);
+	printf(",\"module\":");
+	cli_json_str(module);
+	printf(",\"hashes\":");
+	hg_json_str(stdout, what);
+	printf("}\n");
+}
+
 /* SHA-256 of the value of VAR; the value is never printed. */
 static int
-fingerprint_env(const char *var)
+fingerprint_env(const struct cli *c, const char *var)
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 	char fp[HG_FP_LEN];
@@ -61,7 +89,7 @@ fingerprint_env(const char *var)
 		return EXIT_USAGE;
 	}
 	crypto_hash_sha256(d, (const unsigned char *)v, strlen(v));
-	printf("%s $%s (SHA-256 of its value)\n", hg_fp_format(d, fp), var);
+	print_fp(c, hg_fp_format(d, fp), NULL, var, NULL, "SHA-256 of its value");
 	return 0;
 }
 
@@ -87,7 +115,7 @@ module_dir(const struct cli *c)
  * or the exit status of a failure already reported.
  */
 static int
-ask(const char *dir, size_t i, const char *path, struct why *w)
+ask(const struct cli *c, const char *dir, size_t i, const char *path, struct why *w)
 {
 	char so[4096], fp[HG_FP_LEN], err[512] = "";
 	const char *name = hooks[i].module;
@@ -101,10 +129,8 @@ ask(const char *dir, size_t i, const char *path, struct why *w)
 		snprintf(w->line[i], sizeof(w->line[i]), "%s: not available (no %s)", name, so);
 		return 1;
 	}
-	if (hg_module_load(dir, name, &l, &e) < 0) {
-		hg_report_error(stderr, NULL, &e);
-		return HG_EXIT_REFUSED;
-	}
+	if (hg_module_load(dir, name, &l, &e) < 0)
+		return cli_refuse(c, NULL, &e, "a module cannot be loaded");
 	if (l.mod->fingerprint == NULL) {
 		snprintf(w->line[i], sizeof(w->line[i]), "%s: has no fingerprint hook", name);
 		hg_module_unload(&l);
@@ -113,7 +139,7 @@ ask(const char *dir, size_t i, const char *path, struct why *w)
 	r = l.mod->fingerprint(path, fp, sizeof(fp), err, sizeof(err));
 	hg_module_unload(&l);
 	if (r == 0 && hg_fp_valid(fp)) {
-		printf("%s %s (%s: %s)\n", fp, path, name, hooks[i].what);
+		print_fp(c, fp, path, NULL, name, hooks[i].what);
 		return 0;
 	}
 	if (r == -ENOTSUP) {
@@ -136,7 +162,7 @@ fingerprint_file(const struct cli *c, const char *path)
 		return HG_EXIT_INTERNAL;
 	memset(&w, 0, sizeof(w));
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]) && r == 1; i++)
-		r = ask(dir, i, path, &w);
+		r = ask(c, dir, i, path, &w);
 	free(dir);
 	if (r != 1)
 		return r;
@@ -150,7 +176,7 @@ int
 cmd_fingerprint(struct cli *c)
 {
 	if (c->env && c->argc == 0)
-		return fingerprint_env(c->env);
+		return fingerprint_env(c, c->env);
 	if (c->env || c->argc != 1)
 		return usage_fp();
 	return fingerprint_file(c, c->argv[0]);

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hardgate/module.h>
 
+#include "analyzer.h"
 #include "catalog.h"
 #include "cli.h"
 #include "loader.h"
@@ -71,17 +73,24 @@ cmp_str(const void *a, const void *b)
 
 #define MAX_MODULES 256
 
-/* The sorted NAMEs of every hardgate_NAME.so in DIR into NAMES; -1 if DIR cannot be read. */
+/*
+ * The sorted NAMEs of every hardgate_NAME.so in DIR into NAMES; -1 if DIR
+ * cannot be read (reported into BAD, cli_fail).
+ */
+HG_LEAK_FP_BEGIN	/* analyzer.h: a loop fills the array */
 static int
-module_names(const char *dir, char **names, size_t *n)
+module_names(const struct cli *c, struct hg_decision **bad, const char *dir, char **names,
+	     size_t *n)
 {
+	struct hg_error e = { 0 };
 	struct dirent *de;
 	DIR *d = opendir(dir);
 
 	*n = 0;
 	if (d == NULL) {
-		fprintf(stderr, "hardgate: HG-003 FAIL %s cannot be listed; fix: correct "
-			"hardgate.module_dir\n", dir);
+		hg_error_set(&e, errno, "HG-003", dir, "correct hardgate.module_dir",
+			     "%s cannot be listed: %s", dir, strerror(errno));
+		cli_fail(c, bad, NULL, &e);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL && *n < MAX_MODULES) {
@@ -96,17 +105,19 @@ module_names(const char *dir, char **names, size_t *n)
 	qsort(names, *n, sizeof(names[0]), cmp_str);
 	return 0;
 }
+HG_LEAK_FP_END
 
 /* Every hardgate_NAME.so in DIR, loaded through the same trusted loader. */
 static int
 list_modules(const struct cli *c, const char *dir)
 {
 	char *names[MAX_MODULES];
+	struct hg_decision *bad = NULL;
 	size_t n = 0;
 	int st = 0, shown = 0;
 
-	if (module_names(dir, names, &n) < 0)
-		return 78;
+	if (module_names(c, &bad, dir, names, &n) < 0)
+		return cli_refused(c, &bad, HG_EXIT_REFUSED, "modules cannot be listed");
 	if (c->json)
 		printf("{\"modules\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -114,8 +125,8 @@ list_modules(const struct cli *c, const char *dir)
 		struct hg_error e = { 0 };
 
 		if (hg_module_load(dir, names[i], &l, &e) < 0) {
-			hg_report_error(stderr, NULL, &e);
-			st = 78;
+			cli_fail(c, &bad, NULL, &e);
+			st = HG_EXIT_REFUSED;
 		} else {
 			if (c->json)
 				module_json(l.mod, shown++);
@@ -127,6 +138,7 @@ list_modules(const struct cli *c, const char *dir)
 	}
 	if (c->json)
 		printf("]}\n");
+	cli_refused(c, &bad, st, "a module cannot be loaded");
 	return st;
 }
 
@@ -139,50 +151,88 @@ declares(const struct hg_module *m, const char *id)
 	return 0;
 }
 
+/* The installed modules whose ids table declares ID, comma-separated, or "-". */
+static void
+declared_by(const struct hg_loaded *mods, size_t nm, const char *id, int json)
+{
+	int any = 0;
+
+	for (size_t j = 0; j < nm; j++) {
+		if (!declares(mods[j].mod, id))
+			continue;
+		if (json) {
+			printf("%s", any++ ? "," : "");
+			hg_json_str(stdout, mods[j].mod->name);
+		} else {
+			printf("%s%s", any++ ? "," : "", mods[j].mod->name);
+		}
+	}
+	if (!json && !any)
+		printf("-");
+}
+
 /*
  * The coverage matrix, one tab-separated line per checklist item: ID,
  * class, the module the catalog names, the installed modules whose ids
- * table declares the ID ("-" if none), and the checklist's words. A
- * module that does not load makes the status 78 (it is reported).
+ * table declares the ID ("-" if none), and the checklist's words; under
+ * --json one object {"coverage":[...]} with the same columns. A module
+ * that does not load makes the status 78 (it is reported).
  */
 static int
-list_coverage(const char *dir)
+list_coverage(const struct cli *c, const char *dir)
 {
 	struct hg_loaded mods[MAX_MODULES];
 	char *names[MAX_MODULES];
 	const struct hg_catalog_entry *all;
-	size_t n = 0, nm = 0, na;
+	struct hg_decision *bad = NULL;
+	size_t n = 0, nm = 0, na, shown = 0;
 	int st = 0;
 
-	if (module_names(dir, names, &n) < 0)
-		return 78;
+	if (module_names(c, &bad, dir, names, &n) < 0)
+		return cli_refused(c, &bad, HG_EXIT_REFUSED, "modules cannot be listed");
 	for (size_t i = 0; i < n; i++) {
 		struct hg_error e = { 0 };
 
 		if (hg_module_load(dir, names[i], &mods[nm], &e) < 0) {
-			hg_report_error(stderr, NULL, &e);
-			st = 78;
+			cli_fail(c, &bad, NULL, &e);
+			st = HG_EXIT_REFUSED;
 		} else {
 			nm++;
 		}
 		free(names[i]);
 	}
 	all = hg_catalog_all(&na);
-	printf("id\tclass\tmodule\tdeclared_by\titem\n");
+	fputs(c->json ? "{\"coverage\":[" : "id\tclass\tmodule\tdeclared_by\titem\n", stdout);
 	for (size_t i = 0; i < na; i++) {
-		int any = 0;
+		const char *module = all[i].module && all[i].module[0] ? all[i].module : NULL;
 
 		if (all[i].cls == HG_CLASS_CORE)
 			continue;
-		printf("%s\t%s\t%s\t", all[i].id, hg_class_name(all[i].cls),
-		       all[i].module && all[i].module[0] ? all[i].module : "-");
-		for (size_t j = 0; j < nm; j++)
-			if (declares(mods[j].mod, all[i].id))
-				printf("%s%s", any++ ? "," : "", mods[j].mod->name);
-		printf("%s\t%s\n", any ? "" : "-", all[i].item);
+		if (!c->json) {
+			printf("%s\t%s\t%s\t", all[i].id, hg_class_name(all[i].cls),
+			       module ? module : "-");
+			declared_by(mods, nm, all[i].id, 0);
+			printf("\t%s\n", all[i].item);
+			continue;
+		}
+		printf("%s{\"id\":", shown++ ? "," : "");
+		hg_json_str(stdout, all[i].id);
+		printf(",\"class\":\"%s\",\"module\":", hg_class_name(all[i].cls));
+		if (module)
+			hg_json_str(stdout, module);
+		else
+			printf("null");
+		printf(",\"declared_by\":[");
+		declared_by(mods, nm, all[i].id, 1);
+		printf("],\"item\":");
+		hg_json_str(stdout, all[i].item);
+		printf("}");
 	}
+	if (c->json)
+		printf("]}\n");
 	for (size_t j = 0; j < nm; j++)
 		hg_module_unload(&mods[j]);
+	cli_refused(c, &bad, st, "a module cannot be loaded");
 	return st;
 }
 
@@ -232,9 +282,9 @@ cmd_list(struct cli *c)
 	int st = 0, mods = 0, svcs = 0;
 
 	if (c->coverage && c->argc == 0) {
-		if (hg_policy_load(cli_conf(c), &p, &e) < 0)
+		if (hg_policy_load(cli_conf(c), &p, &e) < 0)	/* a note: the built-in dir */
 			hg_report_error(stderr, NULL, &e);
-		st = list_coverage(p ? p->module_dir : HG_MODULE_DIR);
+		st = list_coverage(c, p ? p->module_dir : HG_MODULE_DIR);
 		hg_policy_free(p);
 		return st;
 	}
@@ -249,9 +299,9 @@ cmd_list(struct cli *c)
 		return EXIT_USAGE;
 	}
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0) {
-		hg_report_error(stderr, NULL, &e);
 		if (svcs)
-			return 78;
+			return cli_refuse(c, NULL, &e, "policy cannot be used");
+		hg_report_error(stderr, NULL, &e);	/* a note: the built-in module_dir */
 	}
 	if (mods)
 		st = list_modules(c, p ? p->module_dir : HG_MODULE_DIR);

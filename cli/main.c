@@ -15,31 +15,46 @@
 #include "policy.h"
 #include "report.h"
 #include "run.h"
+#include "util.h"
 
+/* Exported (cli.dyn): the preload stands down in this program (hgenv.h). */
+extern const char hg_cli_mark[];
+const char hg_cli_mark[] = "hardgate";
+
+/*
+ * NOJSON says why a command refuses --json: its stdout is not hardgate's
+ * to structure (hardgate(8), OUTPUT). The others print only JSON lines on
+ * stdout under --json, their refusals included.
+ */
 static const struct {
 	const char *name;
 	int (*fn)(struct cli *);
 	const char *help;
+	const char *nojson;
 } commands[] = {
-	{ "attest", cmd_attest, "--init, or ID --by NAME [--note TEXT]: a signed, dated record" },
-	{ "audit", cmd_audit, "check every service, report; --prometheus FILE for node_exporter" },
-	{ "check", cmd_check, "run every check of a service (or all), apply nothing" },
-	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload" },
-	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it" },
-	{ "fingerprint", cmd_fingerprint, "FILE or --env VAR: the SHA256: name the revocation list uses" },
-	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing" },
-	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix" },
-	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid" },
-	{ "revoke", cmd_revoke, "--fingerprint FP --reason TEXT: add it to the revocation list" },
-	{ "score", cmd_score, "exposure score 0-10 of a service; --threshold N fails above N" },
-	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter" },
+	{ "attest", cmd_attest, "--init, or ID --by NAME [--note TEXT]: a signed, dated record", NULL },
+	{ "audit", cmd_audit, "check every service, report; --prometheus FILE for node_exporter", NULL },
+	{ "check", cmd_check, "run every check of a service (or all), apply nothing", NULL },
+	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload",
+	  "stdout is CMD's; the decision goes to the journal and hardgate.log.json" },
+	{ "explain", cmd_explain, "what an ID means, how it is enforced, how to fix it", NULL },
+	{ "fingerprint", cmd_fingerprint, "FILE or --env VAR: the SHA256: name the revocation list uses", NULL },
+	{ "lint", cmd_lint, "validate the policy and every module arg, run nothing", NULL },
+	{ "list", cmd_list, "list modules (with args and IDs) and services; --coverage: the checklist matrix", NULL },
+	{ "nft", cmd_nft, "netout's allow-list as an nftables ruleset for the service's uid",
+	  "its output is a ruleset for nft -f; hardgate list --json services has the stack" },
+	{ "revoke", cmd_revoke, "--fingerprint FP --reason TEXT: add it to the revocation list", NULL },
+	{ "score", cmd_score, "exposure score 0-10 of a service; --threshold N fails above N", NULL },
+	{ "seccomp", cmd_seccomp, "--print: the service's resolved syscall filter",
+	  "its output is a listing for people; hardgate check --json has the findings" },
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: hardgate COMMAND [--conf FILE] [--service NAME] [--json] [ARGS]\n"
-		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n\n");
+		   "       hardgate exec --service NAME [--conf FILE] [--preload FILE] -- CMD [ARGS]\n"
+		   "       hardgate check --service NAME --preload-from-env (a light drop-in's ExecStartPre=)\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nexit status: 0 allowed, 78 refused by policy, 70 internal error, 64 usage\n");
@@ -62,22 +77,61 @@ cli_conf(const struct cli *c)
 	return c->conf ? c->conf : hg_default_conf();
 }
 
+void
+cli_fail(const struct cli *c, struct hg_decision **d, const char *service, const struct hg_error *e)
+{
+	if (c->json && (*d != NULL || (*d = hg_decision_new(service)) != NULL) &&
+	    hg_decision_add_error(*d, e) == 0)
+		return;
+	hg_report_error(stderr, service, e);	/* text, or JSON without memory */
+}
+
+int
+cli_refused(const struct cli *c, struct hg_decision **d, int status, const char *reason)
+{
+	if (*d == NULL)
+		return status;
+	(*d)->matched = 1;
+	(*d)->would_refuse = 1;
+	hg_decision_set(*d, status, "%s", reason);
+	if (c->json)
+		hg_report_json(*d, stdout);
+	hg_decision_free(*d);
+	*d = NULL;
+	return status;
+}
+
+int
+cli_refuse(const struct cli *c, const char *service, const struct hg_error *e, const char *reason)
+{
+	struct hg_decision *d = NULL;
+
+	cli_fail(c, &d, service, e);
+	return cli_refused(c, &d, HG_EXIT_REFUSED, reason);
+}
+
 int
 cli_load_service(const struct cli *c, struct hg_policy **p, const struct hg_service **s)
 {
 	struct hg_error e = { 0 };
 
-	if (hg_policy_load(cli_conf(c), p, &e) < 0) {
-		hg_report_error(stderr, c->service, &e);
-		return HG_EXIT_REFUSED;
-	}
+	if (hg_policy_load(cli_conf(c), p, &e) < 0)
+		return cli_refuse(c, c->service, &e, "policy cannot be used");
 	if ((*s = hg_policy_require(*p, c->service, &e)) == NULL) {
-		hg_report_error(stderr, c->service, &e);
 		hg_policy_free(*p);
 		*p = NULL;
-		return HG_EXIT_REFUSED;
+		return cli_refuse(c, c->service, &e, "no service to run");
 	}
 	return 0;
+}
+
+void
+cli_json_str(const char *s)
+{
+	if (s)
+		hg_json_str(stdout, s);
+	else
+		fputs("null", stdout);
 }
 
 int
@@ -111,6 +165,7 @@ main(int argc, char **argv)
 		{ "reason", required_argument, NULL, 'r' },
 		{ "prometheus", required_argument, NULL, 'm' },
 		{ "threshold", required_argument, NULL, 't' },
+		{ "preload-from-env", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -181,6 +236,9 @@ main(int argc, char **argv)
 		case 't':
 			c.threshold = optarg;
 			break;
+		case 'E':
+			c.preload_env = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -198,6 +256,12 @@ main(int argc, char **argv)
 	c.argv = argv + optind;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0) {
+			if (c.json && commands[i].nojson) {
+				fprintf(stderr, "hardgate %s: --json is not supported: %s\n", cmd,
+					commands[i].nojson);
+				free(owned);
+				return EXIT_USAGE;
+			}
 			r = commands[i].fn(&c);
 			free(owned);
 			return r;

@@ -77,14 +77,13 @@ int hg_bpf_load(const struct hg_bpf *b, int tsync);
 /*
  * First words of every key (with <seccomp.h>): what KIND of filter, and
  * what else changes the program the same rules compile to: libseccomp's
- * version, the kernel's API level (actions it has), the native arch.
+ * version V (major, minor and micro: a patch release may generate other
+ * BPF), the kernel's API level (actions it has), the native arch.
  * Returns the number of words written to K (6).
  */
 static inline size_t
-hg_bpf_key_head(uint32_t kind, uint32_t *k)
+hg_bpf_key_head_v(uint32_t kind, const struct scmp_version *v, uint32_t *k)
 {
-	const struct scmp_version *v = seccomp_version();
-
 	k[0] = kind;
 	k[1] = v ? v->major : 0;
 	k[2] = v ? v->minor : 0;
@@ -92,6 +91,13 @@ hg_bpf_key_head(uint32_t kind, uint32_t *k)
 	k[4] = (uint32_t)seccomp_api_get();
 	k[5] = seccomp_arch_native();
 	return 6;
+}
+
+/* The same for the libseccomp this process runs (not the headers built with). */
+static inline size_t
+hg_bpf_key_head(uint32_t kind, uint32_t *k)
+{
+	return hg_bpf_key_head_v(kind, seccomp_version(), k);
 }
 #endif
 

@@ -10,6 +10,7 @@
 
 #include <hardgate/module.h>
 
+#include "analyzer.h"
 #include "decision.h"
 #include "report.h"
 
@@ -51,6 +52,7 @@ dup_or_empty(const char *s, int *fail)
 	return r;
 }
 
+HG_LEAK_FP_BEGIN	/* analyzer.h: the array may have grown by realloc */
 int
 hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 		const char *module, const char *where, const char *fix, const char *message)
@@ -89,6 +91,7 @@ nomem:
 	snprintf(d->reason, sizeof(d->reason), "out of memory");
 	return -ENOMEM;
 }
+HG_LEAK_FP_END
 
 const char *
 hg_metric_name(int kind)
@@ -110,6 +113,7 @@ same_metric(const struct hg_metric_sample *x, int kind, const char *id, const ch
 	       strcmp(x->where, where ? where : "") == 0 && strcmp(x->key, key ? key : "") == 0;
 }
 
+HG_LEAK_FP_BEGIN
 int
 hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const char *module,
 		       const char *where, const char *key, double value)
@@ -152,6 +156,7 @@ nomem:
 	snprintf(d->reason, sizeof(d->reason), "out of memory");
 	return -ENOMEM;
 }
+HG_LEAK_FP_END
 
 int
 hg_decision_add_error(struct hg_decision *d, const struct hg_error *e)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hgenv.h"
 #include "loader.h"
 #include "safefile.h"
 
@@ -70,8 +71,8 @@ dlopen_checked(const char *path, int fd, const char **why)
 	return h;
 }
 
-int
-hg_dlopen_trusted(const char *path, const char *id, void **handle, struct hg_error *e)
+static int
+dlopen_trusted(const char *path, const char *id, void **handle, struct hg_error *e)
 {
 	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_FILE };
 	const char *why;
@@ -86,6 +87,27 @@ hg_dlopen_trusted(const char *path, const char *id, void **handle, struct hg_err
 				 "cannot load %s: %s", path, why);
 	close(fd);
 	return r;
+}
+
+int
+hg_preload_verify(const char *path, const char *id, int mine, struct hg_error *e)
+{
+	const char *mark;
+	void *h = NULL;
+	int r;
+
+	if ((r = dlopen_trusted(path, id, &h, e)) < 0 || h == NULL)
+		return r < 0 ? r : -ENOEXEC;
+	mark = dlsym(h, HG_PRELOAD_MARK);
+	if (mark != NULL && strcmp(mark, HG_PRELOAD_MARK_VALUE) == 0)
+		return 1;
+	dlclose(h);
+	if (!mine)
+		return 0;
+	return hg_error_set(e, ENOEXEC, id, path,
+			    "name hardgate's libhardgate-preload.so, or reinstall hardgate",
+			    "%s is not hardgate's preload (it does not export %s): ld.so would "
+			    "load it and protect nothing", path, HG_PRELOAD_MARK);
 }
 
 int

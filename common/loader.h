@@ -41,7 +41,13 @@ int hg_module_load_at(const struct hg_moddir *md, const char *name, struct hg_lo
 
 void hg_module_unload(struct hg_loaded *l);
 
-/* Trusted dlopen of a file (the preload probe). 0 or negative errno with E. */
-int hg_dlopen_trusted(const char *path, const char *id, void **handle, struct hg_error *e);
+/*
+ * Prove PATH loads as an LD_PRELOAD object: trusted walk (every directory
+ * and the regular file root-owned, not group/world-writable), readable by
+ * this process, then dlopen'ed (and left loaded). With MINE, it must be
+ * hardgate's preload (it exports HG_PRELOAD_MARK, hgenv.h). 1 if it is,
+ * 0 if not (without MINE), or a negative errno with E (ID).
+ */
+int hg_preload_verify(const char *path, const char *id, int mine, struct hg_error *e);
 
 #endif

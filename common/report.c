@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
@@ -15,6 +17,7 @@
 
 #include "policy.h"
 #include "report.h"
+#include "safefile.h"
 #include "util.h"
 
 static const char *
@@ -198,7 +201,7 @@ void
 hg_report_log_open(struct hg_logsink *s, const char *journal, const char *syslog_path)
 {
 	s->journal = 1;
-	if ((s->fd = dgram_connect(journal)) >= 0)
+	if (journal && (s->fd = dgram_connect(journal)) >= 0)
 		return;
 	s->journal = 0;
 	s->fd = dgram_connect(syslog_path);
@@ -342,14 +345,102 @@ hg_report_log(const struct hg_decision *d, const struct hg_logsink *s)
 		syslog_entry(s->fd, d, NULL);
 }
 
-int
-hg_report_jsonl_open(const char *path)
+/* E's message about the log's directory, said as about WHAT PATH. */
+static int
+log_error(struct hg_error *e, int r, const char *what, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+	char msg[PATH_MAX + sizeof(e->msg) + 32];
+	size_t n;
 
+	snprintf(msg, sizeof(msg), "%s %s: %s", what, path, e->msg);
+	n = strnlen(msg, sizeof(e->msg) - 1);
+	memcpy(e->msg, msg, n);
+	e->msg[n] = '\0';
+	return r;
+}
+
+/*
+ * The directory of the log PATH (WHAT names it in messages), judged as
+ * only root's: an O_PATH fd, *NAME set to PATH's last component; or
+ * -errno with E (HG-010).
+ */
+static int
+log_dir(const char *path, const char *what, const char **name, struct hg_error *e)
+{
+	const struct hg_trust t = { "HG-010", HG_UID_NONE, 0, HG_WANT_DIR };
+	const char *n = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int dfd, sticky = 0;
+
+	if (path[0] != '/' || n[1] == '\0' || strcmp(n, "/.") == 0 || strcmp(n, "/..") == 0)
+		return hg_error_set(e, EINVAL, "HG-010", path, "name a file by its absolute path",
+				    "%s %s is not an absolute file path", what, path);
+	snprintf(dir, sizeof(dir), "%.*s", n == path ? 1 : (int)(n - path), path);
+	*name = n + 1;
+	if ((dfd = hg_safe_opendir(dir, &t, &sticky, e)) < 0)
+		return log_error(e, dfd, what, path);
+	if (sticky) {
+		close(dfd);
+		return hg_error_set(e, EPERM, "HG-010", dir,
+				    "put it in a directory only root can write",
+				    "%s %s: directory %s is writable by others (sticky): they could "
+				    "put their own in its place", what, path, dir);
+	}
+	return dfd;
+}
+
+int
+hg_report_journal_trusted(const char *path, struct hg_error *e)
+{
+	const char *name;
+	int dfd = log_dir(path, "journal socket", &name, e);
+
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	return 0;
+}
+
+int
+hg_report_jsonl_trusted(const char *path, struct hg_error *e)
+{
+	const char *name;
+	int dfd = log_dir(path, "decision log", &name, e);
+
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	return 0;
+}
+
+int
+hg_report_jsonl_open(const char *path, struct hg_error *e)
+{
+	const char *name;
+	struct stat st;
+	int dfd, fd, err;
+
+	if ((dfd = log_dir(path, "decision log", &name, e)) < 0)
+		return dfd;
+	fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK, 0640);
+	err = errno;
+	close(dfd);
+	if (fd < 0)
+		return hg_error_set(e, err, "HG-010", path,
+				    err == EACCES ? "create it for the user that runs the service "
+				    "(root: install -m 0640 /dev/null PATH), or change hardgate.log.json" :
+				    "create its directory for root, or change hardgate.log.json",
+				    "cannot open decision log %s as uid %u: %s", path,
+				    (unsigned)geteuid(), strerror(err));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return hg_error_set(e, EINVAL, "HG-010", path, "point hardgate.log.json at a file",
+				    "decision log %s is not a regular file", path);
+	}
 	/* the caller owns the fd (cppcheck misses that a returned fd is not lost) */
 	/* cppcheck-suppress resourceLeak */
-	return fd < 0 ? -errno : fd;
+	return fd;
 }
 
 int

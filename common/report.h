@@ -29,11 +29,20 @@ struct hg_logsink {
 };
 
 /*
- * Connect S to JOURNAL (journald's native socket), or when that is absent
- * to SYSLOG; S->fd is -1 if neither answers (the log is best effort, like
- * syslog(3)). Opened before the stack runs: afterwards only send() runs.
+ * Connect S to JOURNAL (journald's native socket; NULL: none), or when
+ * that is absent to SYSLOG; S->fd is -1 if neither answers (the log is
+ * best effort, like syslog(3)). Opened before the stack runs: afterwards
+ * only send() runs.
  */
 void hg_report_log_open(struct hg_logsink *s, const char *journal, const char *syslog_path);
+
+/*
+ * 0 if the directory of the journal socket PATH is reached through
+ * root-owned directories nobody else can write and is one itself (not
+ * sticky), so nobody else can put a socket of theirs in its place and
+ * take the record; else -errno with E (HG-010; -ENOENT: no journal there).
+ */
+int hg_report_journal_trusted(const char *path, struct hg_error *e);
 void hg_report_log_close(struct hg_logsink *s);
 
 /*
@@ -47,11 +56,20 @@ void hg_report_log_close(struct hg_logsink *s);
 void hg_report_log(const struct hg_decision *d, const struct hg_logsink *s);
 
 /*
- * Open the JSON lines decision log PATH for appending (O_APPEND, no
- * symlinks). Done before the stack runs: a privilege drop may follow.
- * Returns the fd or -errno.
+ * Open the JSON lines decision log PATH for appending (O_APPEND,
+ * O_NOFOLLOW, O_CLOEXEC; a regular file). Its directory must be reached
+ * through root-owned directories nobody else can write (hg_safe_opendir)
+ * and be one itself: no sticky /tmp, where another user could put a file
+ * of their own in its place. Done before the stack runs: a privilege drop
+ * may follow. Returns the fd, or -errno with E filled (HG-010).
  */
-int hg_report_jsonl_open(const char *path);
+int hg_report_jsonl_open(const char *path, struct hg_error *e);
+
+/*
+ * What hg_report_jsonl_open() judges of PATH's directory, opening
+ * nothing (hardgate lint): 0, or -errno with E (-ENOENT: it is missing).
+ */
+int hg_report_jsonl_trusted(const char *path, struct hg_error *e);
 
 /* Append D as one line to FD with one write(2). 0 or -errno. */
 int hg_report_jsonl(const struct hg_decision *d, int fd);

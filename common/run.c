@@ -57,6 +57,8 @@ select_service(const struct hg_run_opts *o, const struct hg_policy *p,
 struct rec {
 	int json;	/* JSONL decision log, -errno if it would not open, -1 if none */
 	struct hg_logsink log;	/* the journal or /dev/log; fd -1 if off or absent */
+	struct hg_error jerr;	/* why json would not open */
+	struct hg_error lerr;	/* why the journal socket is not trusted, if lerr.id */
 };
 
 static void
@@ -65,11 +67,16 @@ open_record(const struct hg_run_opts *o, const struct hg_policy *p, struct rec *
 	rc->json = rc->log.fd = -1;
 	if (!o->record)
 		return;
-	if (p == NULL || p->log_syslog)
-		hg_report_log_open(&rc->log, p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET,
-				   HG_SYSLOG_SOCKET);
+	if (p == NULL || p->log_syslog) {
+		const char *j = p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET;
+		int r = hg_report_journal_trusted(j, &rc->lerr);
+
+		if (r != -EPERM)	/* trusted, or absent (syslog): no finding */
+			hg_error_clear(&rc->lerr);
+		hg_report_log_open(&rc->log, r == 0 ? j : NULL, HG_SYSLOG_SOCKET);
+	}
 	if (p && p->log_json)
-		rc->json = hg_report_jsonl_open(p->log_json);
+		rc->json = hg_report_jsonl_open(p->log_json, &rc->jerr);
 }
 
 static void
@@ -90,13 +97,21 @@ record(const struct hg_run_opts *o, const struct hg_policy *p, struct hg_decisio
 		return;
 	if (o->launched && d->status == HG_EXIT_ALLOWED)
 		return;	/* hardgate exec recorded this start already */
+	if (rc->lerr.id) {	/* to syslog and the JSONL log instead */
+		hg_decision_add_error(d, &rc->lerr);
+		if (p && p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
+			hg_decision_set(d, HG_EXIT_REFUSED, "journal socket not trusted");
+	}
 	if (p && p->log_json && (r < 0 || (r = hg_report_jsonl(d, rc->json)) < 0)) {
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "cannot write decision log %s: %s", p->log_json,
 			 strerror(-r));
-		hg_decision_add(d, "HG-010", HG_SEV_FAIL, "core", p->log_json,
-				"create its directory for root, or change hardgate.log.json", msg);
+		if (rc->json < 0)	/* it did not open: the reason, named */
+			hg_decision_add_error(d, &rc->jerr);
+		else
+			hg_decision_add(d, "HG-010", HG_SEV_FAIL, "core", p->log_json,
+					"check the disk and the log's file system", msg);
 		if (p->mode == HG_MODE_ENFORCE && !o->ignore_mode)
 			hg_decision_set(d, HG_EXIT_REFUSED, "decision log not written");
 	}
@@ -111,7 +126,7 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 	struct hg_policy *p = NULL;
 	struct hg_error e = { 0 };
 	struct hg_decision *d;
-	struct rec rc = { -1, { -1, 0 } };
+	struct rec rc = { -1, { -1, 0 }, { 0 }, { 0 } };
 	int r;
 
 	*out = NULL;
@@ -158,11 +173,23 @@ hg_run(const struct hg_run_opts *o, struct hg_decision **out)
 			.interposed = o->interposed,
 		};
 
-		r = hg_stack_run(p, s, &so, d);
+		if (o->gate && o->gate(o->gate_arg, HG_GATE_BEFORE, d, &e) < 0) {
+			r = refuse(d, &e, "program cannot be protected");
+			goto done;
+		}
+		if ((r = hg_stack_run(p, s, &so, d)) == 0 && d->status == HG_EXIT_ALLOWED &&
+		    o->gate && o->gate(o->gate_arg, HG_GATE_AFTER, d, &e) < 0)
+			r = refuse(d, &e, "program cannot be protected");
 	}
 done:
 	if (r == 0)
 		record(o, p, d, &rc);
+	if (r == 0 && d->matched && d->status == HG_EXIT_ALLOWED && o->gate &&
+	    o->gate(o->gate_arg, HG_GATE_START, d, &e) < 0 &&
+	    (r = refuse(d, &e, "program did not start")) == 0) {
+		hg_decision_set(d, HG_EXIT_INTERNAL, "program did not start");
+		record(o, p, d, &rc);	/* supersedes the allowed decision just recorded */
+	}
 	close_record(&rc);
 	hg_policy_free(p);
 	if (r < 0) {

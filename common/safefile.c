@@ -530,10 +530,11 @@ hg_list_trusted(const char *dir, const char *suffix, size_t max, const char *id,
 		close(fd);
 		return r;
 	}
-	if ((v = calloc(max + 1, sizeof(*v))) == NULL)
-		r = hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
-	else
-		r = collect(d, dir, suffix, max, id, v, n, e);
+	if ((v = calloc(max + 1, sizeof(*v))) == NULL) {
+		closedir(d);
+		return hg_error_set(e, ENOMEM, id, dir, NULL, "out of memory");
+	}
+	r = collect(d, dir, suffix, max, id, v, n, e);
 	closedir(d);
 	if (r < 0) {
 		hg_names_free(v, *n);

@@ -298,6 +298,106 @@ hg_stack_lint(const struct hg_policy *p, const struct hg_service *s, struct hg_d
 	return bad;
 }
 
+static int
+argval_eq(const struct hg_argval *a, const struct hg_argval *b)
+{
+	if (a->type != b->type || a->num != b->num || a->nlist != b->nlist ||
+	    (a->str == NULL) != (b->str == NULL) || (a->str && strcmp(a->str, b->str) != 0))
+		return 0;
+	for (size_t i = 0; i < a->nlist; i++)
+		if (strcmp(a->list[i], b->list[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Same module, same args whatever their order. */
+static int
+entry_eq(const struct hg_entry *a, const struct hg_entry *b)
+{
+	if (strcmp(a->module, b->module) != 0 || a->args.n != b->args.n)
+		return 0;
+	for (size_t i = 0; i < a->args.n; i++) {
+		size_t j = 0;
+
+		while (j < b->args.n && strcmp(a->args.v[i].name, b->args.v[j].name) != 0)
+			j++;
+		if (j == b->args.n || !argval_eq(&a->args.v[i], &b->args.v[j]))
+			return 0;
+	}
+	return 1;
+}
+
+/* A dbward Pre-Deployment (Must) item named by one of EN's id args, or NULL. */
+static const char *
+must_id(const struct hg_entry *en)
+{
+	for (size_t i = 0; i < en->args.n; i++) {
+		const struct hg_argval *a = &en->args.v[i];
+		size_t n = strlen(a->name);
+
+		if (a->str && strncmp(a->str, "DBW-PRE-", 8) == 0 &&
+		    (strcmp(a->name, "id") == 0 || (n > 3 && strcmp(a->name + n - 3, "_id") == 0)))
+			return a->str;
+	}
+	return NULL;
+}
+
+static int
+warn(struct hg_decision *d, const struct hg_entry *en, const char *fix, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return hg_decision_add(d, "HG-002", HG_SEV_WARN, "core", en->where, fix, msg) < 0 ?
+	       -ENOMEM : 1;
+}
+
+int
+hg_stack_warn(const struct hg_service *s, struct hg_decision *d)
+{
+	const struct hg_entry *suff = NULL;
+	int n = 0, r;
+
+	for (size_t i = 0; i < s->nstack; i++) {
+		const struct hg_entry *en = &s->stack[i];
+		const char *id = must_id(en);
+
+		if (suff && (r = warn(d, en, "move the sufficient entry to the end of the stack, "
+				      "or make it required",
+				      "entry %s of service %s follows the sufficient entry %s at %s: "
+				      "when that one passes and no required or requisite entry "
+				      "before it failed, the stack ends there allowed, and this "
+				      "entry neither checks nor applies anything", en->module,
+				      s->name, suff->module, suff->where)) < 0)
+			return r;
+		n += suff != NULL;
+		for (size_t j = 0; j < i; j++)
+			if (entry_eq(&s->stack[j], en)) {
+				if ((r = warn(d, en, "remove one of the two entries",
+					      "entry %s of service %s has the same module and args "
+					      "as the entry at %s: it checks the same thing again",
+					      en->module, s->name, s->stack[j].where)) < 0)
+					return r;
+				n++;
+				break;
+			}
+		if (id && (en->control == HG_CTL_OPTIONAL || en->control == HG_CTL_SUFFICIENT)) {
+			if ((r = warn(d, en, "make the entry required",
+				      "entry %s of service %s is %s but reports %s, a Must item of "
+				      "the dbward checklist: its failure does not stop the start",
+				      en->module, s->name, hg_control_name(en->control), id)) < 0)
+				return r;
+			n++;
+		}
+		if (suff == NULL && en->control == HG_CTL_SUFFICIENT)
+			suff = en;
+	}
+	return n;
+}
+
 int
 hg_stack_describe(const struct hg_policy *p, const struct hg_service *s, const char *module,
 		  FILE *out, struct hg_decision *d)

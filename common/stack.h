@@ -59,6 +59,16 @@ int hg_stack_run(const struct hg_policy *p, const struct hg_service *s,
 int hg_stack_lint(const struct hg_policy *p, const struct hg_service *s, struct hg_decision *d);
 
 /*
+ * Warn (HG-002 WARN findings into D, never a failure) about entries of S
+ * that are valid but do not do what they seem to: an entry after a
+ * sufficient one (skipped when that one passes), an entry with the same
+ * module and args as an earlier one, and a dbward Must item (DBW-PRE-nn)
+ * under optional or sufficient, whose failure is ignored. Returns the
+ * number of warnings, or -ENOMEM.
+ */
+int hg_stack_warn(const struct hg_service *s, struct hg_decision *d);
+
+/*
  * Write what the entries of S using MODULE (all if NULL) would apply,
  * through their describe() hooks, to OUT. Problems go into D. Returns
  * the number of entries described, or -ENOMEM.

@@ -86,11 +86,25 @@ hg_json_str(FILE *f, const char *s)
 	hg_json_strn(f, s ? s : "", s ? strlen(s) : 0);
 }
 
+static size_t utf8_seq(const unsigned char *p, size_t left);
+
 void
 hg_json_strn(FILE *f, const char *s, size_t n)
 {
+	const unsigned char *end = (const unsigned char *)s + n;
+	size_t l;
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < end; p++) {
+		if (*p >= 0x80) {	/* JSON is UTF-8: a stray byte (a path) is U+FFFD */
+			if ((l = utf8_seq(p, (size_t)(end - p))) == 0) {
+				fputs("\\ufffd", f);
+			} else {
+				fwrite(p, 1, l, f);
+				p += l - 1;
+			}
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);

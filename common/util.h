@@ -13,7 +13,11 @@ int hg_parse_mode(const char *s, mode_t *out);
 int hg_parse_uid(const char *s, uid_t *out);
 int hg_parse_gid(const char *s, gid_t *out);
 
-/* Write S as a JSON string literal (with quotes) to F. */
+/*
+ * Write S as a JSON string literal (with quotes) to F: control bytes
+ * escaped, a byte that is not part of well-formed UTF-8 written as
+ * \ufffd, so the output is valid JSON whatever S holds.
+ */
 void hg_json_str(FILE *f, const char *s);
 
 /* Same for S[0..N), which may contain NUL bytes (written as \u0000). */

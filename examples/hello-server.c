@@ -45,7 +45,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((c = accept(fd, NULL, NULL)) >= 0) {
-		(void)write(c, "hello\n", 6);
+		if (write(c, "hello\n", 6) != 6)
+			perror("hello-server: write");
 		close(c);
 	}
 	return 0;

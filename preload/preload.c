@@ -7,7 +7,8 @@
  * stack in the process itself (checks, then every apply step, then the
  * read-back), and on refusal prints the findings and _exit()s 78 before
  * the program's own code runs. A process that matches no service passes
- * untouched. Exports only the interposers of interpose.c (preload.map,
+ * untouched, and so does the hardgate program itself. Exports only the
+ * interposers of interpose.c and its mark (preload.map,
  * -fvisibility=hidden).
  *
  * In set-uid programs (AT_SECURE) secure_getenv() hides HARDGATE_*, so
@@ -18,6 +19,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +32,48 @@
 #include "run.h"
 #include "safefile.h"
 
-/* hardgate exec loads us once to prove we load; then we do nothing. */
-static int
-is_probe(void)
-{
-	const char *p = secure_getenv(HG_ENV_PROBE);
-	char pid[32];
+/* Proves to hardgate that this file is its preload (hgenv.h). */
+extern const char hg_preload_mark[];
+__attribute__((visibility("default"))) const char hg_preload_mark[] = HG_PRELOAD_MARK_VALUE;
 
-	if (p == NULL)
-		return 0;
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	return strcmp(p, pid) == 0;
+/*
+ * Inside the hardgate program (it exports HG_CLI_MARK): exec's proof load,
+ * or a light drop-in's ExecStartPre= probe, which inherits the unit's
+ * LD_PRELOAD and HARDGATE_SERVICE. Running the stack there would apply
+ * the service's controls to its judge. Only the program's own export
+ * counts: a library the service loads cannot switch the preload off.
+ */
+struct mark_in_main {
+	const char *mark;
+	int found;
+};
+
+/* dl_iterate_phdr walks the program first: is the mark inside one of its segments? */
+static int
+main_holds(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct mark_in_main *m = arg;
+	uintptr_t a = (uintptr_t)m->mark;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && a >= lo && a - lo < ph->p_memsz)
+			m->found = 1;
+	}
+	return 1;	/* the program only, never a library it loaded */
+}
+
+static int
+in_hardgate(void)
+{
+	struct mark_in_main m = { dlsym(RTLD_DEFAULT, HG_CLI_MARK), 0 };
+
+	if (m.mark != NULL)
+		dl_iterate_phdr(main_holds, &m);
+	return m.found;
 }
 
 /* The preload must itself be root-owned and not group/world-writable. */
@@ -100,7 +134,7 @@ hg_preload_init(int argc, char **argv, char **envp)
 	int saved = errno;
 
 	(void)envp;
-	if (is_probe())
+	if (in_hardgate())
 		return;
 	if (o.service && o.service[0] == '\0')
 		o.service = NULL;

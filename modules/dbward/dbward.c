@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer.h"
 #include "dbw.h"
 
 static const char *const roles[] = { "server", "agent", NULL };
@@ -82,6 +83,7 @@ dbw_effective(struct dbw *d, const char *id, const struct hg_toml_value *v, cons
 	return 0;
 }
 
+HG_LEAK_FP_BEGIN	/* analyzer.h: the array may have grown by realloc */
 const char *
 dbw_text_of(struct dbw *d, const char *id, const struct hg_toml_value *v, const char *what)
 {
@@ -115,6 +117,7 @@ dbw_text_of(struct dbw *d, const char *id, const struct hg_toml_value *v, const 
 	d->texts[d->ntexts].s = s ? strdup(s) : NULL;
 	return d->texts[d->ntexts++].s;
 }
+HG_LEAK_FP_END
 
 const char *
 dbw_text(struct dbw *d, const char *id, const struct hg_toml_value *t, const char *key)

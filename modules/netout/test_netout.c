@@ -295,11 +295,9 @@ fresh_cache(const char *name, int store, char *entry, size_t n)
 		found = -100;
 	hg_decision_free(d);
 	for (dir = opendir(cache); dir && (de = readdir(dir)) != NULL;)
-		if (de->d_name[0] != '.') {
-			if ((size_t)snprintf(entry, n, "%s/%s", cache, de->d_name) >= n)
-				found = -1000;	/* no room for its path */
+		if (de->d_name[0] != '.' &&
+		    snprintf(entry, n, "%s/%s", cache, de->d_name) < (int)n)
 			found++;
-		}
 	if (dir)
 		closedir(dir);
 	return found;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -561,6 +562,49 @@ test_seccomp_cache_ignores_an_entry_of_another_hardgate(void)
 	free(c);
 }
 
+/*
+ * A libseccomp upgrade, a patch release too, may generate other BPF from
+ * the same rules: an entry stored under one version is a miss under
+ * another, whichever of major, minor and micro changed.
+ */
+static void
+test_seccomp_cache_misses_under_another_libseccomp(void)
+{
+	const struct scmp_version *run = seccomp_version();
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	const struct hg_bpf prog = { &allow, 1 };
+	uint32_t key[8], other[8];
+	struct hg_error e = { 0 };
+	char *c, got[4096];
+	size_t k;
+
+	HGT_NEED_ROOT();
+	CU_ASSERT_FATAL(run != NULL);
+	c = fresh_cache("cache-lib");
+	k = hg_bpf_key_head(1, key);
+	CU_ASSERT_EQUAL(k, hg_bpf_key_head_v(1, run, other));
+	CU_ASSERT_EQUAL(memcmp(key, other, k * sizeof(key[0])), 0);	/* the running one */
+	CU_ASSERT_FATAL(hg_bpfcache_put(c, key, k * sizeof(key[0]), &prog) == 0);
+	for (int i = 0; i <= 3; i++) {
+		struct scmp_version v = *run;
+		struct hg_bpf b = { 0 };
+
+		if (i == 1)
+			v.major++;
+		else if (i == 2)
+			v.minor++;
+		else if (i == 3)
+			v.micro++;
+		CU_ASSERT_EQUAL(hg_bpf_key_head_v(1, &v, other), k);
+		/* i == 0 the control: the same version hits */
+		CU_ASSERT_EQUAL(hg_bpfcache_get(c, other, k * sizeof(other[0]), &b, got,
+						sizeof(got), "HG-015", &e), i == 0);
+		CU_ASSERT_EQUAL(b.insn != NULL, i == 0);
+		hg_bpf_free(&b);
+	}
+	free(c);
+}
+
 static void
 patch(const char *path, off_t at, const void *bytes, size_t n)
 {
@@ -774,6 +818,7 @@ hgt_suite_seccomp(void)
 	HGT_ADD(s, test_seccomp_cache_launcher_stores_a_root_owned_entry);
 	HGT_ADD(s, test_seccomp_cache_hit_loads_without_compiling);
 	HGT_ADD(s, test_seccomp_cache_ignores_an_entry_of_another_hardgate);
+	HGT_ADD(s, test_seccomp_cache_misses_under_another_libseccomp);
 	HGT_ADD(s, test_seccomp_cache_refuses_spoiled_entries);
 	HGT_ADD(s, test_seccomp_cache_refuses_a_world_writable_cache_dir);
 	HGT_ADD(s, test_seccomp_cache_keeps_one_entry_per_filter);

@@ -325,7 +325,7 @@ tls_check_chain(struct tls_run *r, const struct tls_cert *leaf, STACK_OF(X509) *
 		{ "any", { X509_PURPOSE_ANY, 0 } },
 	};
 	X509_STORE *st = X509_STORE_new();
-	struct verdict v;
+	struct verdict v = { 0 };	/* reported even when no verification ran */
 	size_t pi = 0;
 
 	*chain = NULL;

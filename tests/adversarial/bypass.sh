@@ -55,6 +55,203 @@ for d in "sp ace" "co:lon"; do
 	check "the program did not run" test ! -e "$tmp/w/split"
 done
 
+echo "# a root-owned library that is not hardgate's preload (ld.so would load it, protecting nothing)"
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$tmp/lib/other.so"
+# shellcheck disable=SC2016
+expect_status 78 "exec refuses a loadable .so without the preload's mark" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/other.so" -- \
+	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/other"
+expect_out "HG-008 FAIL $(re "$tmp/lib/other.so") is not hardgate's preload" "the refusal names HG-008 and the file"
+check "the program did not run" test ! -e "$tmp/w/other"
+
+echo "# the preload inside hardgate itself (a light drop-in's ExecStartPre= inherits LD_PRELOAD)"
+{
+	policy_head
+	cat <<CONF
+services: { deny: { stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/no-such.key"; }; } ); }; };
+CONF
+} | write_policy "$tmp/deny.conf"
+expect_status 78 "control: the preload refuses a program for a service whose stack denies" \
+	env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/deny.conf" HARDGATE_SERVICE=deny /bin/true
+expect_status 0 "the same environment does not run the stack inside hardgate" \
+	env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/deny.conf" HARDGATE_SERVICE=deny \
+	"$hg" explain HG-008
+expect_no_out "HG-011" "... and nothing of the service's stack ran"
+# A library exporting hardgate's mark must not switch the preload off: only
+# the program's own export counts.
+if printf 'const char hg_cli_mark[] = "x";\n' >"$tmp/mark.c" &&
+	${CC:-cc} -shared -fPIC -o "$tmp/lib/mark.so" "$tmp/mark.c" 2>"$tmp/cc.err"; then
+	chmod 644 "$tmp/lib/mark.so"
+	expect_status 78 "a library exporting hg_cli_mark beside the preload does not disarm it" \
+		env LD_PRELOAD="$tmp/lib/public.so $tmp/lib/mark.so" HARDGATE_CONF="$tmp/deny.conf" \
+		HARDGATE_SERVICE=deny /bin/true
+	expect_out "HG-011" "... the service's stack ran and refused"
+else
+	not_ok "cannot build the test library: $(head -1 "$tmp/cc.err")"
+fi
+
+echo "# the light systemd drop-in (Environment=LD_PRELOAD=) with a bad preload: its ExecStartPre= refuses"
+# unit_start DIR UNIT HARDGATE PRELOAD [--no-pre]: start UNIT as systemd
+# would: the unit, then its drop-ins (UNIT.d/*.conf) in name order, their
+# Environment= (an empty one resets), then every ExecStartPre= in order,
+# stopping at the first failure (unless its '-' prefix ignores it), then
+# ExecStart=. The installed paths are the test's: an Exec line's hardgate
+# runs as HARDGATE, LD_PRELOAD's libhardgate-preload.so is PRELOAD. The
+# unit's User= is the caller's (run it under setpriv). Exit status: the
+# failing line's, or ExecStart's. --no-pre skips ExecStartPre= (what the
+# light form was before it had one).
+unit_start() {
+	/usr/bin/python3 - "$@" <<'PY'
+import glob, os, shlex, subprocess, sys
+d, name, hg, preload = sys.argv[1:5]
+nopre = "--no-pre" in sys.argv[5:]
+files = [os.path.join(d, name)] + sorted(glob.glob(os.path.join(d, name + ".d", "*.conf")))
+env, pre, start, sect = {}, [], [], None
+for f in files:
+    for line in open(f).read().replace("\\\n", " ").splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            sect = line
+            continue
+        if sect != "[Service]" or "=" not in line:
+            continue
+        k, v = (x.strip() for x in line.split("=", 1))
+        if k == "Environment":
+            if v == "":
+                env = {}
+            for kv in shlex.split(v):
+                env.update([kv.split("=", 1)])
+        elif k == "ExecStartPre":
+            pre = [] if v == "" else pre + [v]
+        elif k == "ExecStart":
+            start = [] if v == "" else start + [v]
+if len(start) != 1:
+    sys.exit("want exactly one ExecStart=, got %r" % start)
+objs = env.get("LD_PRELOAD", "").replace(":", " ").split()
+if not any(os.path.basename(o) == "libhardgate-preload.so" for o in objs):
+    sys.exit("LD_PRELOAD=%r names no libhardgate-preload.so" % env.get("LD_PRELOAD"))
+env["LD_PRELOAD"] = " ".join(preload if os.path.basename(o) == "libhardgate-preload.so" else o
+                             for o in objs)
+env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+env.update((k, v) for k, v in os.environ.items() if k.endswith("SAN_OPTIONS"))
+def run(what, line):
+    ignore = line.startswith("-")
+    argv = shlex.split(line.lstrip("-@:+!"))
+    if os.path.basename(argv[0]) == "hardgate":
+        argv[0] = hg
+    sys.stdout.flush()
+    st = subprocess.call(argv, env=env)
+    print("# %s=%s: exit %d" % (what, line, st))
+    return 0 if ignore else st
+hgpre = [l for l in pre if os.path.basename(shlex.split(l.lstrip("-@:+!"))[0]) == "hardgate"]
+if not nopre and not hgpre:
+    sys.exit("no ExecStartPre= runs hardgate: the light form fails open")
+for line in [] if nopre else pre:
+    st = run("ExecStartPre", line)
+    if st != 0:
+        print("# the unit failed: ExecStart= not run")
+        sys.exit(st)
+sys.exit(run("ExecStart", start[0]))
+PY
+}
+dropin=$HG_BUILDDIR/packaging/systemd/redis-server-preload.conf
+[ -f "$dropin" ] || { echo "$dropin is not built: run through make check" >&2; exit 1; }
+ngid=$(id -g nobody)
+as_nobody() { setpriv --reuid="$nobody" --regid="$ngid" --clear-groups "$@"; }
+ld=$tmp/light
+mkdir -m 755 "$ld" "$ld/system" "$ld/system/light.service.d" "$ld/plib" "$ld/gw"
+chmod 775 "$ld/gw"	# group-writable directory
+install -m 0600 /dev/null "$ld/redis.key"
+install -m 0600 -o "$nobody" /dev/null "$ld/decisions.jsonl"	# the unit's user records
+{
+	policy_head "$ld/decisions.jsonl"
+	cat <<CONF
+services: { redis: { stack = (
+    { module = "coredump"; control = "required"; args: { kernel = "off"; }; },
+    { module = "keyfile";  control = "required"; args: { path = "$ld/redis.key"; mode = "0600"; }; } ); }; };
+CONF
+} | write_policy "$ld/light.conf"
+# the unit (User=nobody: unit_start runs as_nobody), the built drop-in, and the policy's path
+printf '#!/bin/sh\n{ echo ran; ulimit -c; grep -c libhardgate-preload /proc/self/maps; } >>%s/w/main\nexit 0\n' \
+	"$tmp" >"$ld/main.sh"
+chmod 0755 "$ld/main.sh"
+printf '[Service]\nUser=nobody\nExecStart=%s\n' "$ld/main.sh" >"$ld/system/light.service"
+cp "$dropin" "$ld/system/light.service.d/hardgate.conf"
+printf '[Service]\nEnvironment=HARDGATE_CONF=%s\n' "$ld/light.conf" >"$ld/system/light.service.d/zz-conf.conf"
+pre=$ld/plib/libhardgate-preload.so
+start_light() { rm -f "$tmp/w/main"; expect_status "$1" "$2" as_nobody bash -c "$(declare -f unit_start); unit_start \"\$@\"" \
+	unit_start "$ld/system" light.service "$hg" "${3:-$pre}" ${4:+"$4"}; }
+
+check "the drop-in has the probe: ExecStartPre=.../hardgate check --service redis --preload-from-env" \
+	grep -Eq '^ExecStartPre=/[^ ]*/hardgate check --service redis --preload-from-env$' "$dropin"
+start_light 0 "control: without the probe, ld.so runs the main command with a missing preload (fails open)" "$pre" --no-pre
+expect_out "cannot be preloaded" "... after a warning from ld.so"
+check "... and the main command ran unprotected (no preload in its maps)" \
+	test "$(sed -n 3p "$tmp/w/main" 2>/dev/null)" = 0
+
+start_light 78 "preload missing: the drop-in's ExecStartPre= refuses the start"
+expect_out "HG-008 FAIL $(re "$pre"): No such file or directory \(in LD_PRELOAD: .*fix: reinstall hardgate" \
+	"... naming the file and the fix"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+expect_grep '"stage":"check".*"id":"HG-008"' "$ld/decisions.jsonl" "... and the refusal is in the decision log"
+
+install -m 0600 "$HG_PRELOAD_TEST" "$pre"
+start_light 78 "preload unreadable by the unit's user (root's 0600): ExecStartPre= refuses"
+expect_out "HG-008 FAIL $(re "$pre"): Permission denied" "... naming the file"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+
+install -m 0664 "$HG_PRELOAD_TEST" "$pre"
+start_light 78 "preload group-writable (0664): ExecStartPre= refuses"
+expect_out "HG-008 FAIL $(re "$pre") is mode 0664, group/world-writable.*fix: chmod 0644" "... naming the file and the fix"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+
+install -m 0644 -o "$nobody" "$HG_PRELOAD_TEST" "$pre"
+start_light 78 "preload owned by the unit's user, not root: ExecStartPre= refuses"
+expect_out "HG-008 FAIL $(re "$pre") is owned by uid $nobody, must be owned by root" "... naming the owner"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+
+install -m 0644 "$HG_PRELOAD_TEST" "$ld/gw/libhardgate-preload.so"
+start_light 78 "preload in a group-writable directory: ExecStartPre= refuses" "$ld/gw/libhardgate-preload.so"
+expect_out "HG-008 FAIL .*directory $(re "$ld/gw") is mode 0775.*fix: chmod go-w" "... naming the directory and the fix"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$pre"
+start_light 78 "a root-owned library that is not hardgate's preload: ExecStartPre= refuses"
+expect_out "HG-008 FAIL LD_PRELOAD=$(re "$pre") names no hardgate preload" "... naming LD_PRELOAD"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+
+install -m 0644 "$HG_PRELOAD_TEST" "$pre"
+chmod 0644 "$ld/redis.key"
+start_light 78 "the real preload, a key the policy refuses (0644): ExecStartPre= refuses before main"
+expect_out "HG-011 FAIL $(re "$ld/redis.key") is mode 0644" "... with the stack's finding"
+check "... and the main command did not run" test ! -e "$tmp/w/main"
+
+chmod 0600 "$ld/redis.key"
+start_light 0 "the real preload and a good key: the probe passes and the main command runs"
+check "... with the preload mapped in it" test "$(sed -n 3p "$tmp/w/main" 2>/dev/null)" -ge 1
+check "... and its controls applied (core limit 0)" test "$(sed -n 2p "$tmp/w/main" 2>/dev/null)" = 0
+
+# the probe on its own: what systemd cannot get wrong, the operator can
+expect_status 64 "check --preload-from-env without --service is a usage error" "$hg" check --preload-from-env
+expect_status 78 "an empty LD_PRELOAD is refused" \
+	env LD_PRELOAD=" : " HARDGATE_CONF="$ld/light.conf" "$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL LD_PRELOAD names no object" "... naming LD_PRELOAD"
+expect_status 78 "a preload named without a path (ld.so searches for it) is refused" \
+	env LD_PRELOAD="libhardgate-preload.so" HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL libhardgate-preload.so in LD_PRELOAD is not an absolute path" "... naming the object"
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
+expect_status 0 "the preload beside another trusted library passes" \
+	env LD_PRELOAD="$pre:$ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+install -m 0664 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
+expect_status 78 "... but not beside a group-writable one" \
+	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL $(re "$ld/plib/other.so") is mode 0664" "... naming it"
+
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
 install -m 4755 /usr/bin/cat "$tmp/bin/suid-cat"	# set-uid root
@@ -121,19 +318,22 @@ check "RLIMIT_CORE 0 soft and hard holds (kernel, inherited; unlimited where the
 check "dumpable is NOT held after an exec without the preload (/proc/PID is uid $nobody's again)" \
 	test "$(cat "$tmp/w/owner")" = "$nobody"
 
-echo "# a service's child that sets HARDGATE_* for itself: the preload loads but stands down"
-# HARDGATE_PRELOAD_PROBE is hardgate exec's own dlopen test; a process that
-# names its own pid in it (kept across exec) is left alone by the preload,
-# as it could be by HARDGATE_CONF or HARDGATE_SERVICE, or by no LD_PRELOAD
+echo "# a service's child that sets HARDGATE_* for itself: the preload loads but applies nothing"
+# HARDGATE_SERVICE unset and HARDGATE_CONF naming another root-owned policy
+# (one that matches nothing here): the preload passes the child untouched,
+# as it would with no LD_PRELOAD
+# shellcheck disable=SC2016
+{ policy_head; echo 'services: { other: { match: { exe = "/nonexistent"; }; stack = ( { module = "coredump"; control = "required"; } ); }; };'; } |
+	write_policy "$tmp/other.conf"
 rm -f "$tmp/w/probe."*
 # shellcheck disable=SC2016
-expect_status 0 "the service execs a child with HARDGATE_PRELOAD_PROBE set to its pid" \
+expect_status 0 "the service execs a child with HARDGATE_SERVICE unset and HARDGATE_CONF another policy" \
 	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
-	/bin/sh -c 'HARDGATE_PRELOAD_PROBE=$$ exec /bin/sh -c "cat /proc/self/status >\"\$1/probe.status\"
+	/bin/sh -c 'unset HARDGATE_SERVICE; HARDGATE_CONF=$2 exec /bin/sh -c "cat /proc/self/status >\"\$1/probe.status\"
 		grep -c public.so /proc/\$\$/maps >\"\$1/probe.maps\"; stat -c %u /proc/\$\$/status >\"\$1/probe.owner\"" sh "$1"' \
-	sh "$tmp/w"
+	sh "$tmp/w" "$tmp/other.conf"
 check "the preload is loaded in the child" test "$(cat "$tmp/w/probe.maps" 2>/dev/null || echo 0)" -gt 0
-check "dumpable is NOT held: the preload stood down (/proc/PID is uid $nobody's)" \
+check "dumpable is NOT held: the preload applied nothing (/proc/PID is uid $nobody's)" \
 	test "$(cat "$tmp/w/probe.owner")" = "$nobody"
 expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/w/probe.status" "the seccomp filter holds (kernel, inherited)"
 expect_grep '^NoNewPrivs:[[:space:]]+1$' "$tmp/w/probe.status" "no_new_privs holds (kernel, inherited)"

@@ -53,6 +53,7 @@ json(const char *s)
 	HGF_ASSERT(len >= 2 && buf[0] == '"' && buf[len - 1] == '"');
 	for (size_t i = 0; i < len; i++)
 		HGF_ASSERT((unsigned char)buf[i] >= 0x20 && buf[i] != 0x7f);
+	HGF_ASSERT(hg_utf8_check(buf, len) == len);	/* JSON text is UTF-8 */
 	free(buf);
 }
 

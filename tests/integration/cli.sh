@@ -70,6 +70,54 @@ lint_tests() {
 	expect_out "HG-003 FAIL .*hardgate_nosuch\.so.*fix: install module nosuch" "HG-003 names the file and the fix"
 	expect_status 78 "check refuses it too" "$hg" check --conf "$tmp/nomod.conf" --service s
 	expect_out "HG-003" "with HG-003"
+
+	# entries that are valid but do not do what they seem to: warnings, exit 0
+	policy order.conf <<CONF
+services: { s: { stack = (
+  { module = "coredump"; control = "sufficient"; },
+  { module = "keyfile"; control = "required"; args: { path = "$tmp/good.key"; id = "DBW-PRE-05"; }; },
+  { module = "keyfile"; control = "optional"; args: { id = "DBW-PRE-05"; path = "$tmp/good.key"; }; }
+); }; };
+CONF
+	local o
+	o=$(re "$tmp/order.conf")
+	expect_status 0 "lint passes a stack with an entry after a sufficient one" "$hg" lint --conf "$tmp/order.conf"
+	expect_out "HG-002 WARN $o:4 entry keyfile of service s follows the sufficient entry coredump at $o:3: when that one passes .* the stack ends there allowed, and this entry neither checks nor applies anything; fix: move the sufficient entry" \
+		"it warns with the lines of both entries and what happens"
+	expect_out "HG-002 WARN $o:5 entry keyfile of service s follows the sufficient entry coredump at $o:3" \
+		"for every entry after it"
+	expect_out "HG-002 WARN $o:5 entry keyfile of service s has the same module and args as the entry at $o:4" \
+		"it warns about a duplicate entry, args in any order"
+	expect_out "HG-002 WARN $o:5 entry keyfile of service s is optional but reports DBW-PRE-05, a Must item .*its failure does not stop the start; fix: make the entry required" \
+		"it warns about a Must item under optional"
+	expect_no_out "HG-002 WARN $o:4 .*(same module|Must item)" "a required entry's Must item and a first entry are not warned about"
+	expect_out "policy valid .*with warnings above" "and says the policy is valid with warnings"
+	expect_status 0 "lint of the good policy" "$hg" lint --conf "$good"
+	expect_no_out "WARN" "warns about nothing in the good policy"
+
+	# the log places: judged as every start will judge them
+	mkdir -m 755 "$tmp/svcdir"
+	chown 65534 "$tmp/svcdir"
+	{
+		echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { syslog = false; json = \"$tmp/svcdir/d.jsonl\"; }; };"
+		echo "services: { };"
+	} | write_policy "$tmp/svclog.conf"
+	expect_status 78 "lint refuses a decision log in a directory the service's user owns" \
+		"$hg" lint --conf "$tmp/svclog.conf"
+	expect_out "HG-010 FAIL $(re "$tmp/svcdir") decision log .*owned by uid 65534, must be owned by root; fix: chown root" \
+		"HG-010 names the directory and the fix"
+	{
+		echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { syslog = true; journal = \"$tmp/svcdir/socket\"; }; };"
+		echo "services: { };"
+	} | write_policy "$tmp/svcjournal.conf"
+	expect_status 78 "lint refuses a journal socket there too" "$hg" lint --conf "$tmp/svcjournal.conf"
+	expect_out "HG-010 FAIL $(re "$tmp/svcdir") journal socket " "naming it the journal socket"
+	{
+		echo "hardgate: { module_dir = \"$HG_MODULE_DIR_TEST\"; log: { syslog = false; json = \"$tmp/nodir/d.jsonl\"; }; };"
+		echo "services: { };"
+	} | write_policy "$tmp/nodir.conf"
+	expect_status 0 "lint passes a decision log whose directory is missing" "$hg" lint --conf "$tmp/nodir.conf"
+	expect_out "HG-010 WARN .*$(re "$tmp/nodir").*fix: create it" "but warns that every start needs it"
 }
 
 policy_file_tests() {
@@ -205,6 +253,68 @@ list_tests() {
 	check "is JSON" pycheck "$tmp/stdout" 'import json, sys; json.load(sys.stdin)'
 }
 
+# records FILE SERVICE: the decisions logged for SERVICE, one "decision status ids" a line
+records() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)["record"]
+    if r["service"] == sys.argv[2]:
+        print(r["decision"], r["status"], " ".join(sorted({f["id"] for f in r["findings"]})))' "$1" "$2" \
+		>"$tmp/records" 2>&1
+}
+
+exec_log_tests() {
+	local log=$tmp/exec.jsonl
+	echo "# exec: the decision logged is the final one"
+	getent passwd nobody >/dev/null || { echo "# no nobody account: skipped"; return; }
+	mkdir -m 755 "$tmp/lib" "$tmp/bin"
+	install -m 0600 "$HG_PRELOAD_TEST" "$tmp/lib/private.so"
+	install -m 0644 "$HG_PRELOAD_TEST" "$tmp/lib/public.so"
+	install -m 0700 /bin/true "$tmp/bin/root-only"
+	{
+		policy_head "$log"
+		cat <<CONF
+services: {
+  late: { stack = ( { module = "privs"; control = "required"; args: { user = "nobody"; }; },
+                    { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); };
+};
+CONF
+	} | write_policy "$tmp/exec.conf"
+	expect_status 78 "exec refuses a preload nobody cannot read, after the stack ran" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/private.so" -- /bin/true
+	records "$log" late
+	expect_grep "^refused 78 HG-008\$" "$tmp/records" "the log has the refusal with HG-008"
+	expect_no_grep "^allowed" "$tmp/records" "and no allowed decision for it"
+	rm -f "$log"
+	expect_status 78 "exec refuses a missing program" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- "$tmp/bin/none"
+	records "$log" late
+	expect_grep "^refused 78 HG-008\$" "$tmp/records" "the log has that refusal too"
+	rm -f "$log"
+	expect_status 70 "exec of a program nobody may not execute fails" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- "$tmp/bin/root-only"
+	expect_out "HG-008 FAIL .*root-only cannot execute: Permission denied" "it names the program and why"
+	records "$log" late
+	check "the log's last decision is the failure (status 70), superseding the allowed one" \
+		test "$(tail -n 1 "$tmp/records")" = "refused 70 HG-008"
+	rm -f "$log"
+	expect_status 0 "exec starts an allowed program" \
+		"$hg" exec --conf "$tmp/exec.conf" --service late --preload "$tmp/lib/public.so" -- /bin/true
+	records "$log" late
+	check "the log has one decision, allowed" test "$(cat "$tmp/records")" = "allowed 0 "
+
+	echo "# exec: a decision log the service's user could replace is refused"
+	mkdir -m 755 "$tmp/nlog"
+	chown nobody "$tmp/nlog"
+	sed "s|$(re "$log")|$tmp/nlog/exec.jsonl|" "$tmp/exec.conf" | write_policy "$tmp/nlog.conf"
+	expect_status 78 "exec refuses a log in a directory owned by the service's user" \
+		"$hg" exec --conf "$tmp/nlog.conf" --service late --preload "$tmp/lib/public.so" -- /bin/true
+	expect_out "HG-010 FAIL $(re "$tmp/nlog") decision log $(re "$tmp/nlog/exec.jsonl"): directory $(re "$tmp/nlog") is owned by uid [0-9]+, must be owned by root; fix: chown root" \
+		"HG-010 names the log, the directory and the fix"
+	check "nothing was written there" test ! -e "$tmp/nlog/exec.jsonl"
+}
+
 usage_tests() {
 	echo "# usage"
 	expect_status 64 "an unknown command" "$hg" frobnicate
@@ -221,5 +331,6 @@ check_tests
 json_tests
 explain_tests
 list_tests
+exec_log_tests
 usage_tests
 finish

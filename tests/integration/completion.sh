@@ -45,6 +45,15 @@ check "audit offers --prometheus" has --prometheus
 check "audit offers --json" has --json
 complete_line hardgate check --
 check "check does not offer --prometheus" hasnt --prometheus
+# --json where hardgate(8), OUTPUT, says the command takes it, and only there
+for c in attest audit check explain fingerprint lint list revoke score; do
+	complete_line hardgate "$c" --conf "$tmp/h.conf" --
+	check "$c offers --json" has --json
+done
+for c in exec nft seccomp; do
+	complete_line hardgate "$c" --conf "$tmp/h.conf" --
+	check "$c does not offer --json (it refuses it)" hasnt --json
+done
 complete_line hardgate score --
 check "score offers --threshold" has --threshold
 

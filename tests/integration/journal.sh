@@ -90,6 +90,18 @@ expect_status 78 "the preload refuses (quiet policy)" \
 sleep 0.5
 check "no entry was written" test "$(wc -l <"$entries")" -eq "$n"
 
+echo "# a journal socket in a directory the service's user owns"
+mkdir -m 755 "$tmp/njournal"
+chown nobody "$tmp/njournal" 2>/dev/null || chown 65534 "$tmp/njournal"
+write_policy "$tmp/njournal.conf" <<CONF
+hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = true; journal = "$tmp/njournal/socket"; }; };
+services: { svc: { stack = ( { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); }; };
+CONF
+expect_status 78 "hardgate exec refuses: whoever owns it could take the record" \
+	"$hg" exec --conf "$tmp/njournal.conf" --service svc --preload "$preload" -- /bin/true
+expect_out "HG-010 FAIL $(re "$tmp/njournal") journal socket $(re "$tmp/njournal/socket"): directory $(re "$tmp/njournal") is owned by uid [0-9]+, must be owned by root; fix: chown root" \
+	"HG-010 names the socket, the directory and the fix"
+
 echo "# the policy key"
 write_policy "$tmp/rel.conf" <<CONF
 hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { journal = "journal.sock"; }; };

@@ -150,6 +150,28 @@ policy_head() {
 		"log: { $log }; };"
 }
 
+# --- X.509 material, made by the openssl command ---
+
+# ossl ARGS...: openssl, quiet unless it fails (then the test fails loudly)
+ossl() { openssl "$@" 2>"$tmp/ossl.err" || { cat "$tmp/ossl.err" >&2; exit 1; }; }
+
+# make_pki DIR CN SAN: DIR/ca.pem (10 years) and DIR/node.pem (200 days,
+# CN, subjectAltName SAN, server and client use) with their P-256 keys,
+# 0600; the test fails loudly when openssl does
+make_pki() {
+	local d=$1 ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+	mkdir -p -m 755 "$d"
+	ossl req -x509 "${ec[@]}" -keyout "$d/ca.key" -out "$d/ca.pem" -days 3650 \
+		-subj "/CN=$(basename "$0") CA" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
+	ossl req "${ec[@]}" -keyout "$d/node.key" -out "$d/node.csr" -subj "/CN=$2"
+	printf '%s\n' "subjectAltName=$3" "basicConstraints=critical,CA:FALSE" \
+		"extendedKeyUsage=serverAuth,clientAuth" >"$d/ext.cnf"
+	ossl x509 -req -in "$d/node.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+		-days 200 -extfile "$d/ext.cnf" -out "$d/node.pem"
+	chmod 600 "$d/node.key" "$d/ca.key"
+}
+
 # --- node_exporter textfiles ---
 
 # prom_value FILE METRIC-WITH-LABELS: the sample's value

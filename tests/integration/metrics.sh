@@ -9,18 +9,8 @@ hg=$HG_CLI
 backdate=$HG_BUILDDIR/tests/integration/attest-backdate
 m=$tmp/pki
 prom=$tmp/metrics/hardgate.prom
-mkdir -m 755 "$m" "$tmp/metrics"
-
-ossl() { openssl "$@" 2>"$tmp/ossl.err" || { cat "$tmp/ossl.err" >&2; exit 1; }; }
-ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
-ossl req -x509 "${ec[@]}" -keyout "$m/ca.key" -out "$m/ca.pem" -days 3650 -subj "/CN=metrics CA" \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
-ossl req "${ec[@]}" -keyout "$m/node.key" -out "$m/node.csr" -subj "/CN=node"
-printf '%s\n' "subjectAltName=DNS:node.test" "basicConstraints=critical,CA:FALSE" \
-	"extendedKeyUsage=serverAuth" >"$m/ext.cnf"
-ossl x509 -req -in "$m/node.csr" -CA "$m/ca.pem" -CAkey "$m/ca.key" -CAcreateserial -days 200 \
-	-extfile "$m/ext.cnf" -out "$m/node.pem"
-chmod 600 "$m/node.key" "$m/ca.key"
+mkdir -m 755 "$tmp/metrics"
+make_pki "$m" node DNS:node.test
 # spki_fp FILE: hardgate's fingerprint of the certificate's key, by openssl
 spki_fp() {
 	echo "SHA256:$(openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform DER |

@@ -12,18 +12,7 @@ hg=$HG_CLI
 preload=$HG_PRELOAD_TEST
 m=$tmp/pki
 
-mkdir -m 755 "$m"
-# ossl ARGS...: openssl, quiet unless it fails (then the test fails loudly)
-ossl() { openssl "$@" 2>"$tmp/ossl.err" || { cat "$tmp/ossl.err" >&2; exit 1; }; }
-ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
-ossl req -x509 "${ec[@]}" -keyout "$m/ca.key" -out "$m/ca.pem" -days 3650 -subj "/CN=tls.sh CA" \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
-ossl req "${ec[@]}" -keyout "$m/node.key" -out "$m/node.csr" -subj "/CN=kalamdb-node-1"
-printf '%s\n' "subjectAltName=DNS:node1.test,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
-	"extendedKeyUsage=serverAuth,clientAuth" >"$m/ext.cnf"
-ossl x509 -req -in "$m/node.csr" -CA "$m/ca.pem" -CAkey "$m/ca.key" -CAcreateserial -days 200 \
-	-extfile "$m/ext.cnf" -out "$m/node.pem"
-chmod 600 "$m/node.key" "$m/ca.key"
+make_pki "$m" kalamdb-node-1 "DNS:node1.test,IP:127.0.0.1"
 # What openssl says the key's fingerprint is: SHA-256 of the DER SPKI, base64 unpadded.
 fp="SHA256:$(openssl pkey -in "$m/node.key" -pubout -outform DER | openssl dgst -sha256 -binary |
 	base64 | tr -d '=')"

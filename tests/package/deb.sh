@@ -22,11 +22,8 @@ fail=0
 redis_pid=
 installed=0
 
-skip() { echo "SKIP: $*" >&2; exit 77; }
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
-check() { local w=$1; shift; if "$@"; then ok "$w"; else not_ok "$w"; fi; }
-show() { sed 's/^/    | /' "$1"; }
+# shellcheck source=tests/package/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || skip "needs root: installs packages"
 command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage missing (apt-get install dpkg-dev debhelper)"

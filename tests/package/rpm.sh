@@ -10,11 +10,8 @@ set -u
 b=$(cd "${1:?usage: rpm.sh BUILDDIR}" && pwd)
 pass=0
 fail=0
-skip() { echo "SKIP: $*" >&2; exit 77; }
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
-check() { local w=$1; shift; if "$@"; then ok "$w"; else not_ok "$w"; fi; }
-show() { sed 's/^/    | /' "$1"; }
+# shellcheck source=tests/package/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 command -v rpmbuild >/dev/null || skip "rpmbuild missing (apt-get install rpm)"
 tmp=$(mktemp -d /tmp/hg-rpm.XXXXXX) || exit 1

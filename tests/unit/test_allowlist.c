@@ -182,8 +182,10 @@ truncated_v6_denied(void *arg)
 
 	(void)arg;
 	full.sin6_addr = in6addr_loopback;
-	if (sa == NULL || hg_netguard_install(list, 1, "svc", "HG-000", err, sizeof(err)) < 0)
+	if (sa == NULL || hg_netguard_install(list, 1, "svc", "HG-000", err, sizeof(err)) < 0) {
+		free(sa);
 		return 2;
+	}
 	memcpy(sa, &full, len);
 	allowed = hg_netguard_allows(sa, (socklen_t)len, "connect");
 	free(sa);

@@ -182,6 +182,7 @@ test_policy_refuses_nul_byte_and_binary(void)
 	struct hg_error e = { 0 };
 	FILE *f = fopen(path, "w");
 
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	fwrite("hardgate: {\0};\n", 1, 15, f);
 	fclose(f);
 	chmod(path, 0644);
@@ -200,6 +201,7 @@ test_policy_refuses_huge_file(void)
 	struct hg_error e = { 0 };
 	FILE *f = fopen(path, "w");
 
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	for (int i = 0; i < (5 << 20) / 64; i++)
 		fputs("# ............................................................\n", f);
 	fclose(f);

@@ -7,12 +7,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -316,6 +318,161 @@ test_report_json_lists_metrics(void)
 	hg_decision_free(d);
 }
 
+/* --- the JSON lines decision log ----------------------------------------- */
+
+/* A directory NAME in the suite's dir with owner UID and MODE; malloc'd path. */
+static char *
+logdir(const char *name, uid_t uid, mode_t mode)
+{
+	char *dir = hgt_path(hgt_dir, name);
+
+	CU_ASSERT_FATAL(mkdir(dir, 0700) == 0 && chown(dir, uid, 0) == 0 && chmod(dir, mode) == 0);
+	return dir;
+}
+
+/* Open DIR/NAME as the decision log: the fd, or -errno with E. */
+static int
+open_log(const char *dir, const char *name, struct hg_error *e)
+{
+	char *path = hgt_path(dir, name);
+	int fd;
+
+	hg_error_clear(e);
+	fd = hg_report_jsonl_open(path, e);
+	free(path);
+	return fd;
+}
+
+static void
+test_report_jsonl_opens_append_only_in_a_root_directory(void)
+{
+	struct hg_error e = { 0 };
+	char *dir;
+	struct stat st;
+	int fd;
+
+	HGT_NEED_ROOT();
+	dir = logdir("log-ok", 0, 0755);
+	fd = open_log(dir, "decisions.jsonl", &e);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_TRUE((fcntl(fd, F_GETFL) & (O_APPEND | O_ACCMODE)) == (O_APPEND | O_WRONLY));
+	CU_ASSERT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	CU_ASSERT_TRUE(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0640);
+	close(fd);
+	free(dir);
+}
+
+/* Each directory another user could change refuses the log with HG-010, naming it. */
+static void
+test_report_jsonl_refuses_a_directory_others_can_replace(void)
+{
+	static const struct {
+		const char *name;
+		uid_t uid;
+		mode_t mode;
+		const char *says;
+	} rows[] = {
+		{ "log-service", 65534, 0755, "owned by uid 65534, must be owned by root" },
+		{ "log-group", 0, 0775, "group/world-writable" },
+		{ "log-world", 0, 0777, "group/world-writable" },
+		{ "log-sticky", 0, 01777, "writable by others (sticky)" },
+	};
+	struct hg_error e = { 0 };
+
+	HGT_NEED_ROOT();
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *dir = logdir(rows[i].name, rows[i].uid, rows[i].mode), *sub;
+		int fd = open_log(dir, "decisions.jsonl", &e);
+
+		CU_ASSERT_EQUAL(fd, -EPERM);
+		CU_ASSERT_STRING_EQUAL(e.id, "HG-010");
+		CU_ASSERT_STRING_EQUAL(e.where, dir);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, rows[i].says));
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "decision log "));
+		CU_ASSERT_TRUE(e.fix[0] != '\0');
+		if (fd >= 0)
+			close(fd);
+		/*
+		 * below it, however trusted the last directory, too (but for
+		 * the sticky one: there nobody else can move root's entry)
+		 */
+		sub = hgt_path(dir, "sub");
+		CU_ASSERT_FATAL(mkdir(sub, 0755) == 0 && chown(sub, 0, 0) == 0);
+		fd = open_log(sub, "decisions.jsonl", &e);
+		if (rows[i].mode & S_ISVTX) {
+			CU_ASSERT_TRUE(fd >= 0);
+		} else {
+			CU_ASSERT_EQUAL(fd, -EPERM);
+			CU_ASSERT_STRING_EQUAL(e.where, dir);
+		}
+		if (fd >= 0)
+			close(fd);
+		free(sub);
+		free(dir);
+	}
+}
+
+static void
+test_report_jsonl_refuses_a_symlink_and_a_fifo(void)
+{
+	struct hg_error e = { 0 };
+	char *dir, *p;
+	int fd, rd;
+
+	HGT_NEED_ROOT();
+	dir = logdir("log-odd", 0, 0755);
+	p = hgt_path(dir, "link.jsonl");
+	CU_ASSERT_FATAL(symlink("/etc/passwd", p) == 0);
+	free(p);
+	CU_ASSERT_TRUE((fd = open_log(dir, "link.jsonl", &e)) < 0);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-010");
+	p = hgt_path(dir, "fifo.jsonl");
+	CU_ASSERT_FATAL(mkfifo(p, 0600) == 0);
+	free(p);
+	/* refused, and without blocking on a FIFO nobody reads */
+	CU_ASSERT_TRUE((fd = open_log(dir, "fifo.jsonl", &e)) < 0);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-010");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "fifo.jsonl"));
+	/* and with a reader, as not a regular file */
+	p = hgt_path(dir, "fifo.jsonl");
+	rd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	free(p);
+	CU_ASSERT_FATAL(rd >= 0);
+	CU_ASSERT_TRUE((fd = open_log(dir, "fifo.jsonl", &e)) < 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "not a regular file"));
+	close(rd);
+	free(dir);
+}
+
+/* A socket the service's user could replace is not the journal; an absent one is absent. */
+static void
+test_report_journal_socket_directory_must_be_roots(void)
+{
+	struct hg_error e = { 0 };
+	char *ok, *svc, *sticky, *p;
+
+	HGT_NEED_ROOT();
+	ok = logdir("journal-ok", 0, 0755);
+	svc = logdir("journal-svc", 65534, 0755);
+	sticky = logdir("journal-sticky", 0, 01777);
+	p = hgt_path(ok, "socket");
+	CU_ASSERT_EQUAL(hg_report_journal_trusted(p, &e), 0);
+	free(p);
+	p = hgt_path(svc, "socket");
+	CU_ASSERT_EQUAL(hg_report_journal_trusted(p, &e), -EPERM);
+	CU_ASSERT_STRING_EQUAL(e.id, "HG-010");
+	CU_ASSERT_STRING_EQUAL(e.where, svc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "journal socket "));
+	free(p);
+	p = hgt_path(sticky, "socket");
+	CU_ASSERT_EQUAL(hg_report_journal_trusted(p, &e), -EPERM);
+	free(p);
+	CU_ASSERT_EQUAL(hg_report_journal_trusted("/nonexistent/hg/socket", &e), -ENOENT);
+	free(ok);
+	free(svc);
+	free(sticky);
+}
+
 void
 hgt_suite_report(void)
 {
@@ -327,4 +484,8 @@ hgt_suite_report(void)
 	HGT_ADD(s, test_report_syslog_line_stays_one_line);
 	HGT_ADD(s, test_report_log_without_any_socket_is_silent);
 	HGT_ADD(s, test_report_json_lists_metrics);
+	HGT_ADD(s, test_report_jsonl_opens_append_only_in_a_root_directory);
+	HGT_ADD(s, test_report_jsonl_refuses_a_directory_others_can_replace);
+	HGT_ADD(s, test_report_jsonl_refuses_a_symlink_and_a_fifo);
+	HGT_ADD(s, test_report_journal_socket_directory_must_be_roots);
 }
