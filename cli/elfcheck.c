@@ -139,6 +139,16 @@ hg_elf_preloadable(const char *prog, const char *preload, struct hg_error *e)
 	char cur[4096];
 	int r;
 
+	/*
+	 * ld.so splits LD_PRELOAD at spaces and colons: it would look for
+	 * the pieces, find none and run the program without the preload,
+	 * while dlopen() of the whole path (the probe) succeeds.
+	 */
+	if (preload[strcspn(preload, " :")] != '\0')
+		return hg_error_set(e, EINVAL, ID, preload,
+				    "install the preload in a directory whose path has no space or colon",
+				    "the preload path %s has a space or colon: ld.so would split it "
+				    "in LD_PRELOAD and start the program without it", preload);
 	if ((r = hg_elf_read(preload, &pe, e)) < 0)
 		return r;
 	if ((r = hg_elf_executed(prog, cur, sizeof(cur), e)) < 0)

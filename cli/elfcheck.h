@@ -1,7 +1,8 @@
 /*
  * elfcheck.h - will ld.so honour LD_PRELOAD for this program?
  * It does not for a static binary, and ignores (fails open on) a preload
- * of another ELF class or machine. Scripts are judged by their interpreter.
+ * of another ELF class or machine, or one whose path ld.so splits (a space or
+ * a colon in it). Scripts are judged by their interpreter.
  */
 #ifndef HG_CLI_ELFCHECK_H
 #define HG_CLI_ELFCHECK_H

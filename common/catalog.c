@@ -406,7 +406,7 @@ static const struct hg_catalog_entry catalog[] = {
 	E("HG-013", "hardgate", "HG",
 	  "kernel settings let a core dump through",
 	  CORE, "coredump",
-	  "coredump: a piped (or socket) kernel.core_pattern ignores RLIMIT_CORE, and with fs.suid_dumpable != 0 a later uid change makes the process dumpable again",
+	  "coredump: a piped (or socket) kernel.core_pattern ignores RLIMIT_CORE, and with fs.suid_dumpable != 0 a later uid change makes the process dumpable again; fs.suid_dumpable = 1 also opens it to ptrace and memory reads by its new uid",
 	  "sysctl -w fs.suid_dumpable=0 and persist it in /etc/sysctl.d"),
 	E("HG-014", "hardgate", "HG",
 	  "service runs with more privilege than declared",

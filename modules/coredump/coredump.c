@@ -15,7 +15,10 @@
  *   resets dumpable to fs.suid_dumpable. With 1 or 2 the process is
  *   dumpable again, and only RLIMIT_CORE, which a helper ignores, is left.
  * So a helper pattern with fs.suid_dumpable != 0 lets a core (and the key
- * in it) out after a uid change; check() reports that as HG-013.
+ * in it) out after a uid change; check() reports that as HG-013. So does
+ * fs.suid_dumpable = 1 with any pattern: dumpable 1 lets a process of the
+ * new uid ptrace the service or read its memory (2, "suidsafe", does not:
+ * ptrace then needs CAP_SYS_PTRACE).
  */
 #include "config.h"
 
@@ -150,9 +153,8 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 		return HG_PASS;
 	if (read_settings(ctx, pattern, sizeof(pattern), &suid) < 0)
 		return HG_FAIL;
-	if ((how = helper_of(pattern, &name, &nlen)) == NULL)
-		return HG_PASS;	/* a file dump: RLIMIT_CORE 0 stops it */
-	if (suid != 0) {
+	how = helper_of(pattern, &name, &nlen);
+	if (how && suid != 0) {
 		hg_finding(ctx, ID_KERNEL, lv == LEVEL_WARN ? HG_SEV_WARN : HG_SEV_FAIL,
 			   SUID_DUMPABLE, FIX_SUID,
 			   "kernel.core_pattern %s %.*s and fs.suid_dumpable = %ld: a uid "
@@ -161,6 +163,16 @@ check(struct hg_ctx *ctx, const struct hg_args *a)
 			   *pattern == '|' ? "pipe" : "socket");
 		return lv == LEVEL_WARN ? HG_PASS : HG_FAIL;
 	}
+	if (suid == 1) {	/* 2 ("suidsafe") keeps ptrace to CAP_SYS_PTRACE */
+		hg_finding(ctx, ID_KERNEL, lv == LEVEL_WARN ? HG_SEV_WARN : HG_SEV_FAIL,
+			   SUID_DUMPABLE, FIX_SUID,
+			   "fs.suid_dumpable = 1: a uid change after start makes the process "
+			   "dumpable 1 again, open to ptrace, process_vm_readv and /proc/PID/mem "
+			   "of its new uid");
+		return lv == LEVEL_WARN ? HG_PASS : HG_FAIL;
+	}
+	if (how == NULL)
+		return HG_PASS;	/* a file dump: RLIMIT_CORE 0 stops it */
 	hg_finding(ctx, ID_KERNEL, HG_SEV_INFO, PATTERN, NULL,
 		   "kernel.core_pattern %s %.*s: RLIMIT_CORE does not stop that dump, "
 		   "dumpable 0 does", how, nlen, name);

@@ -187,6 +187,26 @@ test_coredump_refuses_pipe_with_suid_dumpable_1(void)
 }
 
 static void
+test_coredump_refuses_file_pattern_with_suid_dumpable_1(void)
+{
+	/* RLIMIT_CORE 0 stops the file, but dumpable 1 opens ptrace to the new uid */
+	struct hg_decision *d = check_with(DBW, "core\n", "1\n", HG_EXIT_REFUSED);
+	const struct hg_finding *f = finding(d, "HG-013", HG_SEV_FAIL);
+
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "fs.suid_dumpable = 1: a uid change"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "ptrace"));
+	CU_ASSERT_STRING_EQUAL(f->where, "/proc/sys/fs/suid_dumpable");
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->fix, "sysctl -w fs.suid_dumpable=0"));
+	hg_decision_free(d);
+	d = check_with("kernel = \"warn\";", "core\n", "1\n", HG_EXIT_ALLOWED);
+	CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
+	CU_ASSERT_TRUE(hgt_has(d, "HG-013", HG_SEV_WARN, "fs.suid_dumpable = 1"));
+	hg_decision_free(d);
+}
+
+static void
 test_coredump_refuses_socket_pattern_with_suid_dumpable_2(void)
 {
 	/* Linux 6.16+: '@' sends the core to an AF_UNIX socket, RLIMIT_CORE ignored */
@@ -619,6 +639,7 @@ hgt_suite_coredump(void)
 	HGT_ADD(s, test_coredump_allows_absolute_file_pattern_with_suid_dumpable_2);
 	HGT_ADD(s, test_coredump_refuses_pipe_with_suid_dumpable_2);
 	HGT_ADD(s, test_coredump_refuses_pipe_with_suid_dumpable_1);
+	HGT_ADD(s, test_coredump_refuses_file_pattern_with_suid_dumpable_1);
 	HGT_ADD(s, test_coredump_refuses_socket_pattern_with_suid_dumpable_2);
 	HGT_ADD(s, test_coredump_kernel_warn_allows_pipe_with_suid_dumpable_2_with_a_warning);
 	HGT_ADD(s, test_coredump_kernel_off_allows_pipe_with_suid_dumpable_2_silently);

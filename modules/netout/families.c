@@ -57,6 +57,12 @@ compile(uint64_t mask, struct hg_bpf *out)
 		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 2,
 				     SCMP_A0(SCMP_CMP_EQ, AF_INET6),
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+	/*
+	 * io_uring makes sockets of any family (IORING_OP_SOCKET, 5.19+) and
+	 * connects them without socket(2) or connect(2): no io_uring at all.
+	 */
+	if (r == 0)
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
 	if (r == 0)
 		r = hg_bpf_export(sc, seccomp_export_bpf, out);
 	seccomp_release(sc);
@@ -67,11 +73,12 @@ int
 hg_families_program(uint64_t mask, const char *cache_dir, int store, struct hg_bpf *out,
 		    const char *id, struct hg_error *e)
 {
-	uint32_t key[8];
+	uint32_t key[9];
 	size_t k = hg_bpf_key_head(2, key);	/* kind 2: socket families */
 	char path[4096];
 	int r;
 
+	key[k++] = 2;	/* the filter's shape: 2 refuses io_uring_setup too */
 	key[k++] = (uint32_t)mask;
 	key[k++] = (uint32_t)(mask >> 32);
 	r = hg_bpfcache_get(cache_dir, key, k * sizeof(key[0]), out, path, sizeof(path), id, e);

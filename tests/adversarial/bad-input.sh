@@ -14,6 +14,14 @@ command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
 if [ -n "${HG_SANITIZERS:-}" ]; then max_kb=65536; else max_kb=16384; fi
 max_s=10	# wall clock, generous: the machine is shared; a refusal takes ms
 nobody=65534
+# what an applied stack would change, set away from it: the plugin API's
+# process shows it after a refusal (RLIMIT_CORE 0, dumpable 0 when applied)
+ulimit -S -c unlimited
+ulimit -H -c unlimited
+# ASan sets the soft core limit to 0 in every process it starts, unless told not to
+[ -z "${HG_SANITIZERS:-}" ] || export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0"
+unapplied='state core=-1/-1 dumpable=1 nnp=0 seccomp=0'	# api-client, nothing applied
+applied='state core=0/0 dumpable=0 nnp=0 seccomp=0'	# the good policy: coredump applied
 
 good_text() {
 	policy_head
@@ -23,13 +31,15 @@ good_text() {
 # make_case KIND: $conf, the policy to give the way in ($tmp/KIND/hardgate.conf
 # holding that kind of bad input), $as, the uid to run as, and $s, the
 # sentinel the protected program would write (in a directory anyone may
-# write, apart from the policy's)
+# write, apart from the policy's, beside the service's own file service.db)
 make_case() {
 	local d=$tmp/$1 f=$tmp/$1/hardgate.conf
 	rm -rf "$d" "$tmp/out-$1"
 	mkdir -p "$d" "$tmp/out-$1"
 	chmod 755 "$d"
 	chmod 777 "$tmp/out-$1"
+	echo precious >"$tmp/out-$1/service.db"
+	touch -d @1000000000 "$tmp/out-$1/service.db"
 	conf=$f
 	s=$tmp/out-$1/sentinel
 	as=0
@@ -111,16 +121,29 @@ one_reason() {
 	fi
 }
 
+# untouched KIND: the service's file is as made_case left it (content and
+# mtime) and nothing else was written beside it but the sentinel
+untouched() {
+	local o=$tmp/out-$1 f
+	[ "$(cat "$o/service.db")" = precious ] && [ "$(stat -c %Y "$o/service.db")" = 1000000000 ] ||
+		return 1
+	for f in "$o"/* "$o"/.[!.]*; do
+		case ${f##*/} in service.db | sentinel | '*' | '.[!.]*') ;; *) return 1 ;; esac
+	done
+}
+
 kinds=(empty junk truncated huge deep utf8 dupkey missing unreadable directory owner groupw symlink opendir)
 ways=(preload exec check api)
 
 for w in "${ways[@]}"; do
 	make_case good
 	measure 0 "$w" "$conf" "$s"
-	if [ "$st" -eq 0 ] && { [ "$w" = check ] || [ -f "$s" ]; }; then
+	if [ "$st" -eq 0 ] && { [ "$w" = check ] || [ -f "$s" ]; } && untouched good &&
+		{ [ "$w" != api ] || grep -qx "$applied" "$tmp/out"; }; then
 		ok "$w: the good policy runs the program (exit 0, ${rss} KB)"
 	else
-		not_ok "$w: the good policy: exit $st, sentinel $([ -f "$s" ] && echo written || echo absent)"
+		not_ok "$w: the good policy: exit $st, sentinel $([ -f "$s" ] && echo written || echo absent)$(
+			untouched good || echo ", the service's files changed")"
 		show "$tmp/out"
 	fi
 done
@@ -133,6 +156,9 @@ for k in "${kinds[@]}"; do
 		[ "$st" -eq 78 ] || why="$why exit $st, want 78;"
 		[ -e "$s" ] && why="$why the program ran (sentinel written);"
 		one_reason "$w" || why="$why not one line naming an HG ID and a fix;"
+		untouched "$k" || why="$why the service's files changed;"
+		[ "$w" != api ] || grep -qx "$unapplied" "$tmp/out" ||
+			why="$why the API's process changed (want $unapplied);"
 		[ "$rss" -le "$max_kb" ] || why="$why max RSS ${rss} KB > ${max_kb} KB;"
 		awk -v s="$secs" -v m="$max_s" 'BEGIN { exit !(s <= m) }' || why="$why ${secs} s > ${max_s} s;"
 		if [ -z "$why" ]; then

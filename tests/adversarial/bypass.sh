@@ -43,6 +43,18 @@ expect_status 0 "the same preload at 0644 runs the program" \
 	/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/public"
 check "the program ran" test -e "$tmp/w/public"
 
+echo "# a preload path with a space or colon (ld.so splits LD_PRELOAD there and skips the pieces)"
+for d in "sp ace" "co:lon"; do
+	mkdir -m 755 "$tmp/lib/$d"
+	install -m 0644 "$HG_PRELOAD_TEST" "$tmp/lib/$d/p.so"
+	# shellcheck disable=SC2016
+	expect_status 78 "exec refuses the preload at '$d/p.so' (dlopen loads it, ld.so would not)" \
+		"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/$d/p.so" -- \
+		/bin/sh -c 'echo ran >"$1"' sh "$tmp/w/split"
+	expect_out "HG-008 FAIL .*has a space or colon" "the refusal names HG-008 and the split"
+	check "the program did not run" test ! -e "$tmp/w/split"
+done
+
 echo "# a root-owned library that is not hardgate's preload (ld.so would load it, protecting nothing)"
 install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$tmp/lib/other.so"
 # shellcheck disable=SC2016
@@ -277,23 +289,139 @@ expect_out "HG-008 FAIL .*suid-cat is set-uid, set-gid or has file capabilities"
 expect_no_out "^Uid:" "the script did not run"
 
 echo "# a program that clears its environment and execs again, without the preload"
+# core dumps allowed where the test starts (make check may run with a soft
+# limit of 0 already), so RLIMIT_CORE 0 below is hardgate's doing
+ulimit -S -c unlimited
+ulimit -H -c unlimited
 # shellcheck disable=SC2016
 expect_status 0 "the service re-execs itself with env -i" \
 	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
-	/usr/bin/env -i /bin/sh -c 'cat /proc/self/status >"$1/status"; ulimit -c >"$1/core";
-		grep -c LD_PRELOAD /proc/self/environ >"$1/env"; stat -c %u /proc/$$/status >"$1/owner"; mount -t tmpfs none "$1" 2>"$1/mount"
+	/usr/bin/env -i /bin/sh -c 'cat /proc/self/status >"$1/status"; echo "$(ulimit -S -c) $(ulimit -H -c)" >"$1/core";
+		grep -c LD_PRELOAD /proc/self/environ >"$1/env"; stat -c %u /proc/$$/status >"$1/owner"; unshare -Urm mount -t tmpfs none "$1" 2>"$1/mount"
 		echo $? >"$1/mount.rc"' sh "$tmp/w"
 st=$tmp/w/status
 check "the re-exec'd program has no LD_PRELOAD" test "$(cat "$tmp/w/env")" = 0
 expect_grep '^NoNewPrivs:[[:space:]]+1$' "$st" "no_new_privs holds (kernel, inherited across execve)"
 expect_grep '^Seccomp:[[:space:]]+2$' "$st" "the seccomp filter holds (kernel, inherited)"
-check "mount(2) still fails under the inherited filter" test "$(cat "$tmp/w/mount.rc")" != 0
+# nobody may mount in a user namespace of its own: the filter is what stops it
+check "mount(2) in a user namespace still fails under the inherited filter" \
+	test "$(cat "$tmp/w/mount.rc")" != 0
+if setpriv --reuid="$nobody" --regid="$nobody" --clear-groups --no-new-privs \
+	unshare -Urm mount -t tmpfs none "$tmp/w" 2>/dev/null; then
+	ok "control: the same mount succeeds for nobody without hardgate (the check can fail)"
+else
+	echo "# control skipped: no unprivileged user namespaces here, the mount check proves less"
+fi
 expect_grep "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody\$" "$st" \
 	"the uid drop holds (kernel)"
-check "RLIMIT_CORE 0 holds (kernel, inherited)" test "$(cat "$tmp/w/core")" = 0
+check "RLIMIT_CORE 0 soft and hard holds (kernel, inherited; unlimited where the test started)" \
+	test "$(cat "$tmp/w/core")" = "0 0"
 # PR_SET_DUMPABLE is reset by execve: shown NOT held once the preload is gone.
 check "dumpable is NOT held after an exec without the preload (/proc/PID is uid $nobody's again)" \
 	test "$(cat "$tmp/w/owner")" = "$nobody"
+
+echo "# a service's child that sets HARDGATE_* for itself: the preload loads but applies nothing"
+# HARDGATE_SERVICE unset and HARDGATE_CONF naming another root-owned policy
+# (one that matches nothing here): the preload passes the child untouched,
+# as it would with no LD_PRELOAD
+# shellcheck disable=SC2016
+{ policy_head; echo 'services: { other: { match: { exe = "/nonexistent"; }; stack = ( { module = "coredump"; control = "required"; } ); }; };'; } |
+	write_policy "$tmp/other.conf"
+rm -f "$tmp/w/probe."*
+# shellcheck disable=SC2016
+expect_status 0 "the service execs a child with HARDGATE_SERVICE unset and HARDGATE_CONF another policy" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
+	/bin/sh -c 'unset HARDGATE_SERVICE; HARDGATE_CONF=$2 exec /bin/sh -c "cat /proc/self/status >\"\$1/probe.status\"
+		grep -c public.so /proc/\$\$/maps >\"\$1/probe.maps\"; stat -c %u /proc/\$\$/status >\"\$1/probe.owner\"" sh "$1"' \
+	sh "$tmp/w" "$tmp/other.conf"
+check "the preload is loaded in the child" test "$(cat "$tmp/w/probe.maps" 2>/dev/null || echo 0)" -gt 0
+check "dumpable is NOT held: the preload applied nothing (/proc/PID is uid $nobody's)" \
+	test "$(cat "$tmp/w/probe.owner")" = "$nobody"
+expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/w/probe.status" "the seccomp filter holds (kernel, inherited)"
+expect_grep '^NoNewPrivs:[[:space:]]+1$' "$tmp/w/probe.status" "no_new_privs holds (kernel, inherited)"
+
+echo "# a match rule (no service named) evaded by another argv or another path to the program"
+# The preload picks a service by exe and argv prefix only when no service
+# is named; a process that matches nothing passes untouched, by design.
+{
+	policy_head
+	cat <<CONF
+services: {
+  m: { match: { exe = "/usr/bin/env"; argv = [ "true" ]; };
+       stack = ( { module = "keyfile"; control = "required"; args: { path = "$tmp/absent.key"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/match.conf"
+ln /usr/bin/env "$tmp/bin/env" 2>/dev/null || install -m 0755 /usr/bin/env "$tmp/bin/env"
+matched() { env LD_PRELOAD="$tmp/lib/public.so" HARDGATE_CONF="$tmp/match.conf" "$@"; }
+expect_status 78 "the matching process is refused (its stack fails)" matched /usr/bin/env true
+expect_status 0 "NOT stopped: the same program with another argv (env -u X true) matches nothing and runs" \
+	matched /usr/bin/env -u X true
+expect_status 0 "NOT stopped: the same program by another path ($tmp/bin/env) matches nothing and runs" \
+	matched "$tmp/bin/env" true
+
+echo "# code that runs before hardgate's constructor: a library's constructor forks a child"
+# ld.so runs the constructor of a library listed after hardgate's preload
+# (or linked by the program) first; what exec applied before execve is
+# held, what the preload applies later is not, in the child forked then.
+mkdir -m 777 "$tmp/early"
+install -m 0644 "$HG_EARLY_LIB" "$tmp/lib/early.so"
+# shellcheck disable=SC2016
+HGT_EARLY_DIR=$tmp/early LD_PRELOAD=$tmp/lib/early.so expect_status 0 \
+	"the service starts with an early library (the constructor forks before hardgate's runs)" \
+	"$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- \
+	/bin/sh -c 'cat /proc/self/status >"$1/parent"' sh "$tmp/early"
+wait_until 10 test -e "$tmp/early/early-child"
+st=$tmp/early/early-child
+expect_grep '^Seccomp:[[:space:]]+2$' "$tmp/early/parent" "the service itself has the seccomp filter"
+expect_grep "^Uid:[[:space:]]+${nobody}[[:space:]]+${nobody}[[:space:]]+${nobody}[[:space:]]+${nobody}\$" "$st" \
+	"the early child: the uid drop holds (exec, before execve)"
+expect_grep '^NoNewPrivs:[[:space:]]+1$' "$st" "the early child: no_new_privs holds (exec, before execve)"
+expect_grep '^Seccomp:[[:space:]]+0$' "$st" \
+	"the early child has NO seccomp filter (the preload loads it later; NOT stopped, README)"
+
+echo "# a socket of a family netout refuses, made through io_uring instead of socket(2)"
+{
+	policy_head
+	cat <<CONF
+services: {
+  net: { stack = (
+    { module = "privs";  control = "required"; args: { user = "nobody"; }; },
+    { module = "netout"; control = "required";
+      args: { allow = [ "127.0.0.1:9" ]; landlock = "best-effort"; cache_dir = "$tmp/cache"; }; } ); };
+};
+CONF
+} | write_policy "$tmp/net.conf"
+mkdir -m 755 "$tmp/cache"
+install -m 0755 "$HG_URING_SOCKET" "$tmp/bin/uring-socket"
+vsock=40 stream=1	# AF_VSOCK, SOCK_STREAM: not in netout's default families
+if setpriv --reuid="$nobody" --regid="$nobody" --clear-groups "$tmp/bin/uring-socket" $vsock $stream \
+	>"$tmp/uring.out" 2>&1; then
+	ok "control: without hardgate nobody makes an AF_VSOCK socket through io_uring (the check can fail)"
+	run "$hg" exec --conf "$tmp/net.conf" --service net --preload "$tmp/lib/public.so" -- \
+		"$tmp/bin/uring-socket" $vsock $stream
+	echo "# under netout: $(cat "$tmp/out")"
+	expect_out 'socket=Address family not supported' "socket(2) of AF_VSOCK is refused (families filter)"
+	check "io_uring cannot make it either (exit $st: io_uring refused by the families filter)" test "$st" = 1
+	expect_out '^uring=setup: Operation not permitted' "... because io_uring_setup is refused (EPERM)"
+else
+	echo "# skipped: no io_uring or no AF_VSOCK here: $(cat "$tmp/uring.out")"
+fi
+
+echo "# a raw connect(2) to a unix socket netout does not list"
+# shellcheck disable=SC2016
+spawn "$tmp/unixsrv" /usr/bin/python3 -c 'import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777); s.listen(8)
+time.sleep(60)' "$tmp/w/other.sock"
+unixsrv=$pid
+wait_until 10 test -S "$tmp/w/other.sock"
+run "$hg" exec --conf "$tmp/net.conf" --service net --preload "$tmp/lib/public.so" -- \
+	/usr/bin/python3 "$here/rawunix.py" "$tmp/w/other.sock"
+echo "# under netout: $(grep -v '^hardgate' "$tmp/out")"
+expect_out '^libc=EACCES ' "libc's connect() is refused by the preload (EACCES)"
+expect_out ' raw=ok$' "the raw connect(2) is NOT stopped: no kernel layer covers unix sockets (README)"
+kill -9 "$unixsrv" 2>/dev/null
+wait "$unixsrv" 2>/dev/null
 
 echo "# a same-uid process reading the protected one (ptrace, process_vm_readv, /proc/PID/mem)"
 yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo none)
@@ -319,7 +447,61 @@ if [ "$yama" = none ] || [ "$yama" = 0 ]; then
 else
 	echo "# control skipped: Yama ptrace_scope $yama denies it too"
 fi
+# the window between execve and the preload's constructor: dumpable is 1
+# again after execve, so a same-uid process can attach (and stay attached)
+# before dumpable 0 is set. early.so holds the window open.
+rm -f "$tmp/w/window"
+HGT_EARLY_WINDOW=$tmp/w/window LD_PRELOAD=$tmp/lib/early.so \
+	spawn "$tmp/win" "$hg" exec --conf "$conf" --service svc --preload "$tmp/lib/public.so" -- /bin/sleep 60
+win=$pid
+wait_until 10 test -e "$tmp/w/window"
+got=$(peek "$win" 2>&1)
+echo "# in the window before hardgate's constructor: $got"
+if [ "$yama" = none ] || [ "$yama" = 0 ]; then
+	check "NOT stopped without Yama: a same-uid process reads and attaches in the window" \
+		grep -q 'vmread=ok mem=ok attach=ok' <<<"$got"
+else
+	check "stopped by Yama ptrace_scope $yama: attach in the window is denied" grep -q 'attach=EPERM' <<<"$got"
+fi
+rm -f "$tmp/w/window"
+kill -9 "$win" 2>/dev/null
+wait "$win" 2>/dev/null
 # -9: the control attach left the bare sleep stopped, deaf to SIGTERM
 kill -9 "$prot" "$bare" 2>/dev/null
 wait "$prot" "$bare" 2>/dev/null
+
+echo "# a uid change after start (the service drops root itself, after the preload ran)"
+# The kernel resets dumpable to fs.suid_dumpable on a uid change: 0 and 2
+# keep a same-uid reader out, 1 lets it in, and coredump refuses 1 (HG-013).
+{
+	policy_head
+	echo 'services: { uidchg: { stack = ( { module = "coredump"; control = "required"; } ); }; };'
+} | write_policy "$tmp/uidchg.conf"
+suid=$(cat /proc/sys/fs/suid_dumpable)
+echo "# fs.suid_dumpable: $suid"
+# shellcheck disable=SC2016
+drop='import os, sys, ctypes, time
+pr = ctypes.CDLL(None).prctl
+before = pr(3, 0, 0, 0, 0)
+os.setgroups([]); os.setresgid(NOBODY, NOBODY, NOBODY); os.setresuid(NOBODY, NOBODY, NOBODY)
+open(sys.argv[1] + ".tmp", "w").write("%d %d\n" % (before, pr(3, 0, 0, 0, 0)))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)'
+spawn "$tmp/uidchg" "$hg" exec --conf "$tmp/uidchg.conf" --service uidchg --preload "$tmp/lib/public.so" -- \
+	/usr/bin/python3 -c "${drop//NOBODY/$nobody}" "$tmp/w/uidchg"
+uidchg=$pid
+if [ "$suid" = 1 ]; then
+	wait_exit "$uidchg" 10
+	expect_grep "HG-013 FAIL .*fs.suid_dumpable = 1" "$tmp/uidchg.err" "fs.suid_dumpable 1 is refused before start (HG-013)"
+else
+	wait_until 10 test -e "$tmp/w/uidchg"
+	check "dumpable is 0 before the uid change and $suid after it (fs.suid_dumpable)" \
+		test "$(cat "$tmp/w/uidchg" 2>/dev/null)" = "0 $suid"
+	got=$(peek "$uidchg" 2>&1)
+	echo "# after the uid change: $got"
+	check "a reader of the new uid is still denied (vmread, mem, attach)" \
+		grep -Eq 'vmread=EPERM mem=EACCES attach=EPERM' <<<"$got"
+fi
+kill -9 "$uidchg" 2>/dev/null
+wait "$uidchg" 2>/dev/null
 finish

@@ -2,10 +2,14 @@
  * api-client.c - a tiny "server" using the plugin API through the installed
  * shape: #include <hardgate/hardgate.h>, link -lhardgate.
  *   api-client check|enforce SERVICE [launch]
- * Prints the decision; exits with hg_decision_status().
+ * Prints the decision, then what the process holds after it (core limit,
+ * dumpable, no_new_privs, seccomp mode: what an applied stack changes);
+ * exits with hg_decision_status().
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <hardgate/hardgate.h>
 
@@ -36,6 +40,16 @@ main(int argc, char **argv)
 	printf("allowed=%d status=%d reason=%s\n", hg_decision_allowed(d), hg_decision_status(d),
 	       hg_decision_reason(d));
 	hg_decision_write(d, stdout, 1);
+	{
+		struct rlimit rl = { 0, 0 };
+
+		getrlimit(RLIMIT_CORE, &rl);
+		printf("state core=%lld/%lld dumpable=%d nnp=%d seccomp=%d\n",
+		       rl.rlim_cur == RLIM_INFINITY ? -1LL : (long long)rl.rlim_cur,
+		       rl.rlim_max == RLIM_INFINITY ? -1LL : (long long)rl.rlim_max,
+		       prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0),
+		       prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+	}
 	st = hg_decision_status(d);
 	hg_decision_free(d);
 	return st;

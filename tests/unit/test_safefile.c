@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "safefile.h"
@@ -152,6 +154,64 @@ test_safefile_reads_what_it_checked(void)
 	free(buf);
 	close(fd);
 	free(f);
+}
+
+/* Swaps "swap.key" and "swap.other" (renameat2 RENAME_EXCHANGE) until told to stop. */
+static int swap_stop;
+
+static void *
+swapper(void *arg)
+{
+	int dfd = open((const char *)arg, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	while (!__atomic_load_n(&swap_stop, __ATOMIC_ACQUIRE))
+		renameat2(dfd, "swap.key", dfd, "swap.other", RENAME_EXCHANGE);
+	close(dfd);
+	return NULL;
+}
+
+/*
+ * A key swapped with a world-readable file while it is opened (the
+ * adversarial README's swap row): what the walk reports in *ST is always
+ * the file it returns, so a check on *ST is a check of what is read.
+ */
+static void
+test_safefile_checks_the_file_it_returns_under_rename_swap(void)
+{
+	char *k = hgt_write(hgt_dir, "swap.key", "good", 0600);
+	char *o = hgt_write(hgt_dir, "swap.other", "bad!", 0644);
+	struct hg_trust t = trust(HG_WANT_FILE);
+	int opened = 0, mismatched = 0, good = 0;
+	pthread_t th;
+
+	time_t end = time(NULL) + 3;	/* bounded under valgrind too */
+
+	swap_stop = 0;
+	CU_ASSERT_FATAL(pthread_create(&th, NULL, swapper, hgt_dir) == 0);
+	for (int i = 0; i < 20000 && time(NULL) < end; i++) {
+		struct hg_error e = { 0 };
+		struct stat st;
+		char buf[8] = "";
+		int fd = hg_safe_open(k, O_RDONLY, &t, &st, &e);
+
+		if (fd < 0)
+			continue;	/* caught mid-swap: refused, never misjudged */
+		opened++;
+		if (pread(fd, buf, 4, 0) != 4 ||
+		    (strcmp(buf, "good") == 0) != ((st.st_mode & 07777) == 0600))
+			mismatched++;
+		good += strcmp(buf, "good") == 0;
+		close(fd);
+	}
+	__atomic_store_n(&swap_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	CU_ASSERT_TRUE(opened > 0);
+	CU_ASSERT_TRUE(good > 0 && good < opened);	/* the swap really raced the opens */
+	CU_ASSERT_EQUAL(mismatched, 0);
+	unlink(k);
+	unlink(o);
+	free(k);
+	free(o);
 }
 
 static void
@@ -673,6 +733,7 @@ hgt_suite_safefile(void)
 	HGT_ADD(s, test_safefile_refuses_relative_path);
 	HGT_ADD(s, test_safefile_refuses_overlong_paths);
 	HGT_ADD(s, test_safefile_reads_what_it_checked);
+	HGT_ADD(s, test_safefile_checks_the_file_it_returns_under_rename_swap);
 	HGT_ADD(s, test_safefile_opens_o_path_without_reading);
 	HGT_ADD(s, test_safefile_read_fd_bounds_size);
 	HGT_ADD(s, test_safefile_read_fd_refuses_non_regular);
