@@ -166,6 +166,27 @@ st=0; hardgate attest --init >"$tmp/out" 2>&1 || st=$?
 check "hardgate attest --init with the installed policy refuses to replace it (exit $st)" test "$st" -eq 78
 mkdir -p /var/cache/hardgate/seccomp	# as a seccomp stack's filter cache would
 
+# The postinst asks hardgate, so the policy's attest_dir is the one used.
+hg_deb=$(echo "$tmp/debs-$new_v/hardgate_$new_v"_*.deb)
+cp -p /etc/hardgate/hardgate.conf "$tmp/hardgate.conf.saved"
+ci_att=/var/lib/hardgate/ci-attest
+sed -i "s|^  mode = \"enforce\";.*|&\n  attest_dir = \"$ci_att\";|" /etc/hardgate/hardgate.conf
+st=0; dpkg -i "$hg_deb" >"$tmp/reinst.log" 2>&1 || st=$?
+check "dpkg -i $new_v again (postinst configure) with attest_dir = $ci_att (exit $st)" test "$st" -eq 0
+check "the postinst created the key in the policy's attest_dir" \
+	test "$(stat -c '%a %U' "$ci_att/attest.key" "$ci_att/attest.pub" 2>/dev/null | tr '\n' ' ')" = "600 root 644 root "
+check "... and left the default one as it was" test "$(sha256sum "$att/attest.key" 2>/dev/null)" = "$keysum"
+rm "$ci_att/attest.pub"
+st=0; dpkg -i "$hg_deb" >"$tmp/half.log" 2>&1 || st=$?
+check "half a key pair does not fail the install (exit $st)" test "$st" -eq 0
+if grep -q "HG-031 FAIL $ci_att half an attestation key pair: attest.key without attest.pub; fix: restore attest.pub" "$tmp/half.log"; then
+	ok "... the postinst says which half is missing and the fix"
+else
+	not_ok "... the postinst names the missing half"; show "$tmp/half.log"
+fi
+check "... and makes no new attest.pub" test ! -e "$ci_att/attest.pub"
+cp -p "$tmp/hardgate.conf.saved" /etc/hardgate/hardgate.conf
+
 # --- what is installed where ---
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 libdir=/usr/lib/$multiarch
