@@ -5,9 +5,14 @@
 # `hardgate check` on the installed policy and the installed example, run
 # a real redis-server through the installed systemd drop-in layout (the
 # unit's ExecStart= and its drop-in's, parsed as systemd reads them):
-# refused with a 0644 key (exit 78), started after chmod 0600. Then purge:
-# an operator's file in services.d is kept, every other file of the
-# packages is gone; purged again without it, /etc/hardgate is gone.
+# refused with a 0644 key (exit 78), started after chmod 0600. The
+# postinst makes the attestation key in the policy's attest_dir and
+# refuses half a pair without failing the install; systemd-analyze
+# verify accepts the units and every drop-in on its unit. Removal is
+# refused while /etc/ld.so.preload names the preload (the test's file
+# bound over it in a private mount namespace, never the host's). Then
+# purge: an operator's file in services.d is kept, every other file of
+# the packages is gone; purged again without it, /etc/hardgate is gone.
 #
 # Needs root and dpkg-buildpackage (debhelper). Not part of `make check`
 # (it installs packages): bootstrap.sh test runs it. Usage:
@@ -46,7 +51,17 @@ purge_all() {
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" >"$tmp/purge.log" 2>&1
 }
 
+# /etc/ld.so.preload: made empty for a bind mount only if missing (ldso_made)
+ldso=/etc/ld.so.preload
+ldso_made=0
+ldso_state() { if [ -e "$ldso" ]; then stat -c '%F %a %u %s' "$ldso"; sha256sum <"$ldso"; else echo absent; fi; }
+# with_ldso FILE CMD...: CMD where FILE is /etc/ld.so.preload, in a private mount namespace
+with_ldso() {
+	unshare -m --propagation private sh -c 'mount --bind "$0" /etc/ld.so.preload && exec "$@"' "$@"
+}
+
 cleanup() {
+	[ "$ldso_made" = 1 ] && rm -f "$ldso"
 	[ -n "$redis_pid" ] && kill -9 "$redis_pid" 2>/dev/null
 	[ -n "$hello_pid" ] && kill -9 "$hello_pid" 2>/dev/null
 	if [ "$installed" = 1 ]; then
@@ -367,9 +382,58 @@ else
 	rm -f "$ci_policy"
 fi
 
+# --- removal while /etc/ld.so.preload names the preload ---
+echo "# removal refused while /etc/ld.so.preload names the preload"
+# Never through the host's file: a line there loads the preload into
+# every process on the machine. The test's file is bound over
+# /etc/ld.so.preload in a private mount namespace, so only apt-get, dpkg
+# and the maintainer scripts under it see the line (and load the preload,
+# as they would on such a host). A bind needs a file to cover: if there
+# is none, an empty one (it preloads nothing) is there only meanwhile.
+preload=$libdir/hardgate/libhardgate-preload.so
+ldso_was=$(ldso_state)
+[ -e "$ldso" ] || { : >"$ldso" && ldso_made=1; }
+printf '# hardgate everywhere\n  %s\n' "$preload" >"$tmp/ldso.listed"
+printf '# %s\n' "$preload" >"$tmp/ldso.commented"
+ns=0
+if with_ldso "$tmp/ldso.listed" true 2>"$tmp/ns.err"; then
+	ns=1
+else
+	echo "# no private mount namespace: the prerm guard is not run"; show "$tmp/ns.err"
+fi
+if [ "$ns" = 1 ]; then
+	check "under the test's file ld.so loads the preload (into grep, here)" \
+		with_ldso "$tmp/ldso.listed" grep -qF "$preload" /proc/self/maps
+	st=0
+	with_ldso "$tmp/ldso.listed" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq hardgate \
+		>"$tmp/remove.log" 2>&1 || st=$?
+	check "apt-get remove hardgate fails (exit $st)" test "$st" -ne 0
+	if grep -q "hardgate: not removed: /etc/ld.so.preload names hardgate's preload" "$tmp/remove.log" &&
+		grep -qF "/etc/ld.so.preload line 2: $preload" "$tmp/remove.log"; then
+		ok "... refused by the prerm, naming the line and the fix"
+	else
+		not_ok "... refused by the prerm, naming the line"; show "$tmp/remove.log"
+	fi
+	check "... hardgate stays installed, its preload in place" sh -c \
+		"dpkg-query -W -f='\${Status}' hardgate | grep -q ' ok installed\$' && test -f '$preload'"
+	st=0
+	with_ldso "$tmp/ldso.listed" dpkg --purge hardgate >"$tmp/dpkg-purge.log" 2>&1 || st=$?
+	check "dpkg --purge hardgate is refused too (exit $st)" test "$st" -ne 0 -a -f "$preload"
+	check "... and leaves the attestation key" test "$(sha256sum "$att/attest.key" 2>/dev/null)" = "$keysum"
+fi
+
 # --- purge: an operator's file is kept, the rest is gone ---
 echo "# purge with an operator's file in services.d"
-purge_all && ok "apt-get purge" || { not_ok "apt-get purge"; show "$tmp/purge.log"; }
+if [ "$ns" = 1 ]; then
+	# the preload named only in a comment: ld.so and the guard ignore it
+	with_ldso "$tmp/ldso.commented" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" \
+		>"$tmp/purge.log" 2>&1 && ok "apt-get purge with the preload in a comment of /etc/ld.so.preload" ||
+		{ not_ok "apt-get purge"; show "$tmp/purge.log"; }
+else
+	purge_all && ok "apt-get purge" || { not_ok "apt-get purge"; show "$tmp/purge.log"; }
+fi
+[ "$ldso_made" = 1 ] && rm -f "$ldso" && ldso_made=0
+check "/etc/ld.so.preload is as it was" test "$(ldso_state)" = "$ldso_was"
 check "the operator's services.d file is kept" test -f "$operator_file"
 # Every file and link the packages listed is gone (directories are
 # shared with other packages: the ones only hardgate owns are checked below).
