@@ -420,6 +420,22 @@ if [ "$ns" = 1 ]; then
 	with_ldso "$tmp/ldso.listed" dpkg --purge hardgate >"$tmp/dpkg-purge.log" 2>&1 || st=$?
 	check "dpkg --purge hardgate is refused too (exit $st)" test "$st" -ne 0 -a -f "$preload"
 	check "... and leaves the attestation key" test "$(sha256sum "$att/attest.key" 2>/dev/null)" = "$keysum"
+	# The installed prerm on an entry after a colon, as ld.so splits them,
+	# and on a copy elsewhere (not there: ld.so warns and goes on); both
+	# refused, so the script stops before debhelper's part. (Not a
+	# symbolic link to the preload: the preload refuses to run from one,
+	# HG-009, so every program under it would exit 78.)
+	prerm=/var/lib/dpkg/info/hardgate.prerm
+	printf '/nonexistent/a.so:%s\n' "$preload" >"$tmp/ldso.colon"
+	st=0; with_ldso "$tmp/ldso.colon" sh "$prerm" remove >"$tmp/prerm.log" 2>&1 || st=$?
+	check "the prerm finds the preload after a colon (exit $st)" \
+		sh -c "test $st -eq 1 && grep -qF '/etc/ld.so.preload line 1: $preload' '$tmp/prerm.log'"
+	printf '/opt/hardgate-ci/libhardgate-preload.so\n' >"$tmp/ldso.copy"
+	st=0; with_ldso "$tmp/ldso.copy" sh "$prerm" remove >"$tmp/prerm.log" 2>&1 || st=$?
+	check "the prerm refuses for a copy of the preload by its name too (exit $st)" \
+		sh -c "test $st -eq 1 && grep -qF '/etc/ld.so.preload line 1: /opt/hardgate-ci/libhardgate-preload.so' '$tmp/prerm.log'"
+	st=0; with_ldso "$tmp/ldso.listed" sh "$prerm" upgrade >"$tmp/prerm.log" 2>&1 || st=$?
+	check "the prerm lets an upgrade through (exit $st)" test "$st" -eq 0
 fi
 
 # --- purge: an operator's file is kept, the rest is gone ---

@@ -168,6 +168,10 @@ else
 fi
 check "... and hardgate stays installed, preload, key and cache in place" sh -c \
 	"rpm --root '$root' --dbpath /var/lib/rpm -q hardgate >/dev/null 2>&1 && test -f '$root$preload' -a -f '$att/attest.key' -a -d '$root/var/cache/hardgate'"
+printf '/opt/hardgate-ci/libhardgate-preload.so\n' >"$root/etc/ld.so.preload"
+st=0; rr -e hardgate >"$tmp/erase-copy.log" || st=$?
+check "rpm -e hardgate is refused for a copy of the preload by its name too (exit $st)" sh -c \
+	"test $st -ne 0 && grep -qF '/etc/ld.so.preload line 1: /opt/hardgate-ci/libhardgate-preload.so' '$tmp/erase-copy.log'"
 rm "$root/etc/ld.so.preload"
 st=0; rr -e hardgate >"$tmp/erase2.log" || st=$?
 check "without the line, rpm -e hardgate erases it (exit $st)" test "$st" -eq 0
