@@ -442,9 +442,12 @@ fi
 echo "# purge with an operator's file in services.d"
 if [ "$ns" = 1 ]; then
 	# the preload named only in a comment: ld.so and the guard ignore it
-	with_ldso "$tmp/ldso.commented" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" \
-		>"$tmp/purge.log" 2>&1 && ok "apt-get purge with the preload in a comment of /etc/ld.so.preload" ||
-		{ not_ok "apt-get purge"; show "$tmp/purge.log"; }
+	if with_ldso "$tmp/ldso.commented" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" \
+		>"$tmp/purge.log" 2>&1; then
+		ok "apt-get purge with the preload in a comment of /etc/ld.so.preload"
+	else
+		not_ok "apt-get purge"; show "$tmp/purge.log"
+	fi
 else
 	purge_all && ok "apt-get purge" || { not_ok "apt-get purge"; show "$tmp/purge.log"; }
 fi

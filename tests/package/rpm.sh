@@ -82,7 +82,7 @@ check "rpm -qp --scripts shows %post, %preun and %postun" sh -c \
 check "%post runs hardgate attest --init --if-missing" \
 	grep -q '^/usr/bin/hardgate attest --init --if-missing ' "$tmp/POSTIN.sh"
 check "%preun reads /etc/ld.so.preload for $libdir/hardgate/libhardgate-preload.so" sh -c \
-	"grep -qF /etc/ld.so.preload '$tmp/PREUN.sh' && grep -qF -- '-ef $libdir/hardgate/libhardgate-preload.so' '$tmp/PREUN.sh'"
+	"grep -qF /etc/ld.so.preload '$tmp/PREUN.sh' && grep -qF 'readlink -f $libdir/hardgate/libhardgate-preload.so' '$tmp/PREUN.sh'"
 # the line after the test of $1 = 0 (erase) is the removal
 check "%postun removes /var/lib/hardgate and /var/cache/hardgate on erase only" \
 	test "$(sed -n '/^if \[ "$1" -eq 0 \]; then$/{n;p;}' "$tmp/POSTUN.sh")" = "	rm -rf /var/lib/hardgate /var/cache/hardgate"
@@ -106,8 +106,8 @@ touch "$root/dev/null"
 # what the scriptlets run, with their libraries (not libhardgate: the CLI
 # and the preload do not link it)
 cp -L "$(command -v bash)" "$root/usr/bin/sh"
-cp -L "$(command -v sed)" "$(command -v rm)" "$root/usr/bin/"
-for b in "$(command -v bash)" "$(command -v sed)" "$(command -v rm)" "$tmp/x/usr/bin/hardgate" \
+cp -L "$(command -v sed)" "$(command -v rm)" "$(command -v readlink)" "$root/usr/bin/"
+for b in "$(command -v bash)" "$(command -v sed)" "$(command -v rm)" "$(command -v readlink)" "$tmp/x/usr/bin/hardgate" \
 	"$tmp/x$libdir/hardgate/libhardgate-preload.so"; do
 	ldd "$b"
 done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u >"$tmp/libs"
