@@ -12,6 +12,7 @@ struct cli {
 	int all;		/* --all (explain) */
 	int print;		/* --print (seccomp) */
 	int init;		/* --init (attest) */
+	int if_missing;		/* --if-missing (attest --init) */
 	int coverage;		/* --coverage (list) */
 	int preload_env;	/* --preload-from-env (check) */
 	const char *by;		/* --by (attest) */

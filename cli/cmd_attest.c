@@ -3,6 +3,7 @@
  * dated records for the checklist items people do (common/attest.h).
  *
  *     hardgate attest --init                  create the key pair, once
+ *     hardgate attest --init --if-missing     the same, or check and keep the pair there
  *     hardgate attest ID --by NAME [--note TEXT]
  *
  * The key and the records are in the policy's attest_dir. Exit status:
@@ -32,7 +33,7 @@ static int
 usage_error(const char *what, const char *arg)
 {
 	fprintf(stderr, "hardgate attest: %s%s\n", what, arg);
-	fprintf(stderr, "usage: hardgate attest --init\n"
+	fprintf(stderr, "usage: hardgate attest --init [--if-missing]\n"
 			"       hardgate attest ID --by NAME [--note TEXT]\n");
 	return EXIT_USAGE;
 }
@@ -65,7 +66,7 @@ print_key(const char *dir, const char *fp, int created)
 {
 	if (!cli->json) {
 		printf("attestation key %s in %s: %s (secret %s 0600, public %s 0644)\n",
-		       created ? "created" : "already", dir, fp, HG_ATTEST_SK, HG_ATTEST_PK);
+		       created ? "created" : "kept", dir, fp, HG_ATTEST_SK, HG_ATTEST_PK);
 		return;
 	}
 	printf("{\"attest_dir\":");
@@ -102,15 +103,16 @@ print_record(const char *line)
 }
 
 static int
-init_key(const char *dir)
+init_key(const char *dir, int if_missing)
 {
 	struct hg_error e = { 0 };
 	char fp[HG_FP_LEN];
 	int r;
 
-	if ((r = hg_attest_init(dir, fp, &e)) < 0)
+	r = if_missing ? hg_attest_init_if_missing(dir, fp, &e) : hg_attest_init(dir, fp, &e);
+	if (r < 0)
 		return refusal(&e, status_of(r));
-	print_key(dir, fp, 1);
+	print_key(dir, fp, !if_missing || r == 1);
 	return 0;
 }
 
@@ -176,6 +178,8 @@ cmd_attest(struct cli *c)
 	int r;
 
 	cli = c;
+	if (c->if_missing && !c->init)
+		return usage_error("--if-missing goes with --init", "");
 	if (c->init ? c->argc != 0 || c->by || c->note : c->argc != 1)
 		return usage_error(c->init ? "--init takes no ID, --by or --note" :
 				   "give one checklist ID", "");
@@ -183,7 +187,7 @@ cmd_attest(struct cli *c)
 		return usage_error("--by NAME is required: who did it", "");
 	if (hg_policy_load(cli_conf(c), &p, &e) < 0)
 		return cli_refuse(c, NULL, &e, "policy cannot be used");
-	r = c->init ? init_key(p->attest_dir) :
+	r = c->init ? init_key(p->attest_dir, c->if_missing) :
 	    record(p, c->argv[0], c->by, c->note ? c->note : "");
 	hg_policy_free(p);
 	return r;

@@ -32,7 +32,7 @@ static const struct {
 	const char *help;
 	const char *nojson;
 } commands[] = {
-	{ "attest", cmd_attest, "--init, or ID --by NAME [--note TEXT]: a signed, dated record", NULL },
+	{ "attest", cmd_attest, "--init [--if-missing], or ID --by NAME [--note TEXT]: a signed, dated record", NULL },
 	{ "audit", cmd_audit, "check every service, report; --prometheus FILE for node_exporter", NULL },
 	{ "check", cmd_check, "run every check of a service (or all), apply nothing", NULL },
 	{ "exec", cmd_exec, "run the stack, apply controls, exec CMD under the preload",
@@ -157,6 +157,7 @@ main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "print", no_argument, NULL, 'P' },
 		{ "init", no_argument, NULL, 'i' },
+		{ "if-missing", no_argument, NULL, 'I' },
 		{ "coverage", no_argument, NULL, 'C' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "note", required_argument, NULL, 'n' },
@@ -211,6 +212,9 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			c.init = 1;
+			break;
+		case 'I':
+			c.if_missing = 1;
 			break;
 		case 'C':
 			c.coverage = 1;

@@ -381,14 +381,37 @@ hg_attest_scan(const char *dir, time_t now, hg_attest_fn fn, void *arg, char fp[
 	return 0;
 }
 
-int
-hg_attest_init(const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
+static int load_secret(int dfd, const char *dir, const unsigned char *pk, unsigned char *sk,
+		       struct hg_error *e);
+
+/*
+ * A complete pair in DFD: attest.pub read through the trusted walk,
+ * attest.key the root-owned 0600 seed of it. 0 with FP filled.
+ */
+static int
+check_pair(int dfd, const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
+{
+	unsigned char pk[HG_ATTEST_PK_LEN], *sk;
+	int r;
+
+	if ((r = hg_attest_pubkey(dir, pk, fp, e)) < 0)
+		return r;
+	if ((sk = sodium_malloc(crypto_sign_SECRETKEYBYTES)) == NULL)
+		return hg_error_set(e, ENOMEM, HG_ATTEST_KEY_ID, dir, NULL, "out of memory");
+	r = load_secret(dfd, dir, pk, sk, e);
+	sodium_free(sk);	/* wipes */
+	return r;
+}
+
+/* What hg_attest_init and hg_attest_init_if_missing share (attest.h). */
+static int
+make_key(const char *dir, int if_missing, char fp[HG_FP_LEN], struct hg_error *e)
 {
 	const struct hg_trust t = { HG_ATTEST_KEY_ID, HG_UID_NONE, 0, HG_WANT_DIR };
 	unsigned char pk[HG_ATTEST_PK_LEN], *sk;
 	char pub[sizeof(PK_PREFIX) + PK_B64_LEN + 2];
 	struct stat st;
-	int dfd, r;
+	int dfd, r, has_sk, has_pk;
 
 	if ((r = sodium_ready(e)) < 0 || (r = hg_safe_mkdir(dir, 0755, HG_ATTEST_KEY_ID, e)) < 0)
 		return r;
@@ -402,9 +425,35 @@ hg_attest_init(const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
 		close(dfd);
 		return r;
 	}
+	/* One --init or attest at a time: no half pair seen mid-creation. */
+	if (flock(dfd, LOCK_EX) < 0) {
+		r = hg_error_set(e, errno, HG_ATTEST_KEY_ID, dir, NULL, "cannot lock %s: %s", dir,
+				 strerror(errno));
+		close(dfd);
+		return r;
+	}
 	/* Refuse before making a key if either half is already there. */
-	if (fstatat(dfd, HG_ATTEST_SK, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
-	    fstatat(dfd, HG_ATTEST_PK, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	has_sk = fstatat(dfd, HG_ATTEST_SK, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	has_pk = fstatat(dfd, HG_ATTEST_PK, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (if_missing && has_sk && has_pk) {
+		r = check_pair(dfd, dir, fp, e);
+		close(dfd);
+		return r;
+	}
+	if (if_missing && has_sk != has_pk) {
+		close(dfd);
+		return hg_error_set(e, EEXIST, HG_ATTEST_KEY_ID, dir,
+				    has_sk ? "restore " HG_ATTEST_PK " from backup; to start over, "
+				    "move " HG_ATTEST_SK " away and run hardgate attest --init "
+				    "(records signed by the old key then fail)" :
+				    "restore " HG_ATTEST_SK " from backup; to start over, "
+				    "move " HG_ATTEST_PK " away and run hardgate attest --init "
+				    "(records signed by the old key then fail)",
+				    "half an attestation key pair: %s without %s",
+				    has_sk ? HG_ATTEST_SK : HG_ATTEST_PK,
+				    has_sk ? HG_ATTEST_PK : HG_ATTEST_SK);
+	}
+	if (has_sk || has_pk) {
 		close(dfd);
 		return hg_error_set(e, EEXIST, HG_ATTEST_KEY_ID, dir,
 				    "keep it; to replace it, move both " HG_ATTEST_SK " and "
@@ -431,10 +480,25 @@ hg_attest_init(const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
 		if (r < 0)
 			unlinkat(dfd, HG_ATTEST_SK, 0);	/* no half pair left */
 	}
-	close(dfd);
-	if (r == 0)
-		fingerprint(pk, fp);
-	return r;
+	close(dfd);		/* and unlocks */
+	if (r < 0)
+		return r;
+	fingerprint(pk, fp);
+	return 1;
+}
+
+int
+hg_attest_init(const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
+{
+	int r = make_key(dir, 0, fp, e);
+
+	return r < 0 ? r : 0;
+}
+
+int
+hg_attest_init_if_missing(const char *dir, char fp[HG_FP_LEN], struct hg_error *e)
+{
+	return make_key(dir, 1, fp, e);
 }
 
 /*

@@ -70,6 +70,17 @@ int hg_attest_item_ok(const char *s);
 int hg_attest_init(const char *dir, char fp[HG_FP_LEN], struct hg_error *e);
 
 /*
+ * As hg_attest_init, but a pair already in DIR is kept once checked
+ * (attest.pub trusted and well-formed, attest.key the root-owned 0600
+ * seed of it): for package scripts, run on every install. 1 when a key
+ * was created, 0 when a good pair was there (FP filled either way), or a
+ * negative errno with E filled (HG-031): -EEXIST when only one half is
+ * there (never completed: records could not be signed or checked), or
+ * the pair's own errors.
+ */
+int hg_attest_init_if_missing(const char *dir, char fp[HG_FP_LEN], struct hg_error *e);
+
+/*
  * Read DIR/attest.pub through the trusted walk (root-owned, not
  * group/world-writable). 0 with PK and FP filled, or a negative errno
  * with E filled (HG-031).

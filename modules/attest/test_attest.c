@@ -344,6 +344,80 @@ test_attest_init_makes_key_pair_with_modes_and_never_overwrites(void)
 	free(pk);
 }
 
+/*
+ * --if-missing (package scripts): creates the pair once, then keeps and
+ * checks it; half a pair, or halves of two pairs, is refused and left
+ * as it was, never completed with a new key.
+ */
+static void
+test_attest_init_if_missing_makes_once_keeps_the_pair_refuses_a_half(void)
+{
+	struct hg_error e = { 0 };
+	char fp[HG_FP_LEN], fp2[HG_FP_LEN], *sk, *pk, *moved;
+	unsigned char seed[HG_ATTEST_SEED_LEN], pub[HG_ATTEST_PK_LEN];
+	struct stat st;
+	int fd;
+
+	fresh();
+	sk = hgt_path(adir, HG_ATTEST_SK);
+	pk = hgt_path(adir, HG_ATTEST_PK);
+	moved = hgt_path(dir, "moved");
+	CU_ASSERT_EQUAL_FATAL(hg_attest_init_if_missing(adir, fp, &e), 1);
+	CU_ASSERT_TRUE(hg_fp_valid(fp));
+	CU_ASSERT_EQUAL(stat(sk, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	CU_ASSERT_EQUAL(stat(pk, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0644);
+	/* again: kept, same fingerprint, and still usable for signing */
+	memset(fp2, 0, sizeof(fp2));
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), 0);
+	CU_ASSERT_STRING_EQUAL(fp, fp2);
+	CU_ASSERT_EQUAL(hg_attest_add(adir, "DBW-OPS-06", "alice", "", time(NULL), NULL, 0, &e), 0);
+	CU_ASSERT_EQUAL(hg_attest_pubkey(adir, pub, fp2, &e), 0);
+	CU_ASSERT_STRING_EQUAL(fp, fp2);
+
+	/* the secret half alone */
+	CU_ASSERT_EQUAL_FATAL(rename(pk, moved), 0);
+	e = (struct hg_error){ 0 };
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), -EEXIST);
+	CU_ASSERT_STRING_EQUAL(e.id, HG_ATTEST_KEY_ID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "half an attestation key pair: attest.key without attest.pub"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.fix, "restore attest.pub from backup"));
+	CU_ASSERT_EQUAL(lstat(pk, &st), -1);	/* not completed */
+	CU_ASSERT_EQUAL_FATAL(rename(moved, pk), 0);
+
+	/* the public half alone */
+	CU_ASSERT_EQUAL_FATAL(rename(sk, moved), 0);
+	e = (struct hg_error){ 0 };
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), -EEXIST);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "attest.pub without attest.key"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.fix, "restore attest.key from backup"));
+	CU_ASSERT_EQUAL(lstat(sk, &st), -1);
+	CU_ASSERT_EQUAL_FATAL(rename(moved, sk), 0);
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), 0);
+
+	/* both halves there, but not of one pair */
+	CU_ASSERT_EQUAL_FATAL(rename(sk, moved), 0);
+	randombytes_buf(seed, sizeof(seed));
+	fd = open(sk, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CU_ASSERT_EQUAL_FATAL(write(fd, seed, sizeof(seed)), (ssize_t)sizeof(seed));
+	close(fd);
+	e = (struct hg_error){ 0 };
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), -EKEYREJECTED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "does not match attest.pub"));
+
+	/* a readable secret key is not a good pair either */
+	CU_ASSERT_EQUAL_FATAL(rename(moved, sk), 0);
+	CU_ASSERT_EQUAL_FATAL(chmod(sk, 0640), 0);
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), -EPERM);
+	CU_ASSERT_EQUAL_FATAL(chmod(sk, 0600), 0);
+	CU_ASSERT_EQUAL(hg_attest_init_if_missing(adir, fp2, &e), 0);
+	CU_ASSERT_STRING_EQUAL(fp, fp2);
+	free(sk);
+	free(pk);
+	free(moved);
+}
+
 /* An existing attest_dir others may write to, or not root's, gets no seed. */
 static void
 test_attest_init_refuses_a_group_or_world_writable_dir(void)
@@ -713,6 +787,7 @@ hgt_suite_attest(void)
 	HGT_ADD(s, test_attest_record_refuses_future_beyond_skew);
 	HGT_ADD(s, test_attest_max_age_parser_is_strict);
 	HGT_ADD(s, test_attest_init_makes_key_pair_with_modes_and_never_overwrites);
+	HGT_ADD(s, test_attest_init_if_missing_makes_once_keeps_the_pair_refuses_a_half);
 	HGT_ADD(s, test_attest_init_refuses_a_group_or_world_writable_dir);
 	HGT_ADD(s, test_attest_add_refuses_a_secret_key_of_another_pair);
 	HGT_ADD(s, test_attest_add_refuses_bad_fields_and_a_tampered_list);

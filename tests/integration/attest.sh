@@ -38,6 +38,40 @@ expect_status 78 "a second --init refuses" "$hg" attest --init --conf "$conf"
 expect_out "HG-031 FAIL .*already exists" "and says the key exists"
 check "the key pair is unchanged" test "$sum" = "$(sha256sum "$tmp/attest/attest.key" "$tmp/attest/attest.pub")"
 
+echo "# --init --if-missing (the package scripts' form)"
+policy m.conf "$tmp/m-attest"
+expect_status 0 "--if-missing creates the key in the policy's attest_dir" \
+	"$hg" attest --init --if-missing --conf "$tmp/m.conf"
+expect_out "attestation key created in $(re "$tmp/m-attest"): SHA256:" "and says so"
+check "both halves are there, 0600 and 0644" \
+	test "$(stat -c '%a' "$tmp/m-attest/attest.key") $(stat -c '%a' "$tmp/m-attest/attest.pub")" = "600 644"
+msum=$(sha256sum "$tmp/m-attest/attest.key" "$tmp/m-attest/attest.pub")
+mfp=$(grep -Eo 'SHA256:[A-Za-z0-9+/]{43}' "$tmp/stdout")
+expect_status 0 "--if-missing again keeps the pair" \
+	"$hg" attest --init --if-missing --conf "$tmp/m.conf"
+expect_out "attestation key kept in $(re "$tmp/m-attest"): $(re "$mfp") " "with the same fingerprint"
+check "the pair is unchanged" test "$msum" = "$(sha256sum "$tmp/m-attest/attest.key" "$tmp/m-attest/attest.pub")"
+expect_status 0 "the kept key still signs" "$hg" attest DBW-OPS-06 --by alice --conf "$tmp/m.conf"
+mv "$tmp/m-attest/attest.pub" "$tmp/m-pub"
+expect_status 78 "--if-missing refuses attest.key without attest.pub" \
+	"$hg" attest --init --if-missing --conf "$tmp/m.conf"
+expect_out "HG-031 FAIL $(re "$tmp/m-attest") half an attestation key pair: attest.key without attest.pub; fix: restore attest.pub from backup" \
+	"naming the missing half and the fix"
+check "and does not complete it with a new attest.pub" test ! -e "$tmp/m-attest/attest.pub"
+mv "$tmp/m-pub" "$tmp/m-attest/attest.pub"
+mv "$tmp/m-attest/attest.key" "$tmp/m-key"
+expect_status 78 "--if-missing refuses attest.pub without attest.key" \
+	"$hg" attest --init --if-missing --conf "$tmp/m.conf"
+expect_out "attest.pub without attest.key; fix: restore attest.key from backup" "naming that half"
+check "and makes no attest.key" test ! -e "$tmp/m-attest/attest.key"
+mv "$tmp/m-key" "$tmp/m-attest/attest.key"
+cp "$tmp/attest/attest.pub" "$tmp/m-attest/attest.pub"
+expect_status 78 "--if-missing refuses halves of two pairs" \
+	"$hg" attest --init --if-missing --conf "$tmp/m.conf"
+expect_out "HG-031 FAIL .*attest.key does not match attest.pub" "as a mismatch"
+expect_status 64 "--if-missing without --init is a usage error" \
+	"$hg" attest --if-missing --conf "$tmp/m.conf"
+
 echo "# recording"
 expect_status 64 "an unknown ID is a usage error" "$hg" attest NOPE-01 --by alice --conf "$conf"
 expect_status 64 "an HG- ID is not a checklist item" "$hg" attest HG-001 --by alice --conf "$conf"

@@ -56,6 +56,9 @@ for c in exec nft seccomp; do
 done
 complete_line hardgate score --
 check "score offers --threshold" has --threshold
+complete_line hardgate attest --
+check "attest offers --init" has --init
+check "attest offers --if-missing" has --if-missing
 
 complete_line hardgate check --conf "$tmp/h.conf" --service ""
 check "--service offers the policy's services (alpha)" has alpha

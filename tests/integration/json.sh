@@ -332,6 +332,12 @@ akey=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["fingerprint"])'
 check "... and not the secret key" sh -c "! grep -qF \"\$(base64 -w0 '$tmp/attest/attest.key')\" '$tmp/stdout'"
 expect_json 78 "attest --json --init again: the key exists" decision:HG-031 -- \
 	"$hg" attest --json --init --conf "$conf"
+expect_json 0 "attest --json --init --if-missing: the key is kept" key -- \
+	"$hg" attest --json --init --if-missing --conf "$conf"
+check "... not created, the same fingerprint" pycheck "$tmp/stdout" '
+import json, sys
+o = json.load(sys.stdin)
+assert o["created"] is False and o["fingerprint"] == sys.argv[1], o' "$akey"
 expect_json 0 "attest --json ID --by" record -- "$hg" attest --json --conf "$conf" "$item" --by alice --note "drill"
 check "... the record's fields" pycheck "$tmp/stdout" '
 import json, sys

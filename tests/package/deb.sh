@@ -5,9 +5,14 @@
 # `hardgate check` on the installed policy and the installed example, run
 # a real redis-server through the installed systemd drop-in layout (the
 # unit's ExecStart= and its drop-in's, parsed as systemd reads them):
-# refused with a 0644 key (exit 78), started after chmod 0600. Then purge:
-# an operator's file in services.d is kept, every other file of the
-# packages is gone; purged again without it, /etc/hardgate is gone.
+# refused with a 0644 key (exit 78), started after chmod 0600. The
+# postinst makes the attestation key in the policy's attest_dir and
+# refuses half a pair without failing the install; systemd-analyze
+# verify accepts the units and every drop-in on its unit. Removal is
+# refused while /etc/ld.so.preload names the preload (the test's file
+# bound over it in a private mount namespace, never the host's). Then
+# purge: an operator's file in services.d is kept, every other file of
+# the packages is gone; purged again without it, /etc/hardgate is gone.
 #
 # Needs root and dpkg-buildpackage (debhelper). Not part of `make check`
 # (it installs packages): bootstrap.sh test runs it. Usage:
@@ -46,7 +51,17 @@ purge_all() {
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" >"$tmp/purge.log" 2>&1
 }
 
+# /etc/ld.so.preload: made empty for a bind mount only if missing (ldso_made)
+ldso=/etc/ld.so.preload
+ldso_made=0
+ldso_state() { if [ -e "$ldso" ]; then stat -c '%F %a %u %s' "$ldso"; sha256sum <"$ldso"; else echo absent; fi; }
+# with_ldso FILE CMD...: CMD where FILE is /etc/ld.so.preload, in a private mount namespace
+with_ldso() {
+	unshare -m --propagation private sh -c 'mount --bind "$0" /etc/ld.so.preload && exec "$@"' "$@"
+}
+
 cleanup() {
+	[ "$ldso_made" = 1 ] && rm -f "$ldso"
 	[ -n "$redis_pid" ] && kill -9 "$redis_pid" 2>/dev/null
 	[ -n "$hello_pid" ] && kill -9 "$hello_pid" 2>/dev/null
 	if [ "$installed" = 1 ]; then
@@ -166,6 +181,27 @@ st=0; hardgate attest --init >"$tmp/out" 2>&1 || st=$?
 check "hardgate attest --init with the installed policy refuses to replace it (exit $st)" test "$st" -eq 78
 mkdir -p /var/cache/hardgate/seccomp	# as a seccomp stack's filter cache would
 
+# The postinst asks hardgate, so the policy's attest_dir is the one used.
+hg_deb=$(echo "$tmp/debs-$new_v/hardgate_$new_v"_*.deb)
+cp -p /etc/hardgate/hardgate.conf "$tmp/hardgate.conf.saved"
+ci_att=/var/lib/hardgate/ci-attest
+sed -i "s|^  mode = \"enforce\";.*|&\n  attest_dir = \"$ci_att\";|" /etc/hardgate/hardgate.conf
+st=0; dpkg -i "$hg_deb" >"$tmp/reinst.log" 2>&1 || st=$?
+check "dpkg -i $new_v again (postinst configure) with attest_dir = $ci_att (exit $st)" test "$st" -eq 0
+check "the postinst created the key in the policy's attest_dir" \
+	test "$(stat -c '%a %U' "$ci_att/attest.key" "$ci_att/attest.pub" 2>/dev/null | tr '\n' ' ')" = "600 root 644 root "
+check "... and left the default one as it was" test "$(sha256sum "$att/attest.key" 2>/dev/null)" = "$keysum"
+rm "$ci_att/attest.pub"
+st=0; dpkg -i "$hg_deb" >"$tmp/half.log" 2>&1 || st=$?
+check "half a key pair does not fail the install (exit $st)" test "$st" -eq 0
+if grep -q "HG-031 FAIL $ci_att half an attestation key pair: attest.key without attest.pub; fix: restore attest.pub" "$tmp/half.log"; then
+	ok "... the postinst says which half is missing and the fix"
+else
+	not_ok "... the postinst names the missing half"; show "$tmp/half.log"
+fi
+check "... and makes no new attest.pub" test ! -e "$ci_att/attest.pub"
+cp -p "$tmp/hardgate.conf.saved" /etc/hardgate/hardgate.conf
+
 # --- what is installed where ---
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 libdir=/usr/lib/$multiarch
@@ -188,12 +224,47 @@ check "hardgate-audit.timer is enabled (timers.target.wants)" \
 	test -L /etc/systemd/system/timers.target.wants/hardgate-audit.timer
 
 if command -v systemd-analyze >/dev/null; then
-	if systemd-analyze verify /lib/systemd/system/hardgate-audit.timer \
-		/lib/systemd/system/hardgate-audit.service >"$tmp/verify.log" 2>&1; then
-		ok "systemd-analyze verify accepts hardgate-audit.service and .timer"
-	else
-		not_ok "systemd-analyze verify of the audit units"; show "$tmp/verify.log"
-	fi
+	# verify NAME UNIT...: systemd-analyze verify passes and says nothing
+	# (an unknown key or a bad value is only a warning, exit 0)
+	verify() {
+		local what=$1
+		shift
+		if systemd-analyze verify "$@" >"$tmp/verify.log" 2>&1 && [ ! -s "$tmp/verify.log" ]; then
+			ok "systemd-analyze verify accepts $what without a warning"
+		else
+			not_ok "systemd-analyze verify of $what"; show "$tmp/verify.log"
+		fi
+	}
+	verify "hardgate-audit.service and .timer" /lib/systemd/system/hardgate-audit.timer \
+		/lib/systemd/system/hardgate-audit.service
+	# Each drop-in as the operator installs it (UNIT.d/hardgate.conf, the
+	# path in its first line), on the real unit where this host has one
+	# (redis-server), else on a stand-in: dbward and KalamDB are not here.
+	ex=/usr/share/doc/hardgate/examples/systemd
+	want=$(ls "$src"/packaging/systemd/*-exec.conf.in "$src"/packaging/systemd/*-preload.conf.in | wc -l)
+	check "every drop-in of packaging/systemd is installed ($want)" \
+		test "$(ls "$ex"/*-exec.conf "$ex"/*-preload.conf 2>/dev/null | wc -l)" -eq "$want"
+	for d in "$ex"/*-exec.conf "$ex"/*-preload.conf; do
+		n=${d##*/}
+		n=${n%.conf}
+		u=${n%-*}.service
+		check "$n.conf says it goes to /etc/systemd/system/$u.d/" \
+			grep -q "^# /etc/systemd/system/$u.d/hardgate.conf " "$d"
+		mkdir -p "$tmp/units-$n/$u.d"
+		if [ -f "/lib/systemd/system/$u" ]; then
+			cp "/lib/systemd/system/$u" "$tmp/units-$n/"
+			on="Debian's $u"
+		else
+			printf '[Unit]\nDescription=stand-in for %s\n\n[Service]\nExecStart=/bin/true\n' "$u" \
+				>"$tmp/units-$n/$u"
+			on="a stand-in $u"
+		fi
+		cp "$d" "$tmp/units-$n/$u.d/hardgate.conf"
+		verify "$n.conf on $on" "$tmp/units-$n/$u"
+		lp=$(sed -n 's/^Environment=LD_PRELOAD=\([^ ]*\).*/\1/p' "$d")
+		[ -n "$lp" ] && check "$n.conf's LD_PRELOAD is the installed preload ($lp)" \
+			test "$lp" = "$libdir/hardgate/libhardgate-preload.so" -a -f "$lp"
+	done
 fi
 
 echo "# hardgate check on the installed policies"
@@ -311,9 +382,77 @@ else
 	rm -f "$ci_policy"
 fi
 
+# --- removal while /etc/ld.so.preload names the preload ---
+echo "# removal refused while /etc/ld.so.preload names the preload"
+# Never through the host's file: a line there loads the preload into
+# every process on the machine. The test's file is bound over
+# /etc/ld.so.preload in a private mount namespace, so only apt-get, dpkg
+# and the maintainer scripts under it see the line (and load the preload,
+# as they would on such a host). A bind needs a file to cover: if there
+# is none, an empty one (it preloads nothing) is there only meanwhile.
+preload=$libdir/hardgate/libhardgate-preload.so
+ldso_was=$(ldso_state)
+[ -e "$ldso" ] || { : >"$ldso" && ldso_made=1; }
+printf '# hardgate everywhere\n  %s\n' "$preload" >"$tmp/ldso.listed"
+printf '# %s\n' "$preload" >"$tmp/ldso.commented"
+ns=0
+if with_ldso "$tmp/ldso.listed" true 2>"$tmp/ns.err"; then
+	ns=1
+else
+	echo "# no private mount namespace: the prerm guard is not run"; show "$tmp/ns.err"
+fi
+if [ "$ns" = 1 ]; then
+	check "under the test's file ld.so loads the preload (into grep, here)" \
+		with_ldso "$tmp/ldso.listed" grep -qF "$preload" /proc/self/maps
+	st=0
+	with_ldso "$tmp/ldso.listed" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq hardgate \
+		>"$tmp/remove.log" 2>&1 || st=$?
+	check "apt-get remove hardgate fails (exit $st)" test "$st" -ne 0
+	if grep -q "hardgate: not removed: /etc/ld.so.preload names hardgate's preload" "$tmp/remove.log" &&
+		grep -qF "/etc/ld.so.preload line 2: $preload" "$tmp/remove.log"; then
+		ok "... refused by the prerm, naming the line and the fix"
+	else
+		not_ok "... refused by the prerm, naming the line"; show "$tmp/remove.log"
+	fi
+	check "... hardgate stays installed, its preload in place" sh -c \
+		"dpkg-query -W -f='\${Status}' hardgate | grep -q ' ok installed\$' && test -f '$preload'"
+	st=0
+	with_ldso "$tmp/ldso.listed" dpkg --purge hardgate >"$tmp/dpkg-purge.log" 2>&1 || st=$?
+	check "dpkg --purge hardgate is refused too (exit $st)" test "$st" -ne 0 -a -f "$preload"
+	check "... and leaves the attestation key" test "$(sha256sum "$att/attest.key" 2>/dev/null)" = "$keysum"
+	# The installed prerm on an entry after a colon, as ld.so splits them,
+	# and on a copy elsewhere (not there: ld.so warns and goes on); both
+	# refused, so the script stops before debhelper's part. (Not a
+	# symbolic link to the preload: the preload refuses to run from one,
+	# HG-009, so every program under it would exit 78.)
+	prerm=/var/lib/dpkg/info/hardgate.prerm
+	printf '/nonexistent/a.so:%s\n' "$preload" >"$tmp/ldso.colon"
+	st=0; with_ldso "$tmp/ldso.colon" sh "$prerm" remove >"$tmp/prerm.log" 2>&1 || st=$?
+	check "the prerm finds the preload after a colon (exit $st)" \
+		sh -c "test $st -eq 1 && grep -qF '/etc/ld.so.preload line 1: $preload' '$tmp/prerm.log'"
+	printf '/opt/hardgate-ci/libhardgate-preload.so\n' >"$tmp/ldso.copy"
+	st=0; with_ldso "$tmp/ldso.copy" sh "$prerm" remove >"$tmp/prerm.log" 2>&1 || st=$?
+	check "the prerm refuses for a copy of the preload by its name too (exit $st)" \
+		sh -c "test $st -eq 1 && grep -qF '/etc/ld.so.preload line 1: /opt/hardgate-ci/libhardgate-preload.so' '$tmp/prerm.log'"
+	st=0; with_ldso "$tmp/ldso.listed" sh "$prerm" upgrade >"$tmp/prerm.log" 2>&1 || st=$?
+	check "the prerm lets an upgrade through (exit $st)" test "$st" -eq 0
+fi
+
 # --- purge: an operator's file is kept, the rest is gone ---
 echo "# purge with an operator's file in services.d"
-purge_all && ok "apt-get purge" || { not_ok "apt-get purge"; show "$tmp/purge.log"; }
+if [ "$ns" = 1 ]; then
+	# the preload named only in a comment: ld.so and the guard ignore it
+	if with_ldso "$tmp/ldso.commented" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" \
+		>"$tmp/purge.log" 2>&1; then
+		ok "apt-get purge with the preload in a comment of /etc/ld.so.preload"
+	else
+		not_ok "apt-get purge"; show "$tmp/purge.log"
+	fi
+else
+	purge_all && ok "apt-get purge" || { not_ok "apt-get purge"; show "$tmp/purge.log"; }
+fi
+[ "$ldso_made" = 1 ] && rm -f "$ldso" && ldso_made=0
+check "/etc/ld.so.preload is as it was" test "$(ldso_state)" = "$ldso_was"
 check "the operator's services.d file is kept" test -f "$operator_file"
 # Every file and link the packages listed is gone (directories are
 # shared with other packages: the ones only hardgate owns are checked below).
