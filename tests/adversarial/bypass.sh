@@ -102,31 +102,13 @@ echo "# the light systemd drop-in (Environment=LD_PRELOAD=) with a bad preload: 
 # light form was before it had one).
 unit_start() {
 	/usr/bin/python3 - "$@" <<'PY'
-import glob, os, shlex, subprocess, sys
+import os, subprocess, sys
+sys.path.insert(0, os.path.join(os.environ["HG_SRCDIR"], "tests"))
+import unitfile
 d, name, hg, preload = sys.argv[1:5]
 nopre = "--no-pre" in sys.argv[5:]
-files = [os.path.join(d, name)] + sorted(glob.glob(os.path.join(d, name + ".d", "*.conf")))
-env, pre, start, sect = {}, [], [], None
-for f in files:
-    for line in open(f).read().replace("\\\n", " ").splitlines():
-        line = line.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            sect = line
-            continue
-        if sect != "[Service]" or "=" not in line:
-            continue
-        k, v = (x.strip() for x in line.split("=", 1))
-        if k == "Environment":
-            if v == "":
-                env = {}
-            for kv in shlex.split(v):
-                env.update([kv.split("=", 1)])
-        elif k == "ExecStartPre":
-            pre = [] if v == "" else pre + [v]
-        elif k == "ExecStart":
-            start = [] if v == "" else start + [v]
+u = unitfile.service(d, name)
+env, pre, start = u["Environment"], u["ExecStartPre"], u["ExecStart"]
 if len(start) != 1:
     sys.exit("want exactly one ExecStart=, got %r" % start)
 objs = env.get("LD_PRELOAD", "").replace(":", " ").split()
@@ -137,15 +119,14 @@ env["LD_PRELOAD"] = " ".join(preload if os.path.basename(o) == "libhardgate-prel
 env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
 env.update((k, v) for k, v in os.environ.items() if k.endswith("SAN_OPTIONS"))
 def run(what, line):
-    ignore = line.startswith("-")
-    argv = shlex.split(line.lstrip("-@:+!"))
+    argv = unitfile.argv(line)
     if os.path.basename(argv[0]) == "hardgate":
         argv[0] = hg
     sys.stdout.flush()
     st = subprocess.call(argv, env=env)
     print("# %s=%s: exit %d" % (what, line, st))
-    return 0 if ignore else st
-hgpre = [l for l in pre if os.path.basename(shlex.split(l.lstrip("-@:+!"))[0]) == "hardgate"]
+    return 0 if unitfile.ignores_failure(line) else st
+hgpre = [l for l in pre if os.path.basename(unitfile.argv(l)[0]) == "hardgate"]
 if not nopre and not hgpre:
     sys.exit("no ExecStartPre= runs hardgate: the light form fails open")
 for line in [] if nopre else pre:

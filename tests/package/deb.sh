@@ -83,34 +83,18 @@ trap 'exit 143' TERM
 # NoExecPaths=/ needs the program in ExecPaths. The line is split with
 # systemd's quoting (shlex) and its prefixes (-@:+!) stripped.
 execstart() {
-	/usr/bin/python3 - "$1" "$2" <<'PY'
-import glob, os, shlex, sys
-d, name = sys.argv[1], sys.argv[2]
-files = [os.path.join(d, name)] + sorted(glob.glob(os.path.join(d, name + ".d", "*.conf")))
-execs, execpaths, noexec, sect = [], [], [], None
-for f in files:
-    lines = open(f).read().replace("\\\n", " ").splitlines()
-    for line in lines:
-        line = line.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            sect = line
-            continue
-        if sect != "[Service]" or "=" not in line:
-            continue
-        k, v = (x.strip() for x in line.split("=", 1))
-        if k == "ExecStart":
-            execs = [] if v == "" else execs + [v]
-        elif k == "ExecPaths":
-            execpaths = [] if v == "" else execpaths + v.split()
-        elif k == "NoExecPaths":
-            noexec = [] if v == "" else noexec + v.split()
-if len(execs) != 1:
-    sys.exit("want exactly one ExecStart= after the drop-ins, got %r" % execs)
-argv = shlex.split(execs[0].lstrip("-@:+!"))
-if noexec and not any(argv[0] == p or argv[0].startswith(p.rstrip("/") + "/") for p in execpaths):
-    sys.exit("%s is not in ExecPaths=%s but NoExecPaths=%s: systemd would not run it" % (argv[0], execpaths, noexec))
+	/usr/bin/python3 - "$src/tests" "$1" "$2" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import unitfile
+u = unitfile.service(sys.argv[2], sys.argv[3])
+if len(u["ExecStart"]) != 1:
+    sys.exit("want exactly one ExecStart= after the drop-ins, got %r" % u["ExecStart"])
+argv = unitfile.argv(u["ExecStart"][0])
+if u["NoExecPaths"] and not any(argv[0] == p or argv[0].startswith(p.rstrip("/") + "/")
+                                for p in u["ExecPaths"]):
+    sys.exit("%s is not in ExecPaths=%s but NoExecPaths=%s: systemd would not run it"
+             % (argv[0], u["ExecPaths"], u["NoExecPaths"]))
 print("\0".join(argv), end="")
 PY
 }

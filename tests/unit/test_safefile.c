@@ -178,14 +178,20 @@ swapper(void *arg)
 static void
 test_safefile_checks_the_file_it_returns_under_rename_swap(void)
 {
-	char *k = hgt_write(hgt_dir, "swap.key", "good", 0600);
-	char *o = hgt_write(hgt_dir, "swap.other", "bad!", 0644);
 	struct hg_trust t = trust(HG_WANT_FILE);
 	int opened = 0, mismatched = 0, good = 0;
+	time_t end = time(NULL) + 3;
 	pthread_t th;
+	char *k, *o;
 
-	time_t end = time(NULL) + 3;	/* bounded under valgrind too */
-
+	/*
+	 * valgrind runs one thread at a time: no race to see, and a spinning
+	 * swapper can starve the loop for minutes. The other lanes run it.
+	 */
+	if (getenv("HGT_VALGRIND") != NULL)
+		return;
+	k = hgt_write(hgt_dir, "swap.key", "good", 0600);
+	o = hgt_write(hgt_dir, "swap.other", "bad!", 0644);
 	swap_stop = 0;
 	CU_ASSERT_FATAL(pthread_create(&th, NULL, swapper, hgt_dir) == 0);
 	for (int i = 0; i < 20000 && time(NULL) < end; i++) {
