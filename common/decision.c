@@ -52,6 +52,32 @@ dup_or_empty(const char *s, int *fail)
 	return r;
 }
 
+/*
+ * ARR (N used of *CAP, ELEM bytes each) with room for one more: ARR, a
+ * grown copy (*CAP updated), or NULL with ARR left as it was.
+ */
+static void *
+room(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	if ((p = realloc(arr, c * elem)) != NULL)
+		*cap = c;
+	return p;
+}
+
+/* Out of memory: an internal refusal. */
+static int
+nomem(struct hg_decision *d)
+{
+	d->status = HG_EXIT_INTERNAL;
+	snprintf(d->reason, sizeof(d->reason), "out of memory");
+	return -ENOMEM;
+}
+
 HG_LEAK_FP_BEGIN	/* analyzer.h: the array may have grown by realloc */
 int
 hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
@@ -60,15 +86,9 @@ hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 	struct hg_finding *f;
 	int fail = 0;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct hg_finding *nf = realloc(d->f, cap * sizeof(*nf));
-
-		if (nf == NULL)
-			goto nomem;
-		d->f = nf;
-		d->cap = cap;
-	}
+	if ((f = room(d->f, &d->cap, d->n, sizeof(*f))) == NULL)
+		return nomem(d);
+	d->f = f;
 	f = &d->f[d->n];
 	f->severity = sev;
 	f->id = dup_or_empty(id, &fail);
@@ -82,14 +102,10 @@ hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 		free((char *)f->where);
 		free((char *)f->fix);
 		free((char *)f->message);
-		goto nomem;
+		return nomem(d);
 	}
 	d->n++;
 	return 0;
-nomem:
-	d->status = HG_EXIT_INTERNAL;
-	snprintf(d->reason, sizeof(d->reason), "out of memory");
-	return -ENOMEM;
 }
 HG_LEAK_FP_END
 
@@ -126,15 +142,9 @@ hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const ch
 	for (size_t i = 0; i < d->nm; i++)
 		if (same_metric(&d->m[i], kind, id, where, key))
 			return 0;
-	if (d->nm == d->mcap) {
-		size_t cap = d->mcap ? d->mcap * 2 : 4;
-		struct hg_metric_sample *nm = realloc(d->m, cap * sizeof(*nm));
-
-		if (nm == NULL)
-			goto nomem;
-		d->m = nm;
-		d->mcap = cap;
-	}
+	if ((x = room(d->m, &d->mcap, d->nm, sizeof(*x))) == NULL)
+		return nomem(d);
+	d->m = x;
 	x = &d->m[d->nm];
 	x->kind = kind;
 	x->value = value;
@@ -147,14 +157,10 @@ hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const ch
 		free(x->module);
 		free(x->where);
 		free(x->key);
-		goto nomem;
+		return nomem(d);
 	}
 	d->nm++;
 	return 0;
-nomem:
-	d->status = HG_EXIT_INTERNAL;
-	snprintf(d->reason, sizeof(d->reason), "out of memory");
-	return -ENOMEM;
 }
 HG_LEAK_FP_END
 
