@@ -227,13 +227,29 @@ expect_status 78 "a preload named without a path (ld.so searches for it) is refu
 expect_out "HG-008 FAIL libhardgate-preload.so in LD_PRELOAD is not an absolute path" "... naming the object"
 install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
 expect_status 0 "the preload beside another trusted library passes" \
-	env LD_PRELOAD="$pre:$ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	env LD_PRELOAD="$pre:$ld/plib/other.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
 	"$hg" check --service redis --preload-from-env
 install -m 0664 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
 expect_status 78 "... but not beside a group-writable one" \
-	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
 	"$hg" check --service redis --preload-from-env
 expect_out "HG-008 FAIL $(re "$ld/plib/other.so") is mode 0664" "... naming it"
+# HARDGATE_SERVICE: without it the preload picks a service by match rule,
+# and redis has none: the program would start untouched
+chmod 0644 "$ld/redis.key"	# a key redis' stack refuses
+expect_status 78 "control: with HARDGATE_SERVICE=redis the preload refuses the program" \
+	env LD_PRELOAD="$pre" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" /bin/true
+expect_status 0 "control: without HARDGATE_SERVICE the same program starts untouched (fails open)" \
+	env LD_PRELOAD="$pre" HARDGATE_CONF="$ld/light.conf" /bin/true
+expect_status 78 "... so the probe refuses an unset HARDGATE_SERVICE" \
+	env LD_PRELOAD="$pre" HARDGATE_CONF="$ld/light.conf" "$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL HARDGATE_SERVICE is not set.*fix: set Environment=HARDGATE_SERVICE=redis" \
+	"... naming the variable and the fix"
+expect_status 78 "... and one that names another service" \
+	env LD_PRELOAD="$pre" HARDGATE_SERVICE=other HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL HARDGATE_SERVICE=other, not redis" "... naming both"
+chmod 0600 "$ld/redis.key"
 
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
