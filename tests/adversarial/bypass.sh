@@ -401,6 +401,19 @@ if setpriv --reuid="$nobody" --regid="$nobody" --clear-groups "$tmp/bin/uring-so
 	expect_out 'socket=Address family not supported' "socket(2) of AF_VSOCK is refused (families filter)"
 	check "io_uring cannot make it either (exit $st: io_uring refused by the families filter)" test "$st" = 1
 	expect_out '^uring=setup: Operation not permitted' "... because io_uring_setup is refused (EPERM)"
+	# a ring made in the program's preinit function, before the preload's
+	# constructor loads the filter: using it is refused too
+	if HGT_URING_EARLY=1 setpriv --reuid="$nobody" --regid="$nobody" --clear-groups \
+		"$tmp/bin/uring-socket" $vsock $stream >"$tmp/uring.out" 2>&1; then
+		ok "control: nobody makes it through a ring made before any constructor"
+	else
+		not_ok "control: a ring made before any constructor: $(cat "$tmp/uring.out")"
+	fi
+	HGT_URING_EARLY=1 run "$hg" exec --conf "$tmp/net.conf" --service net \
+		--preload "$tmp/lib/public.so" -- "$tmp/bin/uring-socket" $vsock $stream
+	echo "# under netout, the ring made early: $(cat "$tmp/out")"
+	check "a ring made before the filter cannot make it either (exit $st)" test "$st" = 1
+	expect_out '^uring=enter: Operation not permitted' "... because io_uring_enter is refused (EPERM)"
 else
 	echo "# skipped: no io_uring or no AF_VSOCK here: $(cat "$tmp/uring.out")"
 fi
