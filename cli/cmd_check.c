@@ -98,7 +98,8 @@ in_ld_preload(int r, struct hg_error *e)
 
 	snprintf(msg, sizeof(msg), "%s", e->msg);
 	snprintf(e->msg, sizeof(e->msg), "%.400s (in LD_PRELOAD: %s)", msg,
-		 r == -EPERM ? "whoever can replace it runs code in the service"
+		 r == -EPERM ? "whoever can replace it runs code in the service" :
+		 r == -ELOOP ? "the preload would refuse the start"
 			     : "ld.so would start the service without it");
 	if (r == -ENOENT)
 		snprintf(e->fix, sizeof(e->fix), "reinstall hardgate, or correct LD_PRELOAD in the "

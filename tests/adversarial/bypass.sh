@@ -234,6 +234,27 @@ expect_status 78 "... but not beside a group-writable one" \
 	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
 	"$hg" check --service redis --preload-from-env
 expect_out "HG-008 FAIL $(re "$ld/plib/other.so") is mode 0664" "... naming it"
+# a library named by a symlink (its SONAME link, as ld.so follows it)
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so.1.0"
+ln -sf other.so.1.0 "$ld/plib/other.so.1"
+expect_status 0 "the preload beside a library named by its symlink passes (ld.so follows it)" \
+	env LD_PRELOAD="$pre $ld/plib/other.so.1" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/gw/other.so.1.0"
+ln -sf "$ld/gw/other.so.1.0" "$ld/plib/other.so.1"
+expect_status 78 "... but not when the link leads into a group-writable directory" \
+	env LD_PRELOAD="$pre $ld/plib/other.so.1" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL .*directory $(re "$ld/gw") is mode 0775" "... naming the directory"
+ln -sf libhardgate-preload.so "$ld/plib/hg-link.so"
+expect_status 78 "hardgate's preload named by a symlink is refused (the preload refuses to run from one)" \
+	env LD_PRELOAD="$ld/plib/hg-link.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL $(re "$ld/plib/hg-link.so") is a symbolic link to hardgate's preload" "... naming it"
+expect_status 78 "control: the preload itself refuses to run from that symlink" \
+	env LD_PRELOAD="$ld/plib/hg-link.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" /bin/true
+expect_out "HG-009 FAIL $(re "$ld/plib/hg-link.so") is a symbolic link" "... HG-009"
+rm -f "$ld/plib/other.so.1" "$ld/plib/other.so.1.0" "$ld/gw/other.so.1.0" "$ld/plib/hg-link.so"
 # HARDGATE_SERVICE: without it the preload picks a service by match rule,
 # and redis has none: the program would start untouched
 chmod 0644 "$ld/redis.key"	# a key redis' stack refuses
