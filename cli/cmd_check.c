@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "decision.h"
+#include "hgenv.h"
 #include "loader.h"
 #include "policy.h"
 #include "report.h"
@@ -97,7 +98,8 @@ in_ld_preload(int r, struct hg_error *e)
 
 	snprintf(msg, sizeof(msg), "%s", e->msg);
 	snprintf(e->msg, sizeof(e->msg), "%.400s (in LD_PRELOAD: %s)", msg,
-		 r == -EPERM ? "whoever can replace it runs code in the service"
+		 r == -EPERM ? "whoever can replace it runs code in the service" :
+		 r == -ELOOP ? "the preload would refuse the start"
 			     : "ld.so would start the service without it");
 	if (r == -ENOENT)
 		snprintf(e->fix, sizeof(e->fix), "reinstall hardgate, or correct LD_PRELOAD in the "
@@ -107,11 +109,16 @@ in_ld_preload(int r, struct hg_error *e)
 /*
  * Every object of LD_PRELOAD loads as ld.so will load it into the service
  * (this runs with the unit's credentials), from a trusted path, and one of
- * them is hardgate's preload. 0, or a negative errno with E filled.
+ * them is hardgate's preload; and HARDGATE_SERVICE names SERVICE, the
+ * service this probe judges for: without it the preload picks a service
+ * by the program's match rule, and passes a program that matches none
+ * untouched. 0, or a negative errno with E filled.
  */
 static int
-preload_env_ok(struct hg_error *e)
+preload_env_ok(const char *service, struct hg_error *e)
 {
+	const char *svc = getenv(HG_ENV_SERVICE);
+
 	const char *env = getenv("LD_PRELOAD");
 	char *list, *p, *obj;
 	int r = 0, mine = 0;
@@ -142,6 +149,21 @@ preload_env_ok(struct hg_error *e)
 				 "LD_PRELOAD=%s names no hardgate preload: the service would start "
 				 "unprotected", env);
 	free(list);
+	if (r >= 0 && (svc == NULL || strcmp(svc, service) != 0)) {
+		char fix[300];
+
+		snprintf(fix, sizeof(fix), "set Environment=%s=%.200s in the unit, next to LD_PRELOAD",
+			 HG_ENV_SERVICE, service);
+		if (svc == NULL || *svc == '\0')
+			r = hg_error_set(e, EINVAL, "HG-008", HG_ENV_SERVICE, fix,
+					 "%s is not set: the preload would pick a service by the "
+					 "program's match rule and start a program that matches "
+					 "none unprotected", HG_ENV_SERVICE);
+		else
+			r = hg_error_set(e, EINVAL, "HG-008", HG_ENV_SERVICE, fix,
+					 "%s=%.200s, not %.200s: the preload would run another "
+					 "service's stack", HG_ENV_SERVICE, svc, service);
+	}
 	return r < 0 ? r : 0;
 }
 
@@ -182,7 +204,7 @@ check_preload_env(const struct cli *c)
 		fprintf(stderr, "usage: hardgate check --service NAME --preload-from-env\n");
 		return EXIT_USAGE;
 	}
-	if (preload_env_ok(&bad) == 0) {
+	if (preload_env_ok(c->service, &bad) == 0) {
 		/* Nothing to record: the preload records the start's decision. */
 		if ((d = hg_decision_new(c->service)) == NULL)
 			goto nomem;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hgenv.h"
@@ -71,10 +72,11 @@ dlopen_checked(const char *path, int fd, const char **why)
 	return h;
 }
 
+/* FOLLOW: a symlink as the last component is followed (walked as trusted). */
 static int
-dlopen_trusted(const char *path, const char *id, void **handle, struct hg_error *e)
+dlopen_trusted(const char *path, const char *id, int follow, void **handle, struct hg_error *e)
 {
-	const struct hg_trust t = { id, HG_UID_NONE, 0, HG_WANT_FILE };
+	const struct hg_trust t = { id, HG_UID_NONE, follow, HG_WANT_FILE };
 	const char *why;
 	struct stat st;
 	int fd, r;
@@ -96,11 +98,21 @@ hg_preload_verify(const char *path, const char *id, int mine, struct hg_error *e
 	void *h = NULL;
 	int r;
 
-	if ((r = dlopen_trusted(path, id, &h, e)) < 0 || h == NULL)
+	/* ld.so follows a symlink (a library's SONAME link): so does the probe */
+	if ((r = dlopen_trusted(path, id, !mine, &h, e)) < 0 || h == NULL)
 		return r < 0 ? r : -ENOEXEC;
 	mark = dlsym(h, HG_PRELOAD_MARK);
-	if (mark != NULL && strcmp(mark, HG_PRELOAD_MARK_VALUE) == 0)
+	if (mark != NULL && strcmp(mark, HG_PRELOAD_MARK_VALUE) == 0) {
+		struct stat st;
+
+		/* hardgate's own preload refuses to run from a symlink (HG-009) */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return hg_error_set(e, ELOOP, id, path,
+					    "name the preload's file itself, not a symlink",
+					    "%s is a symbolic link to hardgate's preload, which "
+					    "refuses to run from one (HG-009)", path);
 		return 1;
+	}
 	dlclose(h);
 	if (!mine)
 		return 0;

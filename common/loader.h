@@ -45,7 +45,9 @@ void hg_module_unload(struct hg_loaded *l);
  * Prove PATH loads as an LD_PRELOAD object: trusted walk (every directory
  * and the regular file root-owned, not group/world-writable), readable by
  * this process, then dlopen'ed (and left loaded). With MINE, it must be
- * hardgate's preload (it exports HG_PRELOAD_MARK, hgenv.h). 1 if it is,
+ * hardgate's preload (it exports HG_PRELOAD_MARK, hgenv.h), and PATH itself
+ * the file, not a symlink; without MINE a symlink is followed as ld.so
+ * follows it, its target walked as trusted too. 1 if it is,
  * 0 if not (without MINE), or a negative errno with E (ID).
  */
 int hg_preload_verify(const char *path, const char *id, int mine, struct hg_error *e);

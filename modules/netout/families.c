@@ -60,9 +60,16 @@ compile(uint64_t mask, struct hg_bpf *out)
 	/*
 	 * io_uring makes sockets of any family (IORING_OP_SOCKET, 5.19+) and
 	 * connects them without socket(2) or connect(2): no io_uring at all.
+	 * Not only no new ring: code that ran before this filter (a preinit
+	 * function, a library's constructor) or another process (SCM_RIGHTS)
+	 * may hand the service a ring, so using one is refused too.
 	 */
 	if (r == 0)
 		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
+	if (r == 0)
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_enter), 0);
+	if (r == 0)
+		r = seccomp_rule_add(sc, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_register), 0);
 	if (r == 0)
 		r = hg_bpf_export(sc, seccomp_export_bpf, out);
 	seccomp_release(sc);
@@ -78,7 +85,7 @@ hg_families_program(uint64_t mask, const char *cache_dir, int store, struct hg_b
 	char path[4096];
 	int r;
 
-	key[k++] = 2;	/* the filter's shape: 2 refuses io_uring_setup too */
+	key[k++] = 3;	/* the filter's shape: 3 refuses io_uring_setup, _enter, _register */
 	key[k++] = (uint32_t)mask;
 	key[k++] = (uint32_t)(mask >> 32);
 	r = hg_bpfcache_get(cache_dir, key, k * sizeof(key[0]), out, path, sizeof(path), id, e);

@@ -2,8 +2,10 @@
  * families.h - netout's seccomp layer: socket(2) only for the address
  * families the policy names (default unix, inet, inet6, netlink), and no
  * raw IP sockets. Other families fail with EAFNOSUPPORT, raw sockets
- * with EPERM: errors a program handles, not a kill. io_uring_setup fails
- * with EPERM too: io_uring makes and connects sockets without socket(2).
+ * with EPERM: errors a program handles, not a kill. io_uring_setup,
+ * io_uring_enter and io_uring_register fail with EPERM too: io_uring makes
+ * and connects sockets without socket(2), on a ring made before the filter
+ * as well.
  */
 #ifndef HG_NETOUT_FAMILIES_H
 #define HG_NETOUT_FAMILIES_H

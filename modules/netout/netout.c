@@ -12,7 +12,8 @@
  * unless the policy says best-effort or off, and read back by a raw
  * connect that must fail with EACCES. A seccomp filter limits socket(2)
  * to the named families and refuses raw IP sockets and io_uring (which
- * makes sockets without socket(2)), read back by a live probe. `hardgate nft` prints the same list as an nftables ruleset
+ * makes sockets without socket(2)); the socket part is read back by a
+ * live probe. `hardgate nft` prints the same list as an nftables ruleset
  * (exact addresses, UDP too). The list may come from a dbward agent's own
  * config (from_dbward_agent, dbwagent.c).
  */

@@ -227,13 +227,50 @@ expect_status 78 "a preload named without a path (ld.so searches for it) is refu
 expect_out "HG-008 FAIL libhardgate-preload.so in LD_PRELOAD is not an absolute path" "... naming the object"
 install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
 expect_status 0 "the preload beside another trusted library passes" \
-	env LD_PRELOAD="$pre:$ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	env LD_PRELOAD="$pre:$ld/plib/other.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
 	"$hg" check --service redis --preload-from-env
 install -m 0664 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so"
 expect_status 78 "... but not beside a group-writable one" \
-	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_CONF="$ld/light.conf" \
+	env LD_PRELOAD="$pre $ld/plib/other.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
 	"$hg" check --service redis --preload-from-env
 expect_out "HG-008 FAIL $(re "$ld/plib/other.so") is mode 0664" "... naming it"
+# a library named by a symlink (its SONAME link, as ld.so follows it)
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/plib/other.so.1.0"
+ln -sf other.so.1.0 "$ld/plib/other.so.1"
+expect_status 0 "the preload beside a library named by its symlink passes (ld.so follows it)" \
+	env LD_PRELOAD="$pre $ld/plib/other.so.1" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+install -m 0644 "$HG_MODULE_DIR_TEST/hardgate_coredump.so" "$ld/gw/other.so.1.0"
+ln -sf "$ld/gw/other.so.1.0" "$ld/plib/other.so.1"
+expect_status 78 "... but not when the link leads into a group-writable directory" \
+	env LD_PRELOAD="$pre $ld/plib/other.so.1" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL .*directory $(re "$ld/gw") is mode 0775" "... naming the directory"
+ln -sf libhardgate-preload.so "$ld/plib/hg-link.so"
+expect_status 78 "hardgate's preload named by a symlink is refused (the preload refuses to run from one)" \
+	env LD_PRELOAD="$ld/plib/hg-link.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL $(re "$ld/plib/hg-link.so") is a symbolic link to hardgate's preload" "... naming it"
+expect_status 78 "control: the preload itself refuses to run from that symlink" \
+	env LD_PRELOAD="$ld/plib/hg-link.so" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" /bin/true
+expect_out "HG-009 FAIL $(re "$ld/plib/hg-link.so") is a symbolic link" "... HG-009"
+rm -f "$ld/plib/other.so.1" "$ld/plib/other.so.1.0" "$ld/gw/other.so.1.0" "$ld/plib/hg-link.so"
+# HARDGATE_SERVICE: without it the preload picks a service by match rule,
+# and redis has none: the program would start untouched
+chmod 0644 "$ld/redis.key"	# a key redis' stack refuses
+expect_status 78 "control: with HARDGATE_SERVICE=redis the preload refuses the program" \
+	env LD_PRELOAD="$pre" HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/light.conf" /bin/true
+expect_status 0 "control: without HARDGATE_SERVICE the same program starts untouched (fails open)" \
+	env LD_PRELOAD="$pre" HARDGATE_CONF="$ld/light.conf" /bin/true
+expect_status 78 "... so the probe refuses an unset HARDGATE_SERVICE" \
+	env LD_PRELOAD="$pre" HARDGATE_CONF="$ld/light.conf" "$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL HARDGATE_SERVICE is not set.*fix: set Environment=HARDGATE_SERVICE=redis" \
+	"... naming the variable and the fix"
+expect_status 78 "... and one that names another service" \
+	env LD_PRELOAD="$pre" HARDGATE_SERVICE=other HARDGATE_CONF="$ld/light.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL HARDGATE_SERVICE=other, not redis" "... naming both"
+chmod 0600 "$ld/redis.key"
 
 echo "# a set-uid program (AT_SECURE: ld.so ignores LD_PRELOAD paths) with no_new_privs off"
 mkdir -m 755 "$tmp/bin"
@@ -385,6 +422,19 @@ if setpriv --reuid="$nobody" --regid="$nobody" --clear-groups "$tmp/bin/uring-so
 	expect_out 'socket=Address family not supported' "socket(2) of AF_VSOCK is refused (families filter)"
 	check "io_uring cannot make it either (exit $st: io_uring refused by the families filter)" test "$st" = 1
 	expect_out '^uring=setup: Operation not permitted' "... because io_uring_setup is refused (EPERM)"
+	# a ring made in the program's preinit function, before the preload's
+	# constructor loads the filter: using it is refused too
+	if HGT_URING_EARLY=1 setpriv --reuid="$nobody" --regid="$nobody" --clear-groups \
+		"$tmp/bin/uring-socket" $vsock $stream >"$tmp/uring.out" 2>&1; then
+		ok "control: nobody makes it through a ring made before any constructor"
+	else
+		not_ok "control: a ring made before any constructor: $(cat "$tmp/uring.out")"
+	fi
+	HGT_URING_EARLY=1 run "$hg" exec --conf "$tmp/net.conf" --service net \
+		--preload "$tmp/lib/public.so" -- "$tmp/bin/uring-socket" $vsock $stream
+	echo "# under netout, the ring made early: $(cat "$tmp/out")"
+	check "a ring made before the filter cannot make it either (exit $st)" test "$st" = 1
+	expect_out '^uring=enter: Operation not permitted' "... because io_uring_enter is refused (EPERM)"
 else
 	echo "# skipped: no io_uring or no AF_VSOCK here: $(cat "$tmp/uring.out")"
 fi

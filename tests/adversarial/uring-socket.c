@@ -4,6 +4,10 @@
  * calls socket(2), then one with socket(2). Prints
  * "uring=ok|ERRNO-TEXT socket=ok|ERRNO-TEXT" ("uring=setup: ..." when
  * io_uring_setup itself is refused); exits 0 when the io_uring one was made.
+ * With HGT_URING_EARLY set, the ring is made in the program's preinit
+ * function, which runs before every library's constructor, hardgate's
+ * preload's included: what a filter loaded later meets is io_uring_enter
+ * on a ring that is already there.
  */
 #include "config.h"
 
@@ -17,6 +21,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The ring made before any constructor ran (HGT_URING_EARLY), or -1. */
+static int early_fd = -1;
+static struct io_uring_params early_p;
+
+static void
+early_ring(int argc, char **argv, char **envp)
+{
+	(void)argc;
+	(void)argv;
+	for (char **e = envp; *e; e++)
+		if (strncmp(*e, "HGT_URING_EARLY=", 16) == 0)
+			early_fd = (int)syscall(__NR_io_uring_setup, 4, &early_p);
+}
+__attribute__((section(".preinit_array"), used)) static void (*const preinit)(int, char **,
+									 char **) = early_ring;
+
 static int
 uring_socket(int domain, int type, char *why, size_t n)
 {
@@ -29,7 +49,10 @@ uring_socket(int domain, int type, char *why, size_t n)
 	int fd, res;
 
 	memset(&p, 0, sizeof(p));
-	if ((fd = (int)syscall(__NR_io_uring_setup, 4, &p)) < 0) {
+	if (early_fd >= 0) {
+		fd = early_fd;
+		p = early_p;
+	} else if ((fd = (int)syscall(__NR_io_uring_setup, 4, &p)) < 0) {
 		snprintf(why, n, "setup: %s", strerror(errno));
 		return -1;
 	}
