@@ -10,8 +10,8 @@
 # private mount namespace), so rpm runs the scriptlets, chrooted, with
 # the real $1: %post makes the attestation key once and keeps it,
 # %preun refuses the erase while the root's /etc/ld.so.preload names the
-# preload, %postun removes /var/lib/hardgate and /var/cache/hardgate and
-# leaves services.d alone. The host's rpm database and /etc are not
+# preload, %postun removes /var/cache/hardgate and leaves the attestation
+# key and records (/var/lib/hardgate) and services.d alone. The host's rpm database and /etc are not
 # touched. Usage: tests/package/rpm.sh BUILDDIR (a configured tree).
 # Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -84,8 +84,8 @@ check "%post runs hardgate attest --init --if-missing" \
 check "%preun reads /etc/ld.so.preload for $libdir/hardgate/libhardgate-preload.so" sh -c \
 	"grep -qF /etc/ld.so.preload '$tmp/PREUN.sh' && grep -qF 'readlink -f $libdir/hardgate/libhardgate-preload.so' '$tmp/PREUN.sh'"
 # the line after the test of $1 = 0 (erase) is the removal
-check "%postun removes /var/lib/hardgate and /var/cache/hardgate on erase only" \
-	test "$(sed -n '/^if \[ "$1" -eq 0 \]; then$/{n;p;}' "$tmp/POSTUN.sh")" = "	rm -rf /var/lib/hardgate /var/cache/hardgate"
+check "%postun removes /var/cache/hardgate on erase only" \
+	test "$(sed -n '/^if \[ "$1" -eq 0 \]; then$/{n;p;}' "$tmp/POSTUN.sh")" = "	rm -rf /var/cache/hardgate"
 
 if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
 	echo "# not root, or no mount namespace: the scriptlets are not run (rpm --root chroots)"
@@ -176,7 +176,8 @@ rm "$root/etc/ld.so.preload"
 st=0; rr -e hardgate >"$tmp/erase2.log" || st=$?
 check "without the line, rpm -e hardgate erases it (exit $st)" test "$st" -eq 0
 [ "$st" -eq 0 ] || show "$tmp/erase2.log"
-check "%postun removed /var/lib/hardgate (key and records)" test ! -e "$root/var/lib/hardgate"
+check "%postun kept the attestation key and records (RPM has no purge)" \
+	test -f "$att/attest.key" -a -f "$att/attest.pub"
 check "%postun removed /var/cache/hardgate" test ! -e "$root/var/cache/hardgate"
 check "the operator's services.d file is kept" test -f "$root/etc/hardgate/services.d/zz-operator.conf"
 check "the package's files are gone (hardgate, hardgate.conf, the preload)" \
