@@ -256,7 +256,7 @@ lint_logs(const struct hg_policy *p, struct hg_decision *d)
 	}
 	hg_error_clear(&e);
 	if (p->log_syslog && p->log_journal &&
-	    hg_report_journal_trusted(p->log_journal, &e) == -EPERM) {
+	    (r = hg_report_journal_trusted(p->log_journal, &e)) < 0 && r != -ENOENT) {
 		if (hg_decision_add_error(d, &e) < 0)
 			return -ENOMEM;
 		bad++;

@@ -139,9 +139,13 @@ hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const ch
 
 	if (hg_metric_name(kind) == NULL || !isfinite(value))
 		return -EINVAL;
-	for (size_t i = 0; i < d->nm; i++)
-		if (same_metric(&d->m[i], kind, id, where, key))
+	for (size_t i = 0; i < d->nm; i++) {
+		if (same_metric(&d->m[i], kind, id, where, key)) {
+			if (value < d->m[i].value)	/* the most pressing: the earliest */
+				d->m[i].value = value;
 			return 0;
+		}
+	}
 	if ((x = room(d->m, &d->mcap, d->nm, sizeof(*x))) == NULL)
 		return nomem(d);
 	d->m = x;

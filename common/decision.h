@@ -39,8 +39,10 @@ int hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 
 /*
  * Add a figure (copies every string); one with the kind, ID, WHERE and
- * KEY of an earlier one is dropped. 0, -EINVAL for an unknown kind, or
- * -ENOMEM (then status is 70).
+ * KEY of an earlier one only lowers its value (the earliest expiry, the
+ * oldest attestation: two certificates of one key in one file, such as
+ * a cross-signed intermediate). 0, -EINVAL for an unknown kind or a
+ * value that is not finite, or -ENOMEM (then status is 70).
  */
 int hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const char *module,
 			   const char *where, const char *key, double value);

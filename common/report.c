@@ -375,6 +375,9 @@ log_dir(const char *path, const char *what, const char **name, struct hg_error *
 	if (path[0] != '/' || n[1] == '\0' || strcmp(n, "/.") == 0 || strcmp(n, "/..") == 0)
 		return hg_error_set(e, EINVAL, "HG-010", path, "name a file by its absolute path",
 				    "%s %s is not an absolute file path", what, path);
+	if ((size_t)(n - path) >= sizeof(dir))
+		return hg_error_set(e, ENAMETOOLONG, "HG-010", path, "use a shorter path",
+				    "%s %s: its directory's name is too long", what, path);
 	snprintf(dir, sizeof(dir), "%.*s", n == path ? 1 : (int)(n - path), path);
 	*name = n + 1;
 	if ((dfd = hg_safe_opendir(dir, &t, &sticky, e)) < 0)
@@ -428,8 +431,9 @@ hg_report_jsonl_open(const char *path, struct hg_error *e)
 	close(dfd);
 	if (fd < 0)
 		return hg_error_set(e, err, "HG-010", path,
-				    err == EACCES ? "create it for the user that runs the service "
-				    "(root: install -m 0640 /dev/null PATH), or change hardgate.log.json" :
+				    err == EACCES ? "create it writable by the service's group "
+				    "(install -m 0620 -g GROUP /dev/null PATH), or change "
+				    "hardgate.log.json" :
 				    "create its directory for root, or change hardgate.log.json",
 				    "cannot open decision log %s as uid %u: %s", path,
 				    (unsigned)geteuid(), strerror(err));

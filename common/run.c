@@ -71,7 +71,7 @@ open_record(const struct hg_run_opts *o, const struct hg_policy *p, struct rec *
 		const char *j = p && p->log_journal ? p->log_journal : HG_JOURNAL_SOCKET;
 		int r = hg_report_journal_trusted(j, &rc->lerr);
 
-		if (r != -EPERM)	/* trusted, or absent (syslog): no finding */
+		if (r == 0 || r == -ENOENT)	/* trusted, or no journal (syslog): no finding */
 			hg_error_clear(&rc->lerr);
 		hg_report_log_open(&rc->log, r == 0 ? j : NULL, HG_SYSLOG_SOCKET);
 	}

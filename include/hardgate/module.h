@@ -235,8 +235,7 @@ static inline const char *hg_attest_dir(const struct hg_ctx *c) { return c->host
  * Report figure M under checklist ID for hardgate audit. WHERE is the
  * file it is about ("file:line", a path or NULL), KEY tells apart several
  * figures of one file (a certificate's fingerprint) or is NULL. Never a
- * secret. Reporting the same ID, WHERE and KEY again replaces nothing:
- * audit keeps the first.
+ * secret. The same M, ID, WHERE and KEY again keeps the lower value.
  */
 static inline void hg_metric(struct hg_ctx *c, enum hg_metric m, const char *id,
 			     const char *where, const char *key, double value)

@@ -289,10 +289,12 @@ test_report_json_lists_metrics(void)
 
 	CU_ASSERT_FATAL(d != NULL && m != NULL);
 	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_CERT_NOT_AFTER, "HG-021", "tls",
-					       "/k/\"a\".pem", "SHA256:x", 1700000000), 0);
-	/* the same kind, ID, where and key again: kept once */
+					       "/k/\"a\".pem", "SHA256:x", 1750000000), 0);
+	/* the same kind, ID, where and key again: kept once, at the lower value */
 	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_CERT_NOT_AFTER, "HG-021", "tls",
-					       "/k/\"a\".pem", "SHA256:x", 1), 0);
+					       "/k/\"a\".pem", "SHA256:x", 1800000000), 0);
+	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_CERT_NOT_AFTER, "HG-021", "tls",
+					       "/k/\"a\".pem", "SHA256:x", 1700000000), 0);
 	CU_ASSERT_EQUAL(hg_decision_add_metric(d, HG_METRIC_ATTEST_TIME, "DBW-OPS-06", "attest",
 					       NULL, NULL, 0), 0);
 	/* no kind 0 or past the last, no value JSON cannot carry */
