@@ -102,6 +102,20 @@ expect_status 78 "hardgate exec refuses: whoever owns it could take the record" 
 expect_out "HG-010 FAIL $(re "$tmp/njournal") journal socket $(re "$tmp/njournal/socket"): directory $(re "$tmp/njournal") is owned by uid [0-9]+, must be owned by root; fix: chown root" \
 	"HG-010 names the socket, the directory and the fix"
 
+echo "# a journal directory that cannot be judged refuses; only a missing one means syslog"
+printf 'x\n' >"$tmp/fjournal"
+for d in fjournal nojournal; do
+	write_policy "$tmp/$d.conf" <<CONF
+hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { syslog = true; journal = "$tmp/$d/socket"; }; };
+services: { svc: { stack = ( { module = "coredump"; control = "required"; args: { kernel = "off"; }; } ); }; };
+CONF
+done
+expect_status 78 "a file where the journal's directory should be: refused" \
+	"$hg" exec --conf "$tmp/fjournal.conf" --service svc --preload "$preload" -- /bin/true
+expect_out "HG-010 FAIL .*journal socket $(re "$tmp/fjournal/socket")" "HG-010 names the socket"
+expect_status 0 "no such directory: no journal, the start goes on (syslog)" \
+	"$hg" exec --conf "$tmp/nojournal.conf" --service svc --preload "$preload" -- /bin/true
+
 echo "# the policy key"
 write_policy "$tmp/rel.conf" <<CONF
 hardgate: { module_dir = "$HG_MODULE_DIR_TEST"; log: { journal = "journal.sock"; }; };
