@@ -10,19 +10,16 @@
 
 #include "prom.h"
 #include "safefile.h"
+#include "util.h"
 
 int
 prom_family(struct prom *pm, const char *name, const char *type, const char *help)
 {
-	if (pm->n == pm->cap) {
-		size_t cap = pm->cap ? pm->cap * 2 : 8;
-		struct prom_family *f = realloc(pm->f, cap * sizeof(*f));
+	struct prom_family *f = hg_room(pm->f, &pm->cap, pm->n, sizeof(*f));
 
-		if (f == NULL)
-			return -ENOMEM;
-		pm->f = f;
-		pm->cap = cap;
-	}
+	if (f == NULL)
+		return -ENOMEM;
+	pm->f = f;
 	pm->f[pm->n] = (struct prom_family){ .name = name, .type = type, .help = help };
 	return (int)pm->n++;
 }
@@ -66,17 +63,12 @@ int
 prom_sample(struct prom *pm, int fam, double value, const char *const labels[])
 {
 	struct prom_family *f = &pm->f[fam];
+	struct prom_sample *s = hg_room(f->s, &f->cap, f->n, sizeof(*s));
 	char *l;
 
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 8;
-		struct prom_sample *s = realloc(f->s, cap * sizeof(*s));
-
-		if (s == NULL)
-			return -ENOMEM;
-		f->s = s;
-		f->cap = cap;
-	}
+	if (s == NULL)
+		return -ENOMEM;
+	f->s = s;
 	if ((l = format_labels(labels)) == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < f->n; i++) {

@@ -13,6 +13,7 @@
 #include "analyzer.h"
 #include "decision.h"
 #include "report.h"
+#include "util.h"
 
 struct hg_decision *
 hg_decision_new(const char *service)
@@ -52,23 +53,6 @@ dup_or_empty(const char *s, int *fail)
 	return r;
 }
 
-/*
- * ARR (N used of *CAP, ELEM bytes each) with room for one more: ARR, a
- * grown copy (*CAP updated), or NULL with ARR left as it was.
- */
-static void *
-room(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	size_t c = *cap ? *cap * 2 : 8;
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	if ((p = realloc(arr, c * elem)) != NULL)
-		*cap = c;
-	return p;
-}
-
 /* Out of memory: an internal refusal. */
 static int
 nomem(struct hg_decision *d)
@@ -86,7 +70,7 @@ hg_decision_add(struct hg_decision *d, const char *id, enum hg_severity sev,
 	struct hg_finding *f;
 	int fail = 0;
 
-	if ((f = room(d->f, &d->cap, d->n, sizeof(*f))) == NULL)
+	if ((f = hg_room(d->f, &d->cap, d->n, sizeof(*f))) == NULL)
 		return nomem(d);
 	d->f = f;
 	f = &d->f[d->n];
@@ -146,7 +130,7 @@ hg_decision_add_metric(struct hg_decision *d, int kind, const char *id, const ch
 			return 0;
 		}
 	}
-	if ((x = room(d->m, &d->mcap, d->nm, sizeof(*x))) == NULL)
+	if ((x = hg_room(d->m, &d->mcap, d->nm, sizeof(*x))) == NULL)
 		return nomem(d);
 	d->m = x;
 	x = &d->m[d->nm];

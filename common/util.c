@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,4 +276,18 @@ hg_proc_status_fd(int fd, const char *key, char *buf, size_t n)
 		return -errno;
 	st[r] = '\0';
 	return hg_status_value(st, key, buf, n);
+}
+
+void *
+hg_room(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	if (c < *cap || c > SIZE_MAX / elem || (p = realloc(arr, c * elem)) == NULL)
+		return NULL;
+	*cap = c;
+	return p;
 }

@@ -36,6 +36,12 @@ size_t hg_utf8_check(const char *s, size_t n);
 /* strdup that returns NULL for NULL. */
 char *hg_strdup0(const char *s);
 
+/*
+ * ARR (N used of *CAP, ELEM bytes each) with room for one more: ARR, a
+ * grown copy (*CAP doubled, 8 at first), or NULL with ARR left as it was.
+ */
+void *hg_room(void *arr, size_t *cap, size_t n, size_t elem);
+
 /* Read a small text file (a /proc or /sys value) into BUF, trimmed. 0 or -errno. */
 int hg_read_small(const char *path, char *buf, size_t n);
 
