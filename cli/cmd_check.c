@@ -167,14 +167,23 @@ preload_env_ok(const char *service, struct hg_error *e)
 	return r < 0 ? r : 0;
 }
 
-/* hg_run's gate: the LD_PRELOAD error found before, refusing ahead of the stack. */
+/* The LD_PRELOAD error found before hg_run, and whether its gate gave it. */
+struct bad_preload {
+	struct hg_error e;
+	int given;
+};
+
+/* hg_run's gate: that error, refusing ahead of the stack. */
 static int
 preload_gate(void *arg, enum hg_gate when, const struct hg_decision *d, struct hg_error *e)
 {
+	struct bad_preload *b = arg;
+
 	(void)d;
 	if (when != HG_GATE_BEFORE)
 		return 0;
-	*e = *(const struct hg_error *)arg;
+	*e = b->e;
+	b->given = 1;
 	return -EPERM;
 }
 
@@ -192,7 +201,7 @@ preload_gate(void *arg, enum hg_gate when, const struct hg_decision *d, struct h
 static int
 check_preload_env(const struct cli *c)
 {
-	struct hg_error bad = { 0 };
+	struct bad_preload bad = { 0 };
 	struct hg_run_opts o = {
 		.conf = c->conf, .service = c->service, .stage = HG_STAGE_CHECK, .record = 1,
 		.gate = preload_gate, .gate_arg = &bad,
@@ -204,7 +213,7 @@ check_preload_env(const struct cli *c)
 		fprintf(stderr, "usage: hardgate check --service NAME --preload-from-env\n");
 		return EXIT_USAGE;
 	}
-	if (preload_env_ok(c->service, &bad) == 0) {
+	if (preload_env_ok(c->service, &bad.e) == 0) {
 		/* Nothing to record: the preload records the start's decision. */
 		if ((d = hg_decision_new(c->service)) == NULL)
 			goto nomem;
@@ -212,6 +221,9 @@ check_preload_env(const struct cli *c)
 		hg_decision_set(d, HG_EXIT_ALLOWED, "preload verified; the stack runs in the "
 				"service's process");
 	} else if (hg_run(&o, &d) < 0) {
+		goto nomem;
+	} else if (!bad.given && hg_decision_add_error(d, &bad.e) < 0) {
+		hg_decision_free(d);	/* the policy refused first: say both */
 		goto nomem;
 	}
 	r = cli_report(c, d, 0);

@@ -221,6 +221,11 @@ expect_status 64 "check --preload-from-env without --service is a usage error" "
 expect_status 78 "an empty LD_PRELOAD is refused" \
 	env LD_PRELOAD=" : " HARDGATE_CONF="$ld/light.conf" "$hg" check --service redis --preload-from-env
 expect_out "HG-008 FAIL LD_PRELOAD names no object" "... naming LD_PRELOAD"
+write_policy "$ld/broken.conf" <<<'services: { redis: { stack = ( ); }; };'
+expect_status 78 "a bad preload and a policy that does not load: refused" \
+	env LD_PRELOAD=" : " HARDGATE_SERVICE=redis HARDGATE_CONF="$ld/broken.conf" \
+	"$hg" check --service redis --preload-from-env
+expect_out "HG-008 FAIL LD_PRELOAD names no object" "... naming the preload's fault beside the policy's"
 expect_status 78 "a preload named without a path (ld.so searches for it) is refused" \
 	env LD_PRELOAD="libhardgate-preload.so" HARDGATE_CONF="$ld/light.conf" \
 	"$hg" check --service redis --preload-from-env
