@@ -81,8 +81,9 @@ check "rpm -qp --scripts shows %post, %preun and %postun" sh -c \
 	"grep -q '^postinstall scriptlet' '$tmp/scripts' && grep -q '^preuninstall scriptlet' '$tmp/scripts' && grep -q '^postuninstall scriptlet' '$tmp/scripts'"
 check "%post runs hardgate attest --init --if-missing" \
 	grep -q '^/usr/bin/hardgate attest --init --if-missing ' "$tmp/POSTIN.sh"
-check "%preun reads /etc/ld.so.preload for $libdir/hardgate/libhardgate-preload.so" sh -c \
-	"grep -qF /etc/ld.so.preload '$tmp/PREUN.sh' && grep -qF 'readlink -f $libdir/hardgate/libhardgate-preload.so' '$tmp/PREUN.sh'"
+check "%preun runs the guard for $libdir/hardgate/libhardgate-preload.so" \
+	grep -qF "/usr/share/hardgate/ld-so-preload-guard $libdir/hardgate/libhardgate-preload.so || exit 1" "$tmp/PREUN.sh"
+check "... a file of the package" sh -c "rpm -qlp '$main' 2>/dev/null | grep -qx /usr/share/hardgate/ld-so-preload-guard"
 # the line after the test of $1 = 0 (erase) is the removal
 check "%postun removes /var/cache/hardgate on erase only" \
 	test "$(sed -n '/^if \[ "$1" -eq 0 \]; then$/{n;p;}' "$tmp/POSTUN.sh")" = "	rm -rf /var/cache/hardgate"
