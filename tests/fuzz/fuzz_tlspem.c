@@ -26,9 +26,12 @@ reason(const char *err)
 	HGF_ASSERT(err[0] != '\0' && strchr(err, '\n') == NULL);
 }
 
-/* The certificates and the bundle; the leaf's fingerprint into LEAF_FP ("" if none). */
+/*
+ * The certificates and the bundle; the leaf's fingerprint into LEAF_FP
+ * ("" if none), *LEAF_BAD set when a leaf was read but has none.
+ */
 static void
-certs(const char *buf, size_t len, char leaf_fp[HG_FP_LEN])
+certs(const char *buf, size_t len, char leaf_fp[HG_FP_LEN], int *leaf_bad)
 {
 	STACK_OF(X509) *sk = NULL, *cas = NULL;
 	char err[256] = "";
@@ -45,8 +48,12 @@ certs(const char *buf, size_t len, char leaf_fp[HG_FP_LEN])
 	for (int i = 0; i < sk_X509_num(sk); i++) {
 		struct tls_cert c = { .x = sk_X509_value(sk, i) };
 
-		if (tls_cert_names(&c) < 0)
+		/* BER that OpenSSL reads: no fingerprint, which check() refuses (not DER) */
+		if (tls_cert_names(&c) < 0) {
+			if (i == 0)
+				*leaf_bad = 1;
 			continue;
+		}
 		HGF_ASSERT(hg_fp_valid(c.fp) && c.subject[0] != '\0');
 		HGF_ASSERT(strchr(c.subject, '\n') == NULL);
 		if (i == 0)
@@ -85,10 +92,14 @@ key(const char *buf, size_t len)
 }
 
 static void
-material(const char *buf, size_t len, const char *leaf_fp)
+material(const char *buf, size_t len, const char *leaf_fp, int leaf_bad)
 {
 	char err[256] = "", fp[HG_FP_LEN] = "";
 	int r = tls_material_fp(buf, len, fp, err, sizeof(err));
+
+	/* a leaf the check cannot fingerprint has no fingerprint here either */
+	if (leaf_bad)
+		HGF_ASSERT(r == -EINVAL);
 
 	if (r == 0) {
 		HGF_ASSERT(hg_fp_valid(fp));
@@ -120,14 +131,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char leaf_fp[HG_FP_LEN];
+	int leaf_bad = 0;
 	char *buf;
 
 	if (size > TLS_MAX_PUBLIC || (buf = hgf_cstr(data, size)) == NULL)
 		return 0;
-	certs(buf, size, leaf_fp);
+	certs(buf, size, leaf_fp, &leaf_bad);
 	if (size <= TLS_MAX_KEY)
 		key(buf, size);
-	material(buf, size, leaf_fp);
+	material(buf, size, leaf_fp, leaf_bad);
 	der(data, size);
 	tls_wipe_free(buf, size);
 	return 0;
