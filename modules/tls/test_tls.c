@@ -380,6 +380,39 @@ test_tls_refuses_expired_ca_in_chain(void)
 	free(cert);
 }
 
+/*
+ * A certificate whose tbsCertificate is BER (an indefinite length) is
+ * read by OpenSSL but has no DER to take its key's fingerprint from: the
+ * leaf is refused for that reason, and an expired intermediate so encoded
+ * is refused, not left out of the validity check.
+ */
+static void
+test_tls_refuses_certificates_not_in_der(void)
+{
+	struct tgen_cert io = { .cn = "hardgate BER intermediate", .from_days = -90,
+				.to_days = -1, .ca = 1 };
+	EVP_PKEY *ik = tgen_key("ec");
+	X509 *inter = tgen_cert(ik, &io, T.ca, T.ca_key), *binter = tgen_ber(inter, T.ca_key);
+	X509 *leaf = tgen_cert(T.key[1], &node_opts, inter, ik);
+	X509 *dleaf = tgen_cert(T.key[1], &node_opts, T.ca, T.ca_key);
+	X509 *bleaf = tgen_ber(dleaf, T.ca_key);
+	char *chain = tgen_write_cert(hgt_dir, "ber-chain.pem", leaf, binter);
+	char *cert = tgen_write_cert(hgt_dir, "ber-leaf.pem", bleaf, NULL);
+
+	expect(run_node(chain, T.keyp[1], ""), HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL,
+	       "CN=hardgate BER intermediate");
+	expect(run_node(cert, T.keyp[1], ""), HG_EXIT_REFUSED, "HG-020", HG_SEV_FAIL,
+	       "is not DER");
+	X509_free(leaf);
+	X509_free(dleaf);
+	X509_free(bleaf);
+	X509_free(inter);
+	X509_free(binter);
+	EVP_PKEY_free(ik);
+	free(chain);
+	free(cert);
+}
+
 /* --- name --- */
 
 static void
@@ -1044,6 +1077,7 @@ hgt_suite_tls(void)
 	HGT_ADD(s, test_tls_refuses_certificate_inside_min_days_left);
 	HGT_ADD(s, test_tls_warns_inside_warn_days_left_and_allows);
 	HGT_ADD(s, test_tls_refuses_expired_ca_in_chain);
+	HGT_ADD(s, test_tls_refuses_certificates_not_in_der);
 	HGT_ADD(s, test_tls_refuses_server_name_not_in_san);
 	HGT_ADD(s, test_tls_refuses_name_only_in_subject_cn);
 	HGT_ADD(s, test_tls_names_a_malformed_ip_san_without_overreading);

@@ -183,16 +183,33 @@ load_certs(struct tls_run *r, const char *path, const char *id, const char *what
 	return HG_FAIL;
 }
 
+/*
+ * tls_cert_names() failed with E for C, read from PATH: out of memory, or
+ * a certificate OpenSSL reads but that is not DER (a BER length in its
+ * tbsCertificate), whose key cannot be found to fingerprint.
+ */
+static void
+not_der(struct tls_run *r, const char *path, const struct tls_cert *c, int e)
+{
+	if (e == -ENOMEM)
+		tls_fail(r, r->id, path, NULL, "out of memory reading %s", path);
+	else
+		tls_fail(r, r->id, path, "reissue it in DER (no indefinite lengths)",
+			 "%s holds certificate %s, which is not DER: its key cannot be fingerprinted",
+			 path, c->subject[0] ? c->subject : "(no subject)");
+}
+
 static int
 load_leaf(struct tls_run *r, struct material *m)
 {
 	const char *path = hg_arg_str(r->ctx, r->a, "cert");
+	int e = -ENOMEM;
 
 	if (load_certs(r, path, r->id, "certificate", NULL, &m->certs) != HG_PASS)
 		return HG_FAIL;
 	m->leaf.x = sk_X509_value(m->certs, 0);
-	if ((m->others = sk_X509_dup(m->certs)) == NULL || tls_cert_names(&m->leaf) < 0) {
-		tls_fail(r, r->id, path, NULL, "out of memory reading %s", path);
+	if ((m->others = sk_X509_dup(m->certs)) == NULL || (e = tls_cert_names(&m->leaf)) < 0) {
+		not_der(r, path, &m->leaf, e);
 		m->leaf.x = NULL;
 		return HG_FAIL;
 	}
@@ -302,10 +319,16 @@ check_chain(struct tls_run *r, struct material *m)
 	tls_check_chain(r, &m->leaf, m->others, m->cas, cert, ca, purpose ? purpose : "server",
 			&m->chain);
 	for (int i = 1; m->chain && i < sk_X509_num(m->chain); i++) {
+		const char *where;
+		int e;
+
 		memset(&c, 0, sizeof(c));
 		c.x = sk_X509_value(m->chain, i);
-		if (tls_cert_names(&c) == 0)
-			tls_check_validity(r, &c, sk_X509_find(m->others, c.x) >= 0 ? cert : ca);
+		where = sk_X509_find(m->others, c.x) >= 0 ? cert : ca;
+		if ((e = tls_cert_names(&c)) == 0)
+			tls_check_validity(r, &c, where);
+		else	/* never left out of the validity check unsaid */
+			not_der(r, where, &c, e);
 	}
 }
 

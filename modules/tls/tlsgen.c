@@ -173,3 +173,67 @@ tgen_truncated(const char *dir, const char *name, const char *path, size_t len, 
 	free(buf);
 	return p;
 }
+
+/* A DER header: TAG and the length N, at P; its size. */
+static size_t
+der_head(unsigned char *p, unsigned char tag, size_t n)
+{
+	size_t h = 0;
+
+	p[h++] = tag;
+	if (n < 0x80) {
+		p[h++] = (unsigned char)n;
+	} else if (n < 0x100) {
+		p[h++] = 0x81;
+		p[h++] = (unsigned char)n;
+	} else {
+		p[h++] = 0x82;
+		p[h++] = (unsigned char)(n >> 8);
+		p[h++] = (unsigned char)n;
+	}
+	return h;
+}
+
+X509 *
+tgen_ber(X509 *x, EVP_PKEY *issuer_key)
+{
+	unsigned char *tbs = NULL, *alg = NULL, *der, sig[512], h[4], *p;
+	const unsigned char *q;
+	const X509_ALGOR *a;
+	size_t sl = sizeof(sig), hl, bl, n = 0, inner;
+	int tl = i2d_re_X509_tbs(x, &tbs), al;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	X509 *out;
+
+	X509_get0_signature(NULL, &a, x);
+	al = i2d_X509_ALGOR(a, &alg);
+	if (tl <= 0 || al <= 0 || md == NULL)
+		die("tgen_ber");
+	hl = tbs[1] < 0x80 ? 2 : 2 + (size_t)(tbs[1] & 0x7f);
+	bl = (size_t)tl - hl + 4;	/* 30 80 contents 00 00 */
+	if ((der = malloc(bl + (size_t)al + sl + 16)) == NULL)
+		die("malloc");
+	memcpy(der + 8, "\x30\x80", 2);
+	memcpy(der + 10, tbs + hl, (size_t)tl - hl);
+	memcpy(der + 8 + bl - 2, "\0\0", 2);
+	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, issuer_key) != 1 ||
+	    EVP_DigestSign(md, sig, &sl, der + 8, bl) != 1)
+		die("EVP_DigestSign");
+	inner = bl + (size_t)al + der_head(h, 0x03, sl + 1) + sl + 1;
+	n = der_head(der, 0x30, inner);
+	memmove(der + n, der + 8, bl);
+	p = der + n + bl;
+	memcpy(p, alg, (size_t)al);
+	p += al;
+	p += der_head(p, 0x03, sl + 1);
+	*p++ = 0;
+	memcpy(p, sig, sl);
+	q = der;
+	if ((out = d2i_X509(NULL, &q, (long)(n + inner))) == NULL)
+		die("d2i_X509 of BER");
+	OPENSSL_free(tbs);
+	OPENSSL_free(alg);
+	EVP_MD_CTX_free(md);
+	free(der);
+	return out;
+}

@@ -39,4 +39,10 @@ char *tgen_key_pem(EVP_PKEY *k);
 char *tgen_truncated(const char *dir, const char *name, const char *path, size_t len,
 		     mode_t mode);
 
+/*
+ * X again, its tbsCertificate in BER with an indefinite length (which
+ * OpenSSL reads and keeps as read) and signed anew by ISSUER_KEY (EC).
+ */
+X509 *tgen_ber(X509 *x, EVP_PKEY *issuer_key);
+
 #endif
