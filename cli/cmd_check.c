@@ -117,9 +117,7 @@ in_ld_preload(int r, struct hg_error *e)
 static int
 preload_env_ok(const char *service, struct hg_error *e)
 {
-	const char *svc = getenv(HG_ENV_SERVICE);
-
-	const char *env = getenv("LD_PRELOAD");
+	const char *svc = getenv(HG_ENV_SERVICE), *env = getenv("LD_PRELOAD");
 	char *list, *p, *obj;
 	int r = 0, mine = 0;
 

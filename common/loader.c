@@ -106,11 +106,13 @@ hg_preload_verify(const char *path, const char *id, int mine, struct hg_error *e
 		struct stat st;
 
 		/* hardgate's own preload refuses to run from a symlink (HG-009) */
-		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			dlclose(h);
 			return hg_error_set(e, ELOOP, id, path,
 					    "name the preload's file itself, not a symlink",
 					    "%s is a symbolic link to hardgate's preload, which "
 					    "refuses to run from one (HG-009)", path);
+		}
 		return 1;
 	}
 	dlclose(h);
