@@ -28,7 +28,6 @@
 
 #define DAY 86400
 
-static char *dir;	/* this test's directory */
 static char *adir;	/* its attest_dir */
 
 static int
@@ -36,8 +35,8 @@ setup(void)
 {
 	if (sodium_init() < 0)
 		return -1;
-	dir = hgt_tmpdir();
-	adir = hgt_path(dir, "attest");
+	hgt_suite_init();
+	adir = hgt_path(hgt_dir, "attest");
 	return 0;
 }
 
@@ -45,8 +44,8 @@ static int
 teardown(void)
 {
 	free(adir);
-	hgt_rmrf(dir);
-	dir = adir = NULL;
+	hgt_suite_clean();
+	adir = NULL;
 	return 0;
 }
 
@@ -121,7 +120,7 @@ run(const char *items)
 
 	CU_ASSERT_FATAL(snprintf(args, sizeof(args), "items = [ %s ];", items) <
 			(int)sizeof(args));
-	return hgt_run_module(dir, "attest", args, NULL);
+	return hgt_run_module(hgt_dir, "attest", args, NULL);
 }
 
 /* --- the record format, with a key pair made here --- */
@@ -361,7 +360,7 @@ test_attest_init_if_missing_makes_once_keeps_the_pair_refuses_a_half(void)
 	fresh();
 	sk = hgt_path(adir, HG_ATTEST_SK);
 	pk = hgt_path(adir, HG_ATTEST_PK);
-	moved = hgt_path(dir, "moved");
+	moved = hgt_path(hgt_dir, "moved");
 	CU_ASSERT_EQUAL_FATAL(hg_attest_init_if_missing(adir, fp, &e), 1);
 	CU_ASSERT_TRUE(hg_fp_valid(fp));
 	CU_ASSERT_EQUAL(stat(sk, &st), 0);
@@ -662,7 +661,7 @@ test_attest_refuses_records_of_a_revoked_key(void)
 	init_key();
 	add_at("DBW-OPS-06", "alice", time(NULL) - DAY);
 	CU_ASSERT_EQUAL_FATAL(hg_attest_pubkey(adir, pk, fp, &e), 0);
-	rev = hgt_path(dir, "revoked.d");
+	rev = hgt_path(hgt_dir, "revoked.d");
 	CU_ASSERT_EQUAL_FATAL(mkdir(rev, 0755), 0);
 	free(hgt_write(rev, "other.list", "# nothing of ours\n", 0644));
 	d = run("\"DBW-OPS-06:90d\"");

@@ -32,22 +32,13 @@
 #define DBW "id = \"DBW-REC-08\";"
 #define SYSTEMD_PIPE "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\n"
 
-static char *dir;
 static int nroot;
 
 static int
 setup(void)
 {
-	dir = hgt_tmpdir();
+	hgt_suite_init();
 	nroot = 0;
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	dir = NULL;
 	return 0;
 }
 
@@ -74,8 +65,8 @@ fake_root(const char *pattern, const char *suid)
 	char name[32], *root;
 
 	snprintf(name, sizeof(name), "root%d", nroot++);
-	root = hgt_path(dir, name);
-	mkdir_in(dir, name);
+	root = hgt_path(hgt_dir, name);
+	mkdir_in(hgt_dir, name);
 	mkdir_in(root, "proc");
 	mkdir_in(root, "proc/sys");
 	mkdir_in(root, "proc/sys/kernel");
@@ -92,7 +83,7 @@ static struct hg_decision *
 run(const char *args, enum hg_stage stage, const char *root, int status)
 {
 	struct hg_run_opts o = { .stage = stage, .test_root = root };
-	struct hg_decision *d = hgt_run_module(dir, "coredump", args, &o);
+	struct hg_decision *d = hgt_run_module(hgt_dir, "coredump", args, &o);
 
 	if (d->status != status && d->status == HG_EXIT_ALLOWED)
 		hgt_dump(d);	/* the harness prints refusals itself */
@@ -525,7 +516,7 @@ apply_in_child(void *arg)
 static int
 outcome(struct job *j, const char *args, const char *pattern, const char *suid)
 {
-	char *root = fake_root(pattern, suid), *conf = hgt_module_policy(dir, "coredump", args);
+	char *root = fake_root(pattern, suid), *conf = hgt_module_policy(hgt_dir, "coredump", args);
 	int r;
 
 	j->conf = conf;
@@ -633,7 +624,7 @@ test_coredump_refuses_when_dumpable_does_not_read_back_0(void)
 void
 hgt_suite_coredump(void)
 {
-	CU_pSuite s = CU_add_suite("coredump", setup, teardown);
+	CU_pSuite s = CU_add_suite("coredump", setup, hgt_suite_clean);
 
 	HGT_ADD(s, test_coredump_allows_plain_pattern_with_suid_dumpable_0);
 	HGT_ADD(s, test_coredump_allows_absolute_file_pattern_with_suid_dumpable_2);

@@ -17,7 +17,6 @@
 /* Fixture NAME of this module with @TLS_DIR@ replaced by V; malloc'd. */
 #define fixture(name, v) hgt_fixture("modules/kalamdb/fixtures/" name, "@TLS_DIR@", (v))
 
-static char *dir;
 
 static const char *const kdb_env[] = {
 	"KALAMDB_JWT_SECRET", "KALAMDB_ALLOW_REMOTE_SETUP", "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS",
@@ -31,24 +30,16 @@ static const char *const kdb_env[] = {
 static int
 setup(void)
 {
-	dir = hgt_tmpdir();
+	hgt_suite_init();
 	for (const char *const *e = kdb_env; *e; e++)
 		unsetenv(*e);
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	dir = NULL;
 	return 0;
 }
 
 static struct hg_decision *
 run(const char *text, const char *args, enum hg_stage stage, char **cfgp)
 {
-	return hgt_run_config(dir, "kalamdb", "server.toml", text, args, stage, cfgp);
+	return hgt_run_config(hgt_dir, "kalamdb", "server.toml", text, args, stage, cfgp);
 }
 
 #define SECRET "q3Jv8xN2pL5tR9wZ1cF6hK0mB4yD7gS2"
@@ -156,7 +147,7 @@ test_kalamdb_default_jwt_secret_refuses_the_start(void)
 static char *
 tls_dir(mode_t mode)
 {
-	char *t = hgt_path(dir, "tls"), *f;
+	char *t = hgt_path(hgt_dir, "tls"), *f;
 
 	mkdir(t, 0755);
 	f = hgt_write(t, "ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
@@ -395,7 +386,7 @@ test_kalamdb_never_echoes_a_server_key_that_is_not_a_path(void)
 void
 hgt_suite_kalamdb(void)
 {
-	CU_pSuite s = CU_add_suite("kalamdb", setup, teardown);
+	CU_pSuite s = CU_add_suite("kalamdb", setup, hgt_suite_clean);
 
 	HGT_ADD(s, test_kalamdb_passes_a_hardened_single_node);
 	HGT_ADD(s, test_kalamdb_reports_every_item_of_an_insecure_single_node);

@@ -26,7 +26,6 @@
 #include "sysgroups.h"
 #include "testutil.h"
 
-static char *dir;
 static char groups[4096];
 
 static int
@@ -34,15 +33,8 @@ setup(void)
 {
 	const char *src = getenv("HG_SRCDIR");
 
-	dir = hgt_tmpdir();
+	hgt_suite_init();
 	snprintf(groups, sizeof(groups), "%s/modules/seccomp/seccomp.groups", src ? src : ".");
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
 	return 0;
 }
 
@@ -148,7 +140,7 @@ run(const char *args, enum hg_stage stage)
 
 	if (asprintf(&full, "groups_file = \"%s\"; %s", groups, args) < 0)
 		abort();
-	d = hgt_run_module(dir, "seccomp", full, &o);
+	d = hgt_run_module(hgt_dir, "seccomp", full, &o);
 	free(full);
 	return d;
 }
@@ -178,12 +170,12 @@ test_seccomp_refuses_bad_policies(void)
 static void
 test_seccomp_refuses_untrusted_groups_file(void)
 {
-	char *copy = hgt_write(dir, "open.groups", "@a\n\tread\n@hardgate-report\n\twrite\n", 0666);
+	char *copy = hgt_write(hgt_dir, "open.groups", "@a\n\tread\n@hardgate-report\n\twrite\n", 0666);
 	char args[512];
 	struct hg_decision *d;
 
 	snprintf(args, sizeof(args), "deny = [ \"@a\" ]; groups_file = \"%s\";", copy);
-	d = hgt_run_module(dir, "seccomp", args, NULL);
+	d = hgt_run_module(hgt_dir, "seccomp", args, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
 	CU_ASSERT_TRUE(hgt_has(d, "HG-015", HG_SEV_FAIL, "group/world-writable"));
 	hg_decision_free(d);
@@ -398,7 +390,7 @@ test_seccomp_read_back_catches_a_load_that_did_nothing(void)
 static char *
 fresh_cache(const char *name)
 {
-	char *c = hgt_path(dir, name);
+	char *c = hgt_path(hgt_dir, name);
 
 	if (mkdir(c, 0755) < 0 || chmod(c, 0755) < 0)
 		abort();
@@ -667,7 +659,7 @@ static int
 child_spoiled_refuses(void *arg)
 {
 	const struct spoil *sp = arg;
-	char *c = hgt_path(dir, sp->name);
+	char *c = hgt_path(hgt_dir, sp->name);
 	struct hg_decision *d = run_cached(c, CACHE_RULES, HG_STAGE_PROCESS);
 
 	if (d->status != HG_EXIT_REFUSED || !hgt_has(d, "HG-015", HG_SEV_FAIL, sp->says))
@@ -744,7 +736,7 @@ child_swapon_denied(void *arg)
 
 	snprintf(args, sizeof(args), "%s deny = [ \"@x\" ]; action = \"errno:EPERM\";",
 		 (const char *)arg);
-	d = hgt_run_module(dir, "seccomp", args, &(struct hg_run_opts){ .stage = HG_STAGE_PROCESS });
+	d = hgt_run_module(hgt_dir, "seccomp", args, &(struct hg_run_opts){ .stage = HG_STAGE_PROCESS });
 	if (d->status != HG_EXIT_ALLOWED)
 		return 1;
 	return swapon("/nonexistent/hg", 0) == -1 && errno == EPERM ? 0 : 2;
@@ -759,20 +751,20 @@ test_seccomp_cache_follows_an_edited_groups_file(void)
 
 	HGT_NEED_ROOT();
 	c = fresh_cache("cache-edit");
-	g = hgt_write(dir, "edit.groups", "@x\n\tswapoff\n@hardgate-report\n\twrite\n", 0644);
+	g = hgt_write(hgt_dir, "edit.groups", "@x\n\tswapoff\n@hardgate-report\n\twrite\n", 0644);
 	snprintf(args, sizeof(args), "groups_file = \"%s\"; cache_dir = \"%s\";", g, c);
 	{
 		char full[8300];
 
 		snprintf(full, sizeof(full), "%s deny = [ \"@x\" ]; action = \"errno:EPERM\";", args);
-		d = hgt_run_module(dir, "seccomp", full,
+		d = hgt_run_module(hgt_dir, "seccomp", full,
 				   &(struct hg_run_opts){ .stage = HG_STAGE_LAUNCHER });
 		CU_ASSERT_EQUAL(d->status, HG_EXIT_ALLOWED);
 		hg_decision_free(d);
 	}
 	/* the old program (swapoff only) lets swapon through */
 	CU_ASSERT_EQUAL(hgt_fork(child_swapon_denied, args), 2);
-	free(hgt_write(dir, "edit.groups", "@x\n\tswapoff swapon\n@hardgate-report\n\twrite\n",
+	free(hgt_write(hgt_dir, "edit.groups", "@x\n\tswapoff swapon\n@hardgate-report\n\twrite\n",
 		       0644));
 	/* the edit changes the key: a new entry, and the new filter denies swapon */
 	CU_ASSERT_EQUAL(hgt_fork(child_swapon_denied, args), 0);
@@ -797,7 +789,7 @@ test_seccomp_refuses_more_architectures_than_it_can_hold(void)
 void
 hgt_suite_seccomp(void)
 {
-	CU_pSuite s = CU_add_suite("seccomp", setup, teardown);
+	CU_pSuite s = CU_add_suite("seccomp", setup, hgt_suite_clean);
 
 	HGT_ADD(s, test_seccomp_refuses_more_architectures_than_it_can_hold);
 	HGT_ADD(s, test_seccomp_groups_parse_and_nest);

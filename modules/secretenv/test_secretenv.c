@@ -34,23 +34,14 @@
 #define STRONG2 "Zx5Qw8Er2Ty6Ui9Op3As7Df1Gh4Jk0LmN+Bv"
 #define TOKEN "dbw_3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"
 
-static char *dir;
 static char *secrets[64];	/* every value a test set, for the leak check */
 static size_t nsecrets;
 static unsigned leak_checked;	/* findings the leak check looked at */
 
 static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
 teardown(void)
 {
-	hgt_rmrf(dir);
-	dir = NULL;
+	hgt_suite_clean();
 	for (size_t i = 0; i < nsecrets; i++)
 		free(secrets[i]);
 	nsecrets = 0;
@@ -127,7 +118,7 @@ static struct hg_decision *
 se_run_at(const char *args, enum hg_stage stage)
 {
 	struct hg_run_opts o = { .stage = stage };
-	struct hg_decision *d = hgt_run_module(dir, "secretenv", args, &o);
+	struct hg_decision *d = hgt_run_module(hgt_dir, "secretenv", args, &o);
 
 	assert_no_leak(d);
 	return d;
@@ -176,7 +167,7 @@ fp_of(const char *value, char out[HG_FP_LEN])
 static void
 revoke_values(const char *const *values)
 {
-	char *rd = hgt_path(dir, "revoked.d"), fp[HG_FP_LEN], *text = NULL;
+	char *rd = hgt_path(hgt_dir, "revoked.d"), fp[HG_FP_LEN], *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
@@ -193,7 +184,7 @@ revoke_values(const char *const *values)
 static void
 unrevoke_all(void)
 {
-	char *p = hgt_path(dir, "revoked.d/list");
+	char *p = hgt_path(hgt_dir, "revoked.d/list");
 
 	unlink(p);
 	free(p);
@@ -359,7 +350,7 @@ test_secretenv_estimator_scores_structure_low_and_random_high(void)
 static void
 test_secretenv_finds_token_in_config_file(void)
 {
-	char *conf = hgt_write(dir, "agent.toml",
+	char *conf = hgt_write(hgt_dir, "agent.toml",
 			       "[server]\nurl = \"https://dbward.example:3000\"\n"
 			       "agent_token = \"" TOKEN "\"\n", 0644);
 	char args[1024], at[1100];
@@ -382,7 +373,7 @@ test_secretenv_finds_token_in_config_file(void)
 static void
 test_secretenv_finds_secret_inside_a_longer_value(void)
 {
-	char *conf = hgt_write(dir, "server.toml",
+	char *conf = hgt_write(hgt_dir, "server.toml",
 			       "# x\n\n[db]\nurl = \"postgres://u:" STRONG1 "@db:5432/x\"\n", 0644);
 	char args[1024], at[1100];
 	struct hg_decision *d;
@@ -402,7 +393,7 @@ test_secretenv_finds_secret_inside_a_longer_value(void)
 static void
 test_secretenv_allows_config_that_refers_to_the_variable(void)
 {
-	char *conf = hgt_write(dir, "agent-ok.toml",
+	char *conf = hgt_write(hgt_dir, "agent-ok.toml",
 			       "[server]\nagent_token = \"${HGT_SE_A}\"\n", 0644);
 	char args[1024];
 
@@ -421,7 +412,7 @@ test_secretenv_refuses_unreadable_config_file(void)
 
 	set("HGT_SE_A", TOKEN);
 	snprintf(args, sizeof(args),
-		 "require_env = [ \"HGT_SE_A\" ]; forbid_in_files = [ \"%s/missing.toml\" ];", dir);
+		 "require_env = [ \"HGT_SE_A\" ]; forbid_in_files = [ \"%s/missing.toml\" ];", hgt_dir);
 	expect_refused(args, "HG-024", "missing.toml");
 	unset_all();
 }
@@ -429,7 +420,7 @@ test_secretenv_refuses_unreadable_config_file(void)
 static void
 test_secretenv_refuses_value_too_short_to_search(void)
 {
-	char *conf = hgt_write(dir, "short.toml", "x = 1\n", 0644);
+	char *conf = hgt_write(hgt_dir, "short.toml", "x = 1\n", 0644);
 	char args[1024];
 
 	set("HGT_SE_A", "abc");
@@ -465,7 +456,7 @@ test_secretenv_scans_4mib_config_in_bounded_time(void)
 	memcpy(text + size - 50, STRONG2, strlen(STRONG2));
 	text[size - 1] = '\n';
 	text[size] = '\0';
-	conf = hgt_write(dir, "big.toml", text, 0644);
+	conf = hgt_write(hgt_dir, "big.toml", text, 0644);
 	free(text);
 	set("HGT_SE_A", STRONG1);	/* on every line but one byte, whole on the last */
 	set("HGT_SE_B", STRONG2);
@@ -493,7 +484,7 @@ test_secretenv_scans_4mib_config_in_bounded_time(void)
 static struct hg_decision *
 run_env_file(const char *text, mode_t mode, const char *extra, enum hg_stage stage)
 {
-	char *env = hgt_write(dir, "svc.env", text, mode), args[1024];
+	char *env = hgt_write(hgt_dir, "svc.env", text, mode), args[1024];
 	struct hg_decision *d;
 
 	snprintf(args, sizeof(args),
@@ -582,7 +573,7 @@ test_secretenv_refuses_env_file_of_another_owner(void)
 
 	HGT_NEED_ROOT();
 	unset_all();
-	env = hgt_write(dir, "svc.env", ENVFILE, 0600);
+	env = hgt_write(hgt_dir, "svc.env", ENVFILE, 0600);
 	CU_ASSERT_EQUAL_FATAL(chown(env, 65534, 65534), 0);
 	snprintf(args, sizeof(args), "require_env = [ \"HGT_SE_A\" ]; env_file = \"%s\";", env);
 	d = se_run(args);
@@ -654,7 +645,7 @@ test_secretenv_reads_no_env_file_when_environment_has_all(void)
 
 	set("HGT_SE_A", TOKEN);
 	snprintf(args, sizeof(args),
-		 "require_env = [ \"HGT_SE_A\" ]; env_file = \"%s/absent.env\";", dir);
+		 "require_env = [ \"HGT_SE_A\" ]; env_file = \"%s/absent.env\";", hgt_dir);
 	expect_allowed(args);
 	unset_all();
 	expect_refused(args, "HG-011", "absent.env");
@@ -707,7 +698,7 @@ test_secretenv_refuses_secret_of_another_service(void)
 	struct hg_decision *d;
 
 	HGT_NEED_ROOT();
-	other = hgt_write(dir, "other.env", "# dbward\nSLACK_SIGNING_SECRET=" STRONG1 "\n", 0600);
+	other = hgt_write(hgt_dir, "other.env", "# dbward\nSLACK_SIGNING_SECRET=" STRONG1 "\n", 0600);
 	set("HGT_SE_A", STRONG1);
 	snprintf(args, sizeof(args),
 		 "strong = [ \"HGT_SE_A\" ]; distinct_env_files = [ \"%s\" ]; id = \"" ID "\";",
@@ -731,7 +722,7 @@ test_secretenv_refuses_secret_of_another_service(void)
 static void
 test_secretenv_reads_another_services_env_file_owned_by_its_account(void)
 {
-	char *svc = hgt_path(dir, "othersvc"), *other, args[1024];
+	char *svc = hgt_path(hgt_dir, "othersvc"), *other, args[1024];
 	struct hg_decision *d;
 
 	HGT_NEED_ROOT();
@@ -760,7 +751,7 @@ static void
 test_secretenv_refuses_another_services_env_file_others_may_write_or_read(void)
 {
 	static const mode_t modes[] = { 0660, 0644, 0602 };
-	char *svc = hgt_path(dir, "opensvc"), *other, args[1024];
+	char *svc = hgt_path(hgt_dir, "opensvc"), *other, args[1024];
 
 	HGT_NEED_ROOT();
 	CU_ASSERT_EQUAL_FATAL(mkdir(svc, 0755), 0);
@@ -813,7 +804,7 @@ test_secretenv_refuses_revoked_token(void)
 static void
 test_secretenv_refuses_when_revocation_list_unreadable(void)
 {
-	char *rd = hgt_path(dir, "revoked.d"), *list;
+	char *rd = hgt_path(hgt_dir, "revoked.d"), *list;
 
 	HGT_NEED_ROOT();
 	mkdir(rd, 0755);
@@ -842,7 +833,7 @@ test_secretenv_no_finding_of_any_case_shows_a_secret(void)
 void
 hgt_suite_secretenv(void)
 {
-	CU_pSuite s = CU_add_suite("secretenv", setup, teardown);
+	CU_pSuite s = CU_add_suite("secretenv", hgt_suite_init, teardown);
 
 	HGT_ADD(s, test_secretenv_refuses_unset_variable);
 	HGT_ADD(s, test_secretenv_refuses_empty_variable);

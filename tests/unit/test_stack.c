@@ -94,8 +94,6 @@ test_stack_combinations_follow_linux_pam(void)
 
 /* --- the real engine through the fake module ------------------------------ */
 
-static char *dir;
-
 static const char *
 testmods(void)
 {
@@ -113,7 +111,7 @@ policy(const char *mode, const char *stack)
 		     "}; };\nservices: { svc: { stack = (\n%s\n); }; };\n", mode, testmods(),
 		     stack) < 0)
 		abort();
-	p = hgt_write(dir, "hardgate.conf", text, 0644);
+	p = hgt_write(hgt_dir, "hardgate.conf", text, 0644);
 	free(text);
 	return p;
 }
@@ -126,20 +124,6 @@ run(const char *mode, const char *stack, enum hg_stage stage)
 
 	free(conf);
 	return d;
-}
-
-static int
-setup(void)
-{
-	dir = hgt_tmpdir();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	hgt_rmrf(dir);
-	return 0;
 }
 
 #define FAKE(ctl, args) "{ module = \"fake\"; control = \"" ctl "\"; args: { " args " }; }"
@@ -279,7 +263,7 @@ test_stack_refuses_missing_module(void)
 static void
 test_stack_refuses_every_entry_of_an_untrusted_module_dir(void)
 {
-	char *mods = hgt_path(dir, "openmods"), *text, *conf;
+	char *mods = hgt_path(hgt_dir, "openmods"), *text, *conf;
 	struct hg_decision *d;
 	size_t n = 0;
 
@@ -289,7 +273,7 @@ test_stack_refuses_every_entry_of_an_untrusted_module_dir(void)
 		     "services: { svc: { stack = ( " FAKE("required", "") ", "
 		     FAKE("optional", "") " ); }; };\n", mods) < 0)
 		abort();
-	conf = hgt_write(dir, "hardgate.conf", text, 0644);
+	conf = hgt_write(hgt_dir, "hardgate.conf", text, 0644);
 	d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
 	for (size_t i = 0; i < d->n; i++)
@@ -311,7 +295,7 @@ test_stack_refuses_unsupported_phase(void)
 		     "services: { svc: { phase = \"launch\"; stack = ( " FAKE("required", "")
 		     " ); }; };\n", testmods()) < 0)
 		abort();
-	conf = hgt_write(dir, "hardgate.conf", text, 0644);
+	conf = hgt_write(hgt_dir, "hardgate.conf", text, 0644);
 	d = hgt_run(conf, "svc", HG_STAGE_CHECK, NULL);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
 	CU_ASSERT_TRUE(hgt_has(d, "HG-005", HG_SEV_FAIL, "does not support phase launch"));
@@ -351,7 +335,7 @@ read_log(const char *path)
 static void
 test_stack_applies_step_by_step_in_order(void)
 {
-	char *log = hgt_path(dir, "apply.log"), stack[1024];
+	char *log = hgt_path(hgt_dir, "apply.log"), stack[1024];
 	struct hg_decision *d;
 
 	unlink(log);
@@ -369,7 +353,7 @@ test_stack_applies_step_by_step_in_order(void)
 static void
 test_stack_applies_nothing_in_check_or_audit_or_when_denied(void)
 {
-	char *log = hgt_path(dir, "apply.log"), stack[1024];
+	char *log = hgt_path(hgt_dir, "apply.log"), stack[1024];
 	struct hg_decision *d;
 
 	unlink(log);
@@ -458,7 +442,7 @@ test_stack_check_ignores_warn_mode(void)
 static void
 test_stack_launched_child_applies_and_verifies_only(void)
 {
-	char *log = hgt_path(dir, "apply.log"), stack[1024], *conf;
+	char *log = hgt_path(hgt_dir, "apply.log"), stack[1024], *conf;
 	struct hg_run_opts o = { .service = "svc", .stage = HG_STAGE_PROCESS, .launched = 1 };
 	struct hg_decision *d = NULL;
 
@@ -487,7 +471,7 @@ test_stack_launched_child_applies_and_verifies_only(void)
 static void
 test_stack_refuses_when_policy_unusable(void)
 {
-	char *conf = hgt_write(dir, "hardgate.conf", "hardgate: { mode = \"nope\"; };\n", 0644);
+	char *conf = hgt_write(hgt_dir, "hardgate.conf", "hardgate: { mode = \"nope\"; };\n", 0644);
 	struct hg_decision *d = hgt_run(conf, NULL, HG_STAGE_PROCESS, NULL);
 
 	/* even a process that would match nothing: we cannot know */
@@ -513,7 +497,7 @@ test_stack_matches_on_exe_and_argv(void)
 		     " any: { match: { exe = \"/usr/bin/other\"; }; stack = ( "
 		     FAKE("required", "") " ); };\n};\n", testmods()) < 0)
 		abort();
-	conf = hgt_write(dir, "hardgate.conf", text, 0644);
+	conf = hgt_write(hgt_dir, "hardgate.conf", text, 0644);
 	o.conf = conf;
 	o.exe = "/usr/bin/dbward";
 	o.argc = 3;
@@ -546,7 +530,7 @@ test_stack_refuses_ambiguous_match(void)
 		     " ); };\n two: { match: { exe = \"/usr/bin/x\"; }; stack = ( "
 		     FAKE("required", "") " ); };\n};\n", testmods()) < 0)
 		abort();
-	conf = hgt_write(dir, "hardgate.conf", text, 0644);
+	conf = hgt_write(hgt_dir, "hardgate.conf", text, 0644);
 	o.conf = conf;
 	CU_ASSERT_EQUAL_FATAL(hg_run(&o, &d), 0);
 	CU_ASSERT_EQUAL(d->status, HG_EXIT_REFUSED);
@@ -559,7 +543,7 @@ test_stack_refuses_ambiguous_match(void)
 void
 hgt_suite_stack(void)
 {
-	CU_pSuite s = CU_add_suite("stack", setup, teardown);
+	CU_pSuite s = CU_add_suite("stack", hgt_suite_init, hgt_suite_clean);
 
 	HGT_ADD(s, test_stack_single_entry_truth_table);
 	HGT_ADD(s, test_stack_combinations_follow_linux_pam);
