@@ -18,11 +18,40 @@
 #include "prom.h"
 #include "report.h"
 
-/* The families hardgate audit writes. */
+/* The families hardgate audit writes, in this order; all gauges. */
+enum fam {
+	F_FINDINGS, F_ALLOWED, F_SERVICES, F_FAILED,
+	F_CERT_TS, F_CERT_DAYS, F_ATT_TS, F_ATT_AGE, F_ATT_MAX,	/* modules' metrics */
+	F_LAST_RUN,
+	NFAM
+};
+
+static const struct {
+	const char *name, *help;
+} fams[NFAM] = {
+	[F_FINDINGS] = { "hardgate_findings", "Findings of the last audit by service and severity." },
+	[F_ALLOWED] = { "hardgate_service_allowed",
+			"1 if the service's stack allowed its start at the last audit, else 0." },
+	[F_SERVICES] = { "hardgate_audit_services", "Services the last audit checked." },
+	[F_FAILED] = { "hardgate_audit_failed",
+		       "1 if the last audit found any FAIL (its exit status was not 0), else 0." },
+	[F_CERT_TS] = { "hardgate_certificate_expiry_timestamp_seconds",
+			"Unix time each certificate the tls module checked expires." },
+	[F_CERT_DAYS] = { "hardgate_certificate_days_left",
+			  "Whole days until each certificate expires (negative: expired)." },
+	[F_ATT_TS] = { "hardgate_attestation_timestamp_seconds",
+		       "Unix time each item was last attested, 0 if never." },
+	[F_ATT_AGE] = { "hardgate_attestation_age_days",
+			"Whole days since each item was last attested, +Inf if never." },
+	[F_ATT_MAX] = { "hardgate_attestation_max_age_days",
+			"The policy's max age of each item's attestation, in days." },
+	[F_LAST_RUN] = { "hardgate_audit_last_run_timestamp_seconds",
+			 "Unix time the last audit finished." },
+};
+
 struct audit {
-	struct prom pm;
-	int findings, allowed, services, failed, oom;
-	int cert_ts, cert_days, att_ts, att_age, att_max;	/* modules' metrics */
+	struct prom pm;		/* family I is fams[I] */
+	int oom;
 	time_t now;		/* one clock for every age and days left */
 	size_t nsvc, nrefused;
 };
@@ -30,33 +59,16 @@ struct audit {
 static int
 audit_families(struct audit *a)
 {
-	a->findings = prom_family(&a->pm, "hardgate_findings", "gauge",
-				  "Findings of the last audit by service and severity.");
-	a->allowed = prom_family(&a->pm, "hardgate_service_allowed", "gauge",
-				 "1 if the service's stack allowed its start at the last audit, else 0.");
-	a->services = prom_family(&a->pm, "hardgate_audit_services", "gauge",
-				  "Services the last audit checked.");
-	a->failed = prom_family(&a->pm, "hardgate_audit_failed", "gauge",
-				"1 if the last audit found any FAIL (its exit status was not 0), else 0.");
-	a->cert_ts = prom_family(&a->pm, "hardgate_certificate_expiry_timestamp_seconds", "gauge",
-				 "Unix time each certificate the tls module checked expires.");
-	a->cert_days = prom_family(&a->pm, "hardgate_certificate_days_left", "gauge",
-				   "Whole days until each certificate expires (negative: expired).");
-	a->att_ts = prom_family(&a->pm, "hardgate_attestation_timestamp_seconds", "gauge",
-				"Unix time each item was last attested, 0 if never.");
-	a->att_age = prom_family(&a->pm, "hardgate_attestation_age_days", "gauge",
-				 "Whole days since each item was last attested, +Inf if never.");
-	a->att_max = prom_family(&a->pm, "hardgate_attestation_max_age_days", "gauge",
-				 "The policy's max age of each item's attestation, in days.");
-	return a->findings < 0 || a->allowed < 0 || a->services < 0 || a->failed < 0 ||
-	       a->cert_ts < 0 || a->cert_days < 0 || a->att_ts < 0 || a->att_age < 0 ||
-	       a->att_max < 0 ? -1 : 0;
+	for (int i = 0; i < NFAM; i++)
+		if (prom_family(&a->pm, fams[i].name, "gauge", fams[i].help) != i)
+			return -1;
+	return 0;
 }
 
 static void
-sample(struct audit *a, int fam, double v, const char *const l[])
+sample(struct audit *a, enum fam f, double v, const char *const l[])
 {
-	if (prom_sample(&a->pm, fam, v, l) < 0)
+	if (prom_sample(&a->pm, (int)f, v, l) < 0)
 		a->oom = 1;
 }
 
@@ -80,16 +92,16 @@ collect_metric(struct audit *a, const char *svc, const struct hg_metric_sample *
 
 	switch (m->kind) {
 	case HG_METRIC_CERT_NOT_AFTER:
-		sample(a, a->cert_ts, m->value, cert);
-		sample(a, a->cert_days, whole_days(m->value - now), cert);
+		sample(a, F_CERT_TS, m->value, cert);
+		sample(a, F_CERT_DAYS, whole_days(m->value - now), cert);
 		break;
 	case HG_METRIC_ATTEST_TIME:
-		sample(a, a->att_ts, m->value, item);
-		sample(a, a->att_age, m->value > 0 ? whole_days(now - m->value) : INFINITY,
+		sample(a, F_ATT_TS, m->value, item);
+		sample(a, F_ATT_AGE, m->value > 0 ? whole_days(now - m->value) : INFINITY,
 		       item);
 		break;
 	case HG_METRIC_ATTEST_MAX_AGE:
-		sample(a, a->att_max, m->value / 86400, item);
+		sample(a, F_ATT_MAX, m->value / 86400, item);
 		break;
 	}
 }
@@ -101,18 +113,14 @@ collect(struct audit *a, const struct hg_decision *d)
 	static const char *const sevname[] = { "fail", "warn", "info" };
 	const char *svc = d->service[0] ? d->service : "-";
 
+	const char *l[] = { "service", svc, NULL };
+
 	for (size_t i = 0; i < 3; i++) {
-		const char *l[] = { "service", svc, "severity", sevname[i], NULL };
+		const char *ls[] = { "service", svc, "severity", sevname[i], NULL };
 
-		if (prom_sample(&a->pm, a->findings, (double)hg_decision_count_sev(d, sev[i]), l) < 0)
-			a->oom = 1;
+		sample(a, F_FINDINGS, (double)hg_decision_count_sev(d, sev[i]), ls);
 	}
-	{
-		const char *l[] = { "service", svc, NULL };
-
-		if (prom_sample(&a->pm, a->allowed, d->status == HG_EXIT_ALLOWED, l) < 0)
-			a->oom = 1;
-	}
+	sample(a, F_ALLOWED, d->status == HG_EXIT_ALLOWED, l);
 	for (size_t i = 0; i < d->nm; i++)
 		collect_metric(a, svc, &d->m[i]);
 }
@@ -128,7 +136,8 @@ audit_one(const struct cli *c, const struct hg_decision *d, void *arg)
 		a->nsvc++;
 		a->nrefused += st != HG_EXIT_ALLOWED;
 	}
-	collect(a, d);
+	if (c->prometheus)
+		collect(a, d);
 	if (st == HG_EXIT_ALLOWED && hg_decision_count_sev(d, HG_SEV_FAIL) > 0)
 		st = HG_EXIT_REFUSED;	/* a FAIL under an optional entry still fails the audit */
 	return st;
@@ -140,18 +149,12 @@ write_metrics(const struct cli *c, struct audit *a, int st)
 	struct hg_error e = { 0 };
 	const char *none[] = { NULL };
 
-	if (prom_sample(&a->pm, a->services, (double)a->nsvc, none) < 0 ||
-	    prom_sample(&a->pm, a->failed, st != HG_EXIT_ALLOWED, none) < 0 || a->oom) {
+	sample(a, F_SERVICES, (double)a->nsvc, none);
+	sample(a, F_FAILED, st != HG_EXIT_ALLOWED, none);
+	sample(a, F_LAST_RUN, (double)time(NULL), none);	/* when the results were complete */
+	if (a->oom) {
 		fprintf(stderr, "hardgate: out of memory\n");
 		return HG_EXIT_INTERNAL;
-	}
-	/* Last, so the timestamp is when the results were complete. */
-	{
-		int ts = prom_family(&a->pm, "hardgate_audit_last_run_timestamp_seconds", "gauge",
-				     "Unix time the last audit finished.");
-
-		if (ts < 0 || prom_sample(&a->pm, ts, (double)time(NULL), none) < 0)
-			return HG_EXIT_INTERNAL;
 	}
 	if (prom_write_file(&a->pm, c->prometheus, &e) < 0) {
 		hg_report_error(stderr, NULL, &e);
@@ -172,7 +175,7 @@ cmd_audit(struct cli *c)
 		return EXIT_USAGE;
 	}
 	a.now = time(NULL);
-	if (audit_families(&a) < 0) {
+	if (c->prometheus && audit_families(&a) < 0) {
 		prom_free(&a.pm);
 		return HG_EXIT_INTERNAL;
 	}
