@@ -10,3 +10,15 @@ not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
 check() { local w=$1; shift; if "$@"; then ok "$w"; else not_ok "$w"; fi; }
 # show FILE: FILE's lines indented, under a result line.
 show() { sed 's/^/    | /' "$1"; }
+
+# guard_refused LOG PRELOAD WHO: LOG holds ld-so-preload-guard's refusal,
+# naming line 2 of /etc/ld.so.preload (PRELOAD) and the fix; WHO refused
+guard_refused() {
+	if grep -q "hardgate: not removed: /etc/ld.so.preload names hardgate's preload" "$1" &&
+		grep -qF "/etc/ld.so.preload line 2: $2" "$1" &&
+		grep -qF "fix: delete these entries from /etc/ld.so.preload" "$1"; then
+		ok "... refused by $3, naming the line and the fix"
+	else
+		not_ok "... refused by $3, naming the line and the fix"; show "$1"
+	fi
+}
