@@ -36,12 +36,19 @@ struct core {
 
 static void
 host_vfinding(struct hg_ctx *ctx, const char *id, enum hg_severity sev, const char *where,
+	      const char *fix, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void
+host_vfinding(struct hg_ctx *ctx, const char *id, enum hg_severity sev, const char *where,
 	      const char *fix, const char *fmt, va_list ap)
 {
 	struct core *c = ctx->core;
 	char msg[1024];
 
-	vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
+	if (fmt != NULL)
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+	else
+		msg[0] = '\0';
 	if (sev != HG_SEV_INFO && sev != HG_SEV_WARN)
 		sev = HG_SEV_FAIL;	/* an unknown severity is a failure */
 	if (sev == HG_SEV_FAIL)
@@ -341,6 +348,10 @@ must_id(const struct hg_entry *en)
 	}
 	return NULL;
 }
+
+static int
+warn(struct hg_decision *d, const struct hg_entry *en, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static int
 warn(struct hg_decision *d, const struct hg_entry *en, const char *fix, const char *fmt, ...)
