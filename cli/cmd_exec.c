@@ -73,6 +73,9 @@ ours(const char *kv)
 #define OWN_ENV 4	/* the child's variables set here, first in its environment */
 
 static char *
+kv(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
 kv(const char *fmt, ...)
 {
 	va_list ap;
